@@ -1,0 +1,47 @@
+"""rlbits: the computations behind the book *Bits per Sample*.
+
+Modules, from the ground floor up:
+
+- :mod:`rlbits._validate`: input checks shared by every public function.
+- :mod:`rlbits.information`: surprisal, entropies, and bits per sample for SL and RL.
+- :mod:`rlbits.distributions`: running-example distributions (uniform, Zipf, correct-plus-uniform).
+- :mod:`rlbits.plotting`: the book's figure style (colour-blind-safe palette, units on axes).
+- :mod:`rlbits.widgets`: interactive controls with pure, testable update functions.
+- :mod:`rlbits.exercises`: ``check_<what>`` answer checkers for readers and students.
+"""
+
+from .information import (
+    BITS_PER_NAT,
+    binary_entropy,
+    bits_to_nats,
+    cross_entropy,
+    entropy,
+    expected_rl_bits,
+    expected_sl_bits,
+    kl_divergence,
+    naive_rl_bits,
+    naive_sl_bits,
+    nats_to_bits,
+    rl_bits_given_answer,
+    sl_bits_given_answer,
+    surprisal,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BITS_PER_NAT",
+    "binary_entropy",
+    "bits_to_nats",
+    "cross_entropy",
+    "entropy",
+    "expected_rl_bits",
+    "expected_sl_bits",
+    "kl_divergence",
+    "naive_rl_bits",
+    "naive_sl_bits",
+    "nats_to_bits",
+    "rl_bits_given_answer",
+    "sl_bits_given_answer",
+    "surprisal",
+]

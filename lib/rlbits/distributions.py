@@ -1,0 +1,58 @@
+"""Families of distributions over V answers that the book uses as running examples.
+
+- :func:`uniform`: the untrained model, every token equally likely (Chapter 1).
+- :func:`zipf`: a peaked distribution with one knob, like real next-token distributions (Chapter 1).
+- :func:`correct_plus_uniform`: the correct token has probability ``p`` and the rest share
+  ``1 - p`` equally (Chapter 2, "How the answer space matters").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from . import _validate
+
+__all__ = ["correct_plus_uniform", "uniform", "zipf"]
+
+
+def uniform(V: int) -> NDArray[np.float64]:
+    """The uniform distribution over ``V >= 1`` answers (entropy ``log2 V`` bits)."""
+    V = _validate.positive_int(V, "V")
+    return np.full(V, 1.0 / V)
+
+
+def zipf(V: int, sharpness: float) -> NDArray[np.float64]:
+    """A Zipf-shaped distribution ``p_k ∝ (k + 1)^(-sharpness)`` over ``V`` answers, most likely first.
+
+    ``sharpness = 0`` gives the uniform distribution; larger values concentrate the mass on the
+    first answers. ``sharpness`` must be a finite number ``>= 0``.
+    """
+    V = _validate.positive_int(V, "V")
+    s = float(sharpness)
+    if not np.isfinite(s) or s < 0:
+        raise ValueError(f"sharpness must be a finite number >= 0, got {sharpness!r}")
+    logits = -s * np.log(np.arange(1, V + 1, dtype=np.float64))
+    logits -= logits.max()
+    w = np.exp(logits)
+    return w / w.sum()
+
+
+def correct_plus_uniform(p: ArrayLike, V: int, answer: int = 0) -> NDArray[np.float64]:
+    """Distribution(s) where answer ``answer`` has probability ``p`` and the other ``V - 1`` share ``1 - p``.
+
+    ``p`` may be a scalar or an array of pass rates; the result has shape ``p.shape + (V,)``.
+    With ``V = 1`` the only answer must have ``p = 1``.
+    """
+    V = _validate.positive_int(V, "V")
+    pa = _validate.probability(p, "p")
+    answer = _validate.positive_int(answer, "answer", minimum=0)
+    if answer >= V:
+        raise ValueError(f"answer must lie in [0, {V - 1}] for V = {V}, got {answer}")
+    if V == 1:
+        if not np.all(pa == 1.0):
+            raise ValueError("with V = 1 the only answer has probability 1; p must be 1")
+        return np.ones(pa.shape + (1,))
+    out = np.repeat(((1.0 - pa) / (V - 1))[..., None], V, axis=-1)
+    out[..., answer] = pa
+    return out

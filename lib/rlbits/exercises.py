@@ -1,0 +1,123 @@
+"""Answer checkers for the exercises in the book and the course session.
+
+Each checker is named ``check_<what it checks>``, takes the reader's answer first, and returns
+a :class:`CheckResult` that says right or wrong and, when wrong, gives a hint aimed at the
+common mistakes (natural log instead of log2, forgetting ``0 · log 0 = 0``, mixing up surprisal
+and entropy, ...). A checker never shows the solution unless asked with ``reveal=True``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from . import information
+
+
+#: Relative tolerance a numerical answer must meet (answers to 4 significant figures pass).
+REL_TOL = 5e-4
+#: Absolute tolerance, for answers that should be (close to) zero.
+ABS_TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Outcome of a checker: ``correct`` plus a message for the reader."""
+
+    correct: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __repr__(self) -> str:
+        return ("✔ " if self.correct else "✘ ") + self.message
+
+    def _repr_markdown_(self) -> str:
+        return ("✔ **Correct.** " if self.correct else "✘ **Not yet.** ") + self.message
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=ABS_TOL)
+
+
+def _as_answer(answer: Any) -> float | None:
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return None
+    return value
+
+
+def _judge(answer: Any, expected: float, mistakes: list[tuple[float, str]], reveal: bool, what: str) -> CheckResult:
+    value = _as_answer(answer)
+    solution = f" The answer is {expected:.6g} bits." if reveal else ""
+    if value is None:
+        return CheckResult(False, f"Your answer should be a single number (bits), got {answer!r}.{solution}")
+    if math.isnan(value):
+        return CheckResult(
+            False,
+            "Your answer is NaN. A term 0 · log 0 gives NaN in floating point; by convention it is 0 "
+            "(an outcome that never happens contributes nothing)." + solution,
+        )
+    if _close(value, expected):
+        return CheckResult(True, f"{what} = {value:.6g} bits.")
+    for wrong, hint in mistakes:
+        if math.isfinite(wrong) and _close(value, wrong):
+            return CheckResult(False, hint + solution)
+    if value < 0:
+        return CheckResult(False, "Information is never negative: check the minus sign in front of the log." + solution)
+    return CheckResult(False, f"Not quite: recompute {what.lower()} step by step, in base-2 logarithms." + solution)
+
+
+_LN2 = math.log(2.0)
+_LOG10_2 = math.log10(2.0)
+
+
+def _unit_mistakes(expected: float) -> list[tuple[float, str]]:
+    return [
+        (expected * _LN2, "That is the value in nats: you used the natural log. Divide by ln 2 (or use log2)."),
+        (expected * _LOG10_2, "That looks like a base-10 logarithm. Bits use log2."),
+        (-expected, "Right size, wrong sign: information is -log2 p, which is never negative."),
+    ]
+
+
+def check_surprisal(answer: Any, p: float, *, reveal: bool = False) -> CheckResult:
+    """Check a reader's surprisal, in bits, of an outcome of probability ``p`` (Chapter 1)."""
+    expected = float(information.surprisal(p))
+    mistakes = _unit_mistakes(expected) + [(p, "That is the probability itself; surprisal is -log2 p.")]
+    return _judge(answer, expected, mistakes, reveal, "The surprisal")
+
+
+def check_binary_entropy(answer: Any, p: float, *, reveal: bool = False) -> CheckResult:
+    """Check a reader's binary entropy ``H_b(p)`` in bits (Chapter 1)."""
+    expected = float(information.binary_entropy(p))
+    mistakes = _unit_mistakes(expected)
+    if 0 < p < 1:
+        mistakes += [
+            (float(information.surprisal(p)), "That is the surprisal of the 'yes' outcome alone, -log2 p. Binary "
+             "entropy averages the surprisal of both outcomes, weighted by their probabilities."),
+            (-p * math.log2(p), "You have the 'yes' term -p log2 p; add the 'no' term -(1-p) log2(1-p)."),
+        ]
+    return _judge(answer, expected, mistakes, reveal, "The binary entropy")
+
+
+def check_entropy(answer: Any, probs: ArrayLike, *, reveal: bool = False) -> CheckResult:
+    """Check a reader's entropy ``H(p)`` in bits of the distribution ``probs`` (Chapter 1)."""
+    arr = np.asarray(probs, dtype=float)
+    expected = float(information.entropy(arr))
+    mistakes = _unit_mistakes(expected)
+    positive = arr[arr > 0]
+    mistakes += [
+        (float(np.log2(arr.size)), f"log2 V = {math.log2(arr.size):.4g} is the entropy of the *uniform* "
+         "distribution over these outcomes, the maximum; this one is not uniform."),
+        (float(-np.log2(arr.max())), "That is the surprisal of the most likely outcome. Entropy is the "
+         "probability-weighted average of the surprisals of all outcomes."),
+        (float(-np.log2(positive).sum()), "You summed the surprisals without weighting them by their "
+         "probabilities: H = Σ p_k (-log2 p_k)."),
+    ]
+    return _judge(answer, expected, mistakes, reveal, "The entropy")

@@ -1,0 +1,314 @@
+"""Information measures in bits: surprisal, entropies, and the bits-per-sample of SL and RL.
+
+Everything here is in base-2 bits, uses the convention ``0 · log 0 = 0``, and is vectorised
+over leading axes: a batch of distributions is an array of shape ``(..., V)`` with the
+outcomes on the last axis, and the result has shape ``(...)``. Scalar inputs give Python
+floats. Inputs are validated (see :mod:`rlbits._validate`) and bad input raises
+:class:`ValueError` with a message that says what was wrong.
+
+Chapter 1 (Entropy) introduces surprisal, entropy, binary entropy, cross-entropy and KL;
+Chapter 2 (Information per sample) uses the essay's naive figures, Yorwba's conditional
+expectation and Niels Rolf's calibrated expectation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from . import _validate
+
+__all__ = [
+    "BITS_PER_NAT",
+    "binary_entropy",
+    "bits_to_nats",
+    "cross_entropy",
+    "entropy",
+    "expected_rl_bits",
+    "expected_sl_bits",
+    "kl_divergence",
+    "naive_rl_bits",
+    "naive_sl_bits",
+    "nats_to_bits",
+    "rl_bits_given_answer",
+    "sl_bits_given_answer",
+    "surprisal",
+]
+
+#: One nat expressed in bits: ``log2(e) ≈ 1.4427`` (Chapter 1, "Bits and nats").
+BITS_PER_NAT: float = float(np.log2(np.e))
+_LN2 = float(np.log(2.0))
+
+Scalar = float
+FloatOrArray = float | NDArray[np.float64]
+
+
+# ---------------------------------------------------------------------------------------------
+# elementwise kernels (no validation; callers validate)
+
+
+_TINY = np.finfo(np.float64).smallest_subnormal
+# Below this p the functions of log(1 - p) use their Taylor series (truncation error below
+# 1e-16 relative); above it, forming 1 - p first costs at most ~1e-12 relative. Both branches
+# use NumPy's SIMD log, several times faster than log1p at V = 10^6.
+_SERIES_BELOW = 1e-4
+
+
+def _neg_xlog2x(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``-x log2 x`` elementwise with ``0 log 0 = 0`` (0 times the log of a subnormal floor is 0)."""
+    # In-place on one fresh buffer: at V = 10^6 a second temporary costs more than the log.
+    out = np.maximum(x, _TINY, out=np.empty_like(x))
+    np.log2(out, out=out)
+    out *= x
+    return np.negative(out, out=out)
+
+
+def _neg_log2_one_minus(p: NDArray[np.float64], complement: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
+    """``-log2(1 - p)`` elementwise, accurate for tiny ``p`` (``+inf`` where ``1 - p = 0``).
+
+    ``complement``, if given, is ``1 - p`` computed more accurately than by subtraction (see
+    :func:`_complements`); it is used where ``p`` is not tiny.
+    """
+    out = np.subtract(1.0, p, out=np.empty_like(p)) if complement is None else np.array(complement, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        np.log(out, out=out)
+    out *= -1.0 / _LN2
+    small = p < _SERIES_BELOW
+    if small.any():
+        ps = p[small]
+        out[small] = ps * (1.0 + ps * (0.5 + ps * (1.0 / 3.0 + ps * 0.25))) / _LN2
+    return out
+
+
+def _complements(arr: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``1 - p_j`` for every outcome of each distribution on the last axis, without cancellation.
+
+    For the one outcome that may exceed 1/2, ``1 - p_j`` is the sum of the *other* probabilities
+    (so ``[1e-40, 1.0]`` gives complements ``[1.0, 1e-40]``, not ``[1.0, 0.0]``); for all other
+    outcomes ``1 - p_j >= 1/2`` and plain subtraction is exact to rounding.
+    """
+    comp = np.subtract(1.0, arr, out=np.empty_like(arr))
+    top = arr.max(axis=-1, keepdims=True)
+    if (top > 0.5).any():
+        dominant = (arr == top) & (top > 0.5)
+        others = np.where(dominant, 0.0, arr).sum(axis=-1, keepdims=True)
+        comp = np.where(dominant, others, comp)
+    return comp
+
+
+def _neg_one_minus_log2_one_minus(p: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``-(1-p) log2(1-p)`` elementwise, accurate for tiny ``p``, exactly 0 at ``p = 1``."""
+    q = np.subtract(1.0, p, out=np.empty_like(p))
+    out = np.maximum(q, _TINY, out=np.empty_like(p))
+    np.log(out, out=out)
+    out *= q
+    out *= -1.0 / _LN2
+    small = p < _SERIES_BELOW
+    if small.any():
+        ps = p[small]
+        out[small] = ps * (1.0 - ps * (0.5 + ps * (1.0 / 6.0 + ps * (1.0 / 12.0)))) / _LN2
+    return out
+
+
+def _binary_entropy(p: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``H_b(p)`` elementwise, stable near 0 and 1."""
+    return _neg_xlog2x(p) + _neg_one_minus_log2_one_minus(p)
+
+
+# ---------------------------------------------------------------------------------------------
+# single outcomes
+
+
+def surprisal(p: ArrayLike) -> FloatOrArray:
+    """Surprisal ``-log2 p`` in bits of an outcome the model gave probability ``p``.
+
+    ``p`` may be a scalar or an array of any shape; every entry must be in [0, 1].
+    An outcome of probability 0 has infinite surprisal (``inf``); probability 1 gives 0 bits.
+    Explained in Chapter 1, "Surprisal".
+    """
+    arr = _validate.probability(p, "p")
+    with np.errstate(divide="ignore"):
+        out = -np.log2(arr)
+    return _validate.scalar_or_array(out + 0.0)  # + 0.0 turns -0.0 into 0.0
+
+
+def binary_entropy(p: ArrayLike) -> FloatOrArray:
+    """Binary entropy ``H_b(p) = -p log2 p - (1-p) log2(1-p)`` in bits.
+
+    The entropy of a yes/no outcome that is "yes" with probability ``p``: at most 1 bit, at
+    ``p = 1/2``; 0 at ``p = 0`` and ``p = 1``. Accurate near both ends (``H_b(1e-300)`` is finite
+    and correct). Explained in Chapter 1, "Binary entropy".
+    """
+    arr = _validate.probability(p, "p")
+    return _validate.scalar_or_array(_binary_entropy(arr))
+
+
+def nats_to_bits(x: ArrayLike) -> FloatOrArray:
+    """Convert nats (natural-log units) to bits: multiply by ``log2 e``. Chapter 1, "Bits and nats"."""
+    arr = np.asarray(x, dtype=np.float64)
+    if np.isnan(arr).any():
+        raise ValueError("x contains NaN; an amount of information must be a number")
+    return _validate.scalar_or_array(arr * BITS_PER_NAT)
+
+
+def bits_to_nats(x: ArrayLike) -> FloatOrArray:
+    """Convert bits to nats: divide by ``log2 e``. Chapter 1, "Bits and nats"."""
+    arr = np.asarray(x, dtype=np.float64)
+    if np.isnan(arr).any():
+        raise ValueError("x contains NaN; an amount of information must be a number")
+    return _validate.scalar_or_array(arr / BITS_PER_NAT)
+
+
+# ---------------------------------------------------------------------------------------------
+# distributions
+
+
+def entropy(probs: ArrayLike) -> FloatOrArray:
+    """Shannon entropy ``H(p) = -Σ_k p_k log2 p_k`` in bits of each distribution on the last axis.
+
+    ``0 ≤ H(p) ≤ log2 V``, with the maximum for the uniform distribution. ``probs`` has shape
+    ``(..., V)``; the result has shape ``(...)``. Explained in Chapter 1, "Entropy".
+    """
+    arr = _validate.distribution(probs, "probs")
+    return _validate.scalar_or_array(_neg_xlog2x(arr).sum(axis=-1))
+
+
+def cross_entropy(p: ArrayLike, q: ArrayLike) -> FloatOrArray:
+    """Cross-entropy ``H(p, q) = -Σ_k p_k log2 q_k`` in bits.
+
+    The average surprisal of outcomes drawn from the true distribution ``p`` under the model
+    ``q``: the expected cross-entropy loss, in bits. Terms with ``p_k = 0`` contribute 0; an
+    outcome with ``p_k > 0`` and ``q_k = 0`` makes it infinite. Chapter 1, "Cross-entropy and KL".
+    """
+    pa, qa = _pair(p, q)
+    terms = np.maximum(qa, _TINY)
+    np.log2(terms, out=terms)
+    terms *= pa  # p_k = 0 gives 0 whatever q_k is
+    out = -terms.sum(axis=-1)
+    return _validate.scalar_or_array(_infinite_where_q_rules_out_p(out, pa, qa))
+
+
+def _pair(p: ArrayLike, q: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    pa = _validate.distribution(p, "p")
+    qa = _validate.distribution(q, "q")
+    _validate.same_shape(pa, qa)
+    shape = np.broadcast_shapes(pa.shape, qa.shape)
+    return np.broadcast_to(pa, shape), np.broadcast_to(qa, shape)
+
+
+def _infinite_where_q_rules_out_p(out: NDArray[np.float64], pa: NDArray[np.float64], qa: NDArray[np.float64]) -> NDArray[np.float64]:
+    ruled_out = ((qa == 0) & (pa > 0)).any(axis=-1)
+    return np.where(ruled_out, np.inf, out)
+
+
+def kl_divergence(p: ArrayLike, q: ArrayLike) -> FloatOrArray:
+    """Kullback–Leibler divergence ``D(p ‖ q) = Σ_k p_k log2(p_k / q_k)`` in bits, always ``≥ 0``.
+
+    ``H(p, q) = H(p) + D(p ‖ q)``: the bits a learner with model ``q`` still has to learn about
+    data from ``p``. Infinite when ``q`` rules out an outcome ``p`` allows. Chapter 1,
+    "Cross-entropy and KL".
+    """
+    pa, qa = _pair(p, q)
+    with np.errstate(over="ignore"):  # p_k > 0 = q_k overflows to inf; reported as inf below
+        ratio = np.divide(pa, np.maximum(qa, _TINY))
+        np.maximum(ratio, _TINY, out=ratio)  # p_k = 0: 0 * log2(tiny) = 0
+        np.log2(ratio, out=ratio)
+    ratio *= pa
+    out = np.maximum(ratio.sum(axis=-1), 0.0)  # clamp rounding below zero
+    return _validate.scalar_or_array(_infinite_where_q_rules_out_p(out, pa, qa))
+
+
+# ---------------------------------------------------------------------------------------------
+# the essay's figures and the corrected expectations (Chapter 2)
+
+
+def naive_sl_bits(pass_rate: ArrayLike) -> FloatOrArray:
+    """The essay's supervised-learning figure: ``-log2 p`` bits for a label of probability ``p``.
+
+    This is the surprisal of *one realised* correct answer, not an average over outcomes.
+    Chapter 2, "The essay's comparison".
+    """
+    return surprisal(pass_rate)
+
+
+def naive_rl_bits(pass_rate: ArrayLike) -> FloatOrArray:
+    """The essay's reinforcement-learning figure: ``H_b(p)`` bits for a pass/fail reward.
+
+    The entropy of the reward when the pass rate is ``p``. Chapter 2, "The essay's comparison".
+    """
+    return binary_entropy(pass_rate)
+
+
+def _answer_probs(arr: NDArray[np.float64], answer: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+    idx = _validate.index(answer, arr.shape[-1], arr.shape[:-1], "answer")
+    batch = np.broadcast_shapes(arr.shape[:-1], idx.shape)
+    idx_b = np.broadcast_to(idx, batch)
+    if arr.ndim == 1:
+        p_i = arr[idx_b]
+    else:
+        arr_b = np.broadcast_to(arr, batch + arr.shape[-1:])
+        p_i = np.take_along_axis(arr_b, idx_b[..., None], axis=-1)[..., 0]
+    return p_i, idx_b
+
+
+def sl_bits_given_answer(probs: ArrayLike, answer: ArrayLike) -> FloatOrArray:
+    """Bits a supervised learner gains when told the correct answer is ``answer``: ``-log2 p_answer``.
+
+    ``probs`` has shape ``(..., V)``; ``answer`` is an integer index (or an array of indices that
+    broadcasts against the batch shape). Chapter 2, "Yorwba's correction".
+    """
+    arr = _validate.distribution(probs, "probs")
+    p_i, _ = _answer_probs(arr, answer)
+    with np.errstate(divide="ignore"):
+        out = -np.log2(p_i)
+    return _validate.scalar_or_array(out + 0.0)
+
+
+def rl_bits_given_answer(probs: ArrayLike, answer: ArrayLike) -> FloatOrArray:
+    """Expected bits from one pass/fail sample when the correct answer is ``answer`` (Yorwba).
+
+    The learner samples a guess ``j ~ probs`` and is told only whether ``j`` is right:
+
+    ``E[IG_RL | i] = p_i (-log2 p_i) + Σ_{j≠i} p_j (-log2(1 - p_j))  ≤  -log2 p_i``,
+
+    with equality when there are two outcomes. ``probs`` has shape ``(..., V)``; ``answer`` is
+    an integer index or an array of them. Cost is ``O(V)`` per distribution whatever the number
+    of answers. Chapter 2, "Yorwba's correction".
+    """
+    arr = _validate.distribution(probs, "probs")
+    p_i, idx = _answer_probs(arr, answer)
+    # "not j" terms for every outcome, summed once; the answer's own term is removed afterwards.
+    not_j = _neg_log2_one_minus(arr, _complements(arr))
+    with np.errstate(invalid="ignore"):
+        not_j *= arr  # 0 * inf (an impossible outcome) is NaN here; such terms are 0
+    not_j[arr == 0] = 0.0
+    total = not_j.sum(axis=-1)
+    if arr.ndim == 1:
+        own = not_j[idx]
+    else:
+        own = np.take_along_axis(np.broadcast_to(not_j, idx.shape + arr.shape[-1:]), idx[..., None], axis=-1)[..., 0]
+    with np.errstate(invalid="ignore"):
+        rest = np.where(np.isinf(own), 0.0, total - own)  # answer certain: no other outcome occurs
+    rest = np.maximum(rest, 0.0)
+    out = _neg_xlog2x(np.asarray(p_i, dtype=np.float64)) + rest
+    return _validate.scalar_or_array(np.asarray(out, dtype=np.float64))
+
+
+def expected_sl_bits(probs: ArrayLike) -> FloatOrArray:
+    """Calibrated expected bits per supervised sample: ``Σ_i p_i (-log2 p_i) = H(p)`` (Niels Rolf).
+
+    The average of :func:`sl_bits_given_answer` when the correct answer is drawn from the
+    model's own distribution. Chapter 2, "Niels Rolf's calibrated expectation".
+    """
+    return entropy(probs)
+
+
+def expected_rl_bits(probs: ArrayLike) -> FloatOrArray:
+    """Calibrated expected bits per pass/fail sample: ``Σ_k p_k H_b(p_k)`` (Niels Rolf).
+
+    Equals ``I(C; R | A)`` for correct answer ``C ~ p``, guess ``A ~ p`` and reward
+    ``R = 1[A = C]``, hence never more than :func:`expected_sl_bits` (data-processing
+    inequality), with equality when ``V = 2``. Chapter 2, "The data-processing inequality".
+    """
+    arr = _validate.distribution(probs, "probs")
+    return _validate.scalar_or_array((arr * _binary_entropy(arr)).sum(axis=-1))

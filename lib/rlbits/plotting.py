@@ -1,0 +1,145 @@
+"""The book's figure style in one place.
+
+- A colour-blind-safe palette (Okabe & Ito), with fixed roles: supervised learning is always
+  blue, reinforcement learning always vermillion, so a reader never has to re-learn a legend.
+- Line styles differ as well as colours, so figures survive greyscale printing.
+- :func:`new_axes` makes a titled figure with labelled axes; :func:`pass_rate_axis` sets up the
+  recurring pass-rate axis (linear or log).
+
+Figures are drawn with the standard matplotlib API; nothing here needs a browser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+from cycler import cycler
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+__all__ = [
+    "COLORS",
+    "LINESTYLES",
+    "PALETTE",
+    "apply_style",
+    "book_style",
+    "new_axes",
+    "pass_rate_axis",
+]
+
+#: Okabe & Ito's eight colours, distinguishable under the common colour-vision deficiencies.
+PALETTE: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+
+#: Colours with fixed meanings across the book.
+COLORS: dict[str, str] = {
+    "sl": PALETTE["blue"],
+    "rl": PALETTE["vermillion"],
+    "third": PALETTE["bluish_green"],
+    "fourth": PALETTE["reddish_purple"],
+    "fifth": PALETTE["orange"],
+    "sixth": PALETTE["sky_blue"],
+    "reference": PALETTE["black"],
+}
+
+#: Line styles with the same roles, so curves differ without colour.
+LINESTYLES: dict[str, Any] = {
+    "sl": "-",
+    "rl": "--",
+    "third": "-.",
+    "fourth": ":",
+    "fifth": (0, (5, 1, 1, 1)),
+    "sixth": (0, (1, 1)),
+    "reference": (0, (3, 3)),
+}
+
+_ORDER = ["sl", "rl", "third", "fourth", "fifth", "sixth"]
+
+_RC: dict[str, Any] = {
+    "figure.figsize": (6.4, 4.0),
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "figure.constrained_layout.use": True,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 11,
+    "axes.grid": True,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "grid.alpha": 0.3,
+    "legend.frameon": False,
+    "legend.fontsize": 9,
+    "lines.linewidth": 2.0,
+    "axes.prop_cycle": cycler(color=[COLORS[k] for k in _ORDER]) + cycler(linestyle=[LINESTYLES[k] for k in _ORDER]),
+    "svg.hashsalt": "bits-per-sample",
+}
+
+
+def apply_style() -> None:
+    """Apply the book's matplotlib style globally (call once at the top of a chapter)."""
+    mpl.rcParams.update(_RC)
+
+
+@contextmanager
+def book_style() -> Iterator[None]:
+    """Context manager form of :func:`apply_style`, restoring the previous style on exit."""
+    with mpl.rc_context(_RC):
+        yield
+
+
+def new_axes(
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    *,
+    ncols: int = 1,
+    figsize: tuple[float, float] | None = None,
+) -> tuple[Figure, Axes]:
+    """Return a new figure and axes with a title and labelled axes.
+
+    Axis labels should name their unit in parentheses, e.g. ``"information (bits)"``. With
+    ``ncols > 1`` the same labels go on every panel, the title on the figure, and the returned
+    ``axes`` is an array.
+    """
+    if not title or not xlabel or not ylabel:
+        raise ValueError("every figure needs a title and both axis labels (with units)")
+    if ncols < 1:
+        raise ValueError(f"ncols must be >= 1, got {ncols}")
+    fig, axes = plt.subplots(1, ncols, figsize=figsize or ((6.4, 4.0) if ncols == 1 else (4.2 * ncols, 3.8)))
+    if ncols == 1:
+        axes.set_title(title)
+        axes.set_xlabel(xlabel)
+        axes.set_ylabel(ylabel)
+    else:
+        fig.suptitle(title, fontweight="bold")
+        for ax in axes:
+            ax.set_xlabel(xlabel)
+        axes[0].set_ylabel(ylabel)
+    return fig, axes
+
+
+def pass_rate_axis(ax: Axes, scale: str = "linear", lowest: float = 1e-5) -> None:
+    """Set up ``ax``'s x axis as the pass rate ``p``: linear on [0, 1] or log on [lowest, 1]."""
+    if scale == "linear":
+        ax.set_xlim(0.0, 1.0)
+        ax.set_xlabel("pass rate p (probability of the correct answer)")
+    elif scale == "log":
+        if not 0.0 < lowest < 1.0:
+            raise ValueError(f"lowest must lie strictly between 0 and 1, got {lowest}")
+        ax.set_xscale("log")
+        ax.set_xlim(lowest, 1.0)
+        ax.set_xlabel("pass rate p (log scale)")
+    else:
+        raise ValueError(f"scale must be 'linear' or 'log', got {scale!r}")

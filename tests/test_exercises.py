@@ -1,0 +1,50 @@
+"""Tests of the answer checkers in rlbits.exercises: right answers pass, common slips get the right hint,
+and the solution is never shown unless asked for."""
+
+import math
+
+import pytest
+
+from rlbits.exercises import CheckResult, check_binary_entropy, check_entropy, check_surprisal
+
+
+def test_correct_answers_pass():
+    assert check_entropy(1.75, [0.5, 0.25, 0.125, 0.125]).correct
+    assert check_binary_entropy(0.469, 0.1).correct
+    assert check_surprisal(3, 0.125).correct
+
+
+def test_result_is_truthy_and_renders():
+    r = check_surprisal(3, 0.125)
+    assert isinstance(r, CheckResult) and bool(r)
+    assert "Correct" in r._repr_markdown_()
+    assert repr(r).startswith("✔")
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (1.75 * math.log(2), "nats"),
+    (1.75 * math.log10(2), "base-10"),
+    (-1.75, "sign"),
+    (2.0, "uniform"),
+    (1.0, "most likely outcome"),
+    (1 + 2 + 3 + 3, "without weighting"),
+    (float("nan"), "0 · log 0"),
+    (None, "single number"),
+    ("1.75 bits", "single number"),
+])
+def test_entropy_hints(answer, hint):
+    r = check_entropy(answer, [0.5, 0.25, 0.125, 0.125])
+    assert not r.correct
+    assert hint in r.message
+
+
+def test_binary_entropy_hints():
+    assert "surprisal" in check_binary_entropy(-math.log2(0.1), 0.1).message
+    assert "'no' term" in check_binary_entropy(-0.1 * math.log2(0.1), 0.1).message
+
+
+def test_solution_hidden_unless_revealed():
+    hidden = check_entropy(1.0, [0.5, 0.25, 0.125, 0.125])
+    assert "1.75" not in hidden.message
+    shown = check_entropy(1.0, [0.5, 0.25, 0.125, 0.125], reveal=True)
+    assert "1.75" in shown.message

@@ -1,0 +1,49 @@
+"""Tests of the pure update functions behind the widgets, and that each builder returns a control."""
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")  # this test module draws off-screen; the book build is never run with Agg
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+import rlbits
+from rlbits import widgets
+
+
+def test_entropy_panel_values():
+    panel = widgets.entropy_panel(8, 0.0, 3)
+    assert panel.entropy == pytest.approx(3.0)
+    assert panel.max_entropy == pytest.approx(3.0)
+    assert panel.chosen_surprisal == pytest.approx(3.0)
+    sharp = widgets.entropy_panel(8, 3.0, 7)
+    assert sharp.entropy < 1.0 < sharp.chosen_surprisal
+    assert sharp.entropy == pytest.approx(float(np.sum(sharp.probs * sharp.surprisal)))
+    assert sharp.max_entropy == pytest.approx(math.log2(8))
+
+
+def test_entropy_panel_bad_input():
+    with pytest.raises(ValueError, match="chosen"):
+        widgets.entropy_panel(4, 1.0, 4)
+    with pytest.raises(ValueError, match="sharpness"):
+        widgets.entropy_panel(4, -1.0, 0)
+
+
+def test_draw_entropy_panel_labels_everything():
+    fig, ax = plt.subplots()
+    widgets.draw_entropy_panel(ax, widgets.entropy_panel(6, 1.0, 2))
+    assert ax.get_xlabel() and "bits" in ax.get_ylabel() and ax.get_title()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("entropy" in t for t in labels) and any("log2 V" in t for t in labels)
+    plt.close(fig)
+
+
+def test_entropy_explorer_builds_and_updates():
+    control, update = widgets.entropy_explorer()
+    assert control is not None
+    panel = update(V=5, sharpness=1.0, chosen=9)  # chosen is clipped to the last answer
+    assert panel.chosen == 4
+    assert panel.entropy == pytest.approx(rlbits.entropy(panel.probs))
+    plt.close("all")
