@@ -1,0 +1,79 @@
+"""Build the whole book (warnings as errors, every notebook executed) and check the HTML."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import ROOT, chapter_notebooks, toc_files
+
+pytestmark = pytest.mark.build
+
+
+def _page(book_build, entry: str) -> str:
+    return (book_build.html / f"{entry}.html").read_text(encoding="utf-8")
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def test_book_builds_without_warnings(book_build):
+    assert book_build.returncode == 0, book_build.log[-5000:]
+    warnings = [line for line in book_build.log.splitlines() if "WARNING:" in line]  # Sphinx's, not the kernel's
+    assert not warnings, warnings[:20]
+    assert (book_build.html / "index.html").exists()
+
+
+@pytest.mark.parametrize("entry", toc_files())
+def test_every_toc_entry_has_a_clean_page(book_build, entry):
+    html = _page(book_build, entry)
+    assert "Traceback (most recent call last)" not in html
+    assert 'class="output traceback' not in html and "output stderr" not in html
+    assert "np.float64(" not in html, "a glued NumPy scalar leaked into the page"
+    assert "Failed to format" not in html
+    # nothing on the page is fetched from the network: scripts, styles and math are local
+    for url in re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', html):
+        pytest.fail(f"{entry} loads {url} from the network")
+
+
+@pytest.mark.parametrize("nb", chapter_notebooks(), ids=lambda p: p.name)
+def test_every_figure_is_on_the_page(book_build, nb):
+    cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+    expected = sum(any("image/png" in o.get("data", {}) for o in c.get("outputs", [])) for c in cells)
+    entry = str(nb.relative_to(ROOT).with_suffix(""))
+    html = _page(book_build, entry)
+    imgs = re.findall(r'<img[^>]*src="\.\./_images/[^"]+"[^>]*>', html)
+    assert len(imgs) == expected, f"{entry}: {len(imgs)} images on the page, {expected} figures in the notebook"
+    for img in imgs:
+        alt = re.search(r'alt="([^"]*)"', img)
+        assert alt and len(alt.group(1).split()) >= 5, img[:200]
+
+
+def test_math_is_served_locally(book_build):
+    mj = book_build.html / "_static" / "mathjax"
+    assert (mj / "tex-mml-chtml.js").stat().st_size > 500_000
+    assert list((mj / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    html = _page(book_build, "book/01_entropy")
+    assert 'src="../_static/mathjax/tex-mml-chtml.js"' in html
+    assert html.count('class="math') > 20
+
+
+def test_glued_numbers_are_rendered(book_build):
+    text = _text(_page(book_build, "book/01_entropy"))
+    assert "16.61 bits" in text  # surprisal of one token out of 100,000
+    assert "1.4855 bits" in text  # entropy of Niels Rolf's example
+    assert "{glue" not in text
+
+
+def test_bibliography_lists_cited_works(book_build):
+    html = _page(book_build, "book/bibliography")
+    for needle in ["Shannon", "Patel", "Paleka", "Cover"]:
+        assert needle in html
+
+
+def test_exercise_solutions_are_hidden_by_default(book_build):
+    html = _page(book_build, "book/01_entropy")
+    assert html.count('class="solution dropdown') >= 3
