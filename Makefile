@@ -1,0 +1,42 @@
+# Two commands for readers and CI:
+#   make book   build the HTML book into _build/html (open _build/html/index.html)
+#   make test   run the whole test suite (library, notebooks, book build)
+# Both create and reuse a local virtual environment in .venv from requirements.txt.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.requirements-installed
+# Notebooks are re-executed whenever rlbits or the pinned requirements change.
+LIB_HASH = $(shell cat requirements.txt $$(find lib -name '*.py' | LC_ALL=C sort) | sha256sum | cut -c1-16)
+
+.PHONY: book test notebooks clean
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -r requirements.txt
+	touch $(STAMP)
+
+book: $(STAMP)
+	@mkdir -p _build
+	@if [ "$$(cat _build/.lib-hash 2>/dev/null)" != "$(LIB_HASH)" ]; then \
+		echo "rlbits or requirements changed: clearing the execution cache"; \
+		rm -rf _build/.jupyter_cache; fi
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "$(LIB_HASH)" > _build/.lib-hash
+	@echo "The book is in _build/html: open _build/html/index.html in a browser."
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+# Re-execute notebooks in place to refresh their committed outputs (all, or NB=01_entropy.ipynb).
+# Widget state is dropped: it changes at every run and the static site does not use it.
+notebooks: $(STAMP)
+	cd book && for nb in $${NB:-[0-9]*.ipynb}; do echo "executing $$nb"; \
+	../$(BIN)/python -c "import sys, nbformat, nbclient; p = sys.argv[1]; nb = nbformat.read(p, 4); \
+	nbclient.NotebookClient(nb, timeout=600, kernel_name='python3', record_timing=False).execute(); \
+	nb.metadata.pop('widgets', None); nbformat.write(nb, p)" $$nb || exit 1; done
+
+clean:
+	rm -rf _build
