@@ -48,3 +48,23 @@ def test_solution_hidden_unless_revealed():
     assert "1.75" not in hidden.message
     shown = check_entropy(1.0, [0.5, 0.25, 0.125, 0.125], reveal=True)
     assert "1.75" in shown.message
+
+
+def test_chapter2_checkers():
+    from rlbits.exercises import check_expected_rl_bits, check_rl_bits_given_answer
+
+    import rlbits
+
+    probs = [0.6, 0.25, 0.15]
+    assert check_expected_rl_bits(0.8769, probs).correct
+    assert "entropy" in check_expected_rl_bits(rlbits.entropy(probs), probs).message
+    assert "top answer" in check_expected_rl_bits(rlbits.binary_entropy(0.6), probs).message
+    assert "without weighting" in check_expected_rl_bits(float(sum(rlbits.binary_entropy(probs))), probs).message
+    assert "nats" in check_expected_rl_bits(0.8769 * math.log(2), probs).message
+    niels = [0.5, 0.3, 0.2]
+    assert check_rl_bits_given_answer(1.0855, niels, 1).correct
+    assert "SL gain" in check_rl_bits_given_answer(-math.log2(0.3), niels, 1).message
+    assert "calibrated" in check_rl_bits_given_answer(rlbits.expected_rl_bits(niels), niels, 1).message
+    assert "essay" in check_rl_bits_given_answer(rlbits.binary_entropy(0.3), niels, 1).message
+    assert "1.08" not in check_rl_bits_given_answer(0.2, niels, 1).message
+    assert "1.08" in check_rl_bits_given_answer(0.2, niels, 1, reveal=True).message

@@ -47,3 +47,25 @@ def test_entropy_explorer_builds_and_updates():
     assert panel.chosen == 4
     assert panel.entropy == pytest.approx(rlbits.entropy(panel.probs))
     plt.close("all")
+
+
+def test_bits_comparison_panel_values():
+    panel = widgets.bits_comparison_panel(0.8, 2)
+    assert panel.essay_rl > panel.essay_sl  # the essay's artefact above p = 1/2
+    assert panel.rl_conditional == pytest.approx(panel.sl_conditional)  # two answers: same experiment
+    assert panel.rl_calibrated == pytest.approx(panel.sl_calibrated)
+    big = widgets.bits_comparison_panel(0.8, 100_000)
+    assert big.rl_conditional < big.sl_conditional and big.rl_calibrated < big.sl_calibrated
+    with pytest.raises(ValueError, match=">= 2"):
+        widgets.bits_comparison_panel(0.5, 1)
+
+
+def test_bits_explorer_builds_and_updates():
+    control, update = widgets.bits_explorer()
+    assert control is not None
+    panel = update(p=0.3, log10_V=2.0)
+    assert panel.V == 100 and panel.p == 0.3
+    fig, ax = plt.subplots()
+    widgets.draw_bits_comparison(ax, panel)
+    assert "bits" in ax.get_ylabel() and ax.get_title() and ax.get_legend()
+    plt.close("all")

@@ -71,7 +71,7 @@ def _judge(answer: Any, expected: float, mistakes: list[tuple[float, str]], reve
             return CheckResult(False, hint + solution)
     if value < 0:
         return CheckResult(False, "Information is never negative: check the minus sign in front of the log." + solution)
-    return CheckResult(False, f"Not quite: recompute {what.lower()} step by step, in base-2 logarithms." + solution)
+    return CheckResult(False, f"Not quite: recompute {what[0].lower() + what[1:]} step by step, in base-2 logarithms." + solution)
 
 
 _LN2 = math.log(2.0)
@@ -121,3 +121,37 @@ def check_entropy(answer: Any, probs: ArrayLike, *, reveal: bool = False) -> Che
          "probabilities: H = Σ p_k (-log2 p_k)."),
     ]
     return _judge(answer, expected, mistakes, reveal, "The entropy")
+
+
+# --- Chapter 2: information per sample ---
+
+
+def check_expected_rl_bits(answer: Any, probs: ArrayLike, *, reveal: bool = False) -> CheckResult:
+    """Check a reader's calibrated expected RL bits ``Σ_k p_k H_b(p_k)`` for ``probs`` (Chapter 2)."""
+    arr = np.asarray(probs, dtype=float)
+    expected = float(information.expected_rl_bits(arr))
+    top = float(arr.max())
+    mistakes = _unit_mistakes(expected) + [
+        (float(information.entropy(arr)), "That is the expected SL gain, the entropy H(p). RL only learns "
+         "pass/fail about its own guess: weight each H_b(p_k) by p_k."),
+        (float(information.binary_entropy(top)), "That is the essay's figure H_b(p) for the top answer alone. "
+         "Average over which answer is correct: Σ_k p_k H_b(p_k)."),
+        (float(np.sum(information.binary_entropy(arr))), "You summed H_b(p_k) without weighting by p_k, the "
+         "probability that answer k is the correct one."),
+    ]
+    return _judge(answer, expected, mistakes, reveal, "The calibrated expected RL gain")
+
+
+def check_rl_bits_given_answer(answer: Any, probs: ArrayLike, correct: int, *, reveal: bool = False) -> CheckResult:
+    """Check a reader's Yorwba conditional expected RL bits when answer ``correct`` is right (Chapter 2)."""
+    arr = np.asarray(probs, dtype=float)
+    expected = float(information.rl_bits_given_answer(arr, correct))
+    mistakes = _unit_mistakes(expected) + [
+        (float(information.sl_bits_given_answer(arr, correct)), "That is the SL gain -log2 p_i. With RL a "
+         "wrong guess j only tells you 'not j', worth -log2(1 - p_j)."),
+        (float(information.expected_rl_bits(arr)), "That is the calibrated average over all correct answers; "
+         "here the correct answer is fixed."),
+        (float(information.binary_entropy(arr[correct])), "That is H_b(p_i), the essay's figure. Label the "
+         "guess j and the truth i separately: p_i(-log2 p_i) + Σ_{j≠i} p_j(-log2(1 - p_j))."),
+    ]
+    return _judge(answer, expected, mistakes, reveal, "The conditional expected RL gain")
