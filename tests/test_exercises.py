@@ -68,3 +68,28 @@ def test_chapter2_checkers():
     assert "essay" in check_rl_bits_given_answer(rlbits.binary_entropy(0.3), niels, 1).message
     assert "1.08" not in check_rl_bits_given_answer(0.2, niels, 1).message
     assert "1.08" in check_rl_bits_given_answer(0.2, niels, 1, reveal=True).message
+
+
+def test_chapter3_checkers():
+    from rlbits.exercises import check_grpo_advantage, check_snr_per_sample
+
+    assert check_snr_per_sample(0.1 / 0.9, 0.1).correct
+    assert "variance of the reward" in check_snr_per_sample(0.09, 0.1).message
+    assert "Upside down" in check_snr_per_sample(9.0, 0.1).message
+    assert "best constant baseline" in check_snr_per_sample(0.1 / 0.8, 0.1).message
+    assert "mean update" in check_snr_per_sample(0.1, 0.1).message
+    assert "single number" in check_snr_per_sample("big", 0.1).message
+    assert "0.111" not in check_snr_per_sample(3.0, 0.1).message
+    assert "0.111" in check_snr_per_sample(3.0, 0.1, reveal=True).message
+    with pytest.raises(ValueError, match="p"):
+        check_snr_per_sample(0.5, 1.0)
+
+    assert check_grpo_advantage(math.sqrt(7), 1, 8).correct
+    assert check_grpo_advantage(-1 / math.sqrt(7), 1, 8, correct=False).correct
+    assert "ddof=1" in check_grpo_advantage(math.sqrt(7) * math.sqrt(7 / 8), 1, 8).message
+    assert "other kind" in check_grpo_advantage(-1 / math.sqrt(7), 1, 8).message
+    assert "did not divide" in check_grpo_advantage(1 - 1 / 8, 1, 8).message
+    assert "2.64" not in check_grpo_advantage(1.0, 1, 8).message
+    assert "2.64" in check_grpo_advantage(1.0, 1, 8, reveal=True).message
+    with pytest.raises(ValueError):
+        check_grpo_advantage(1.0, 9, 8)

@@ -69,3 +69,37 @@ def test_bits_explorer_builds_and_updates():
     widgets.draw_bits_comparison(ax, panel)
     assert "bits" in ax.get_ylabel() and ax.get_title() and ax.get_legend()
     plt.close("all")
+
+
+def test_update_panel_values():
+    panel = widgets.update_panel(0.01, 64, "none", n_batches=400)
+    assert panel.cosines.shape == (400,)
+    assert panel.share_without_success == pytest.approx(0.99**64)
+    assert panel.snr_batch == pytest.approx(64 * 0.01 / 0.99)
+    # without a baseline a batch with no success is the zero update (cosine 0); otherwise it points forwards
+    assert np.all((panel.cosines == 0) | (panel.cosines > 0))
+    assert np.mean(panel.cosines == 0) == pytest.approx(0.99**64, abs=0.08)
+    with_b = widgets.update_panel(0.01, 64, "pass rate", n_batches=400)
+    assert np.all(with_b.cosines != 0)
+    again = widgets.update_panel(0.01, 64, "none", n_batches=400)
+    np.testing.assert_array_equal(panel.cosines, again.cosines)  # seeded
+
+
+def test_update_panel_bad_input():
+    with pytest.raises(ValueError, match="baseline"):
+        widgets.update_panel(0.1, 8, "optimal")
+    with pytest.raises(ValueError, match="batch_size"):
+        widgets.update_panel(0.1, 0)
+    with pytest.raises(ValueError):
+        widgets.update_panel(1.5, 8)
+
+
+def test_update_explorer_builds_and_updates():
+    control, update = widgets.update_explorer()
+    assert control is not None
+    panel = update(log10_p=-1.0, batch_size=16, baseline="pass rate")
+    assert panel.p == pytest.approx(0.1) and panel.batch_size == 16
+    fig, ax = plt.subplots()
+    widgets.draw_update_panel(ax, panel)
+    assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title() and ax.get_legend()
+    plt.close("all")

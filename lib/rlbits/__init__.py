@@ -5,6 +5,9 @@ Modules, from the ground floor up:
 - :mod:`rlbits._validate`: input checks shared by every public function.
 - :mod:`rlbits.information`: surprisal, entropies, and bits per sample for SL and RL.
 - :mod:`rlbits.distributions`: running-example distributions (uniform, Zipf, correct-plus-uniform).
+- :mod:`rlbits.comparison`: the essay's SL-versus-RL comparison and its corrected versions (Chapter 2).
+- :mod:`rlbits.simulate`: Monte Carlo of what a learner observes per sample (Chapter 2).
+- :mod:`rlbits.gradients`: SL, REINFORCE, baseline and GRPO estimators, exact moments (Chapter 3).
 - :mod:`rlbits.plotting`: the book's figure style (colour-blind-safe palette, units on axes).
 - :mod:`rlbits.widgets`: interactive controls with pure, testable update functions.
 - :mod:`rlbits.exercises`: ``check_<what>`` answer checkers for readers and students.

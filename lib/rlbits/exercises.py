@@ -155,3 +155,56 @@ def check_rl_bits_given_answer(answer: Any, probs: ArrayLike, correct: int, *, r
          "guess j and the truth i separately: p_i(-log2 p_i) + Σ_{j≠i} p_j(-log2(1 - p_j))."),
     ]
     return _judge(answer, expected, mistakes, reveal, "The conditional expected RL gain")
+
+
+# --- Chapter 3: gradient variance ---
+
+
+def check_snr_per_sample(answer: Any, p: float, *, reveal: bool = False) -> CheckResult:
+    """Check a reader's per-sample SNR ``p / (1 - p)`` of REINFORCE without a baseline (Chapter 3)."""
+    from . import _validate
+
+    p = _validate.open_unit(p, "p")
+    expected = p / (1 - p)
+    value = _as_answer(answer)
+    solution = f" The answer is {expected:.6g}." if reveal else ""
+    if value is None or math.isnan(value):
+        return CheckResult(False, f"Your answer should be a single number (a ratio, no unit), got {answer!r}.{solution}")
+    if _close(value, expected):
+        return CheckResult(True, f"SNR = p/(1-p) = {value:.6g}: the odds of success.")
+    hints = [
+        (p, "That is p, the size of the mean update relative to SL. SNR divides the squared mean, p²‖g‖², "
+            "by the variance, p(1-p)‖g‖²."),
+        (p * (1 - p), "That is the variance of the reward, p(1-p). SNR is ‖E ĝ‖² / tr Cov ĝ."),
+        ((1 - p) / p, "Upside down: that is the batch size needed for SNR ≈ 1, (1-p)/p."),
+        (p / (1 - 2 * p) if p < 0.5 else math.nan, "That is the SNR with the best constant baseline for a "
+         "uniform policy; the question has no baseline."),
+    ]
+    for wrong, hint in hints:
+        if math.isfinite(wrong) and _close(value, wrong):
+            return CheckResult(False, hint + solution)
+    return CheckResult(False, "Not quite: compute ‖E ĝ‖² and tr Cov ĝ for ĝ = R(e_a - π), then divide." + solution)
+
+
+def check_grpo_advantage(answer: Any, k: int, G: int, *, correct: bool = True, reveal: bool = False) -> CheckResult:
+    """Check a reader's GRPO advantage of a correct (or wrong) sample when ``k`` of ``G`` succeed (Chapter 3)."""
+    from . import gradients
+
+    a_correct, a_wrong = gradients.grpo_advantages_closed_form(np.asarray(int(k)), G)
+    expected = float(a_correct if correct else a_wrong)
+    ddof1 = expected * math.sqrt((G - 1) / G)  # the sample std is larger by sqrt(G/(G-1))
+    value = _as_answer(answer)
+    solution = f" The answer is {expected:.6g}." if reveal else ""
+    if value is None or math.isnan(value):
+        return CheckResult(False, f"Your answer should be a single number, got {answer!r}.{solution}")
+    if _close(value, expected):
+        return CheckResult(True, f"A = (r - mean)/std = {value:.6g}.")
+    hints = [
+        (ddof1, "You used the sample standard deviation (ddof=1); the closed form uses the population one."),
+        (float(a_wrong if correct else a_correct), "That is the advantage of the other kind of sample."),
+        ((1 if correct else 0) - k / G, "You subtracted the mean but did not divide by the standard deviation."),
+    ]
+    for wrong, hint in hints:
+        if _close(value, wrong):
+            return CheckResult(False, hint + solution)
+    return CheckResult(False, "Not quite: the group mean is k/G and the population std is sqrt(p̂(1-p̂))." + solution)
