@@ -208,3 +208,194 @@ def check_grpo_advantage(answer: Any, k: int, G: int, *, correct: bool = True, r
         if _close(value, wrong):
             return CheckResult(False, hint + solution)
     return CheckResult(False, "Not quite: the group mean is k/G and the population std is sqrt(p̂(1-p̂))." + solution)
+
+
+# --- Course session ---
+
+
+def check_calibrated_sl_bits(answer: Any, probs: ArrayLike, *, reveal: bool = False) -> CheckResult:
+    """Check a reader's calibrated expected SL bits ``Σ_k p_k (-log2 p_k) = H(p)`` for ``probs`` (Chapter 2).
+
+    The expectation is over which answer is correct, drawn from the model's own distribution
+    (Niels Rolf's comparison, section ``ch-information-gain``). Raises ``ValueError`` if ``probs``
+    is not a distribution.
+    """
+    from . import _validate
+
+    arr = _validate.distribution(probs, "probs")
+    if arr.ndim != 1:
+        raise ValueError(f"probs must be one distribution (a 1-d list of probabilities), got shape {arr.shape}")
+    expected = float(information.entropy(arr))
+    top = float(arr.max())
+    positive = arr[arr > 0]
+    mistakes = _unit_mistakes(expected) + [
+        (float(information.expected_rl_bits(arr)), "That is the calibrated RL gain Σ p_k H_b(p_k). SL is told "
+         "the correct answer itself: average its surprisal -log2 p_k over which answer is correct."),
+        (float(-np.log2(top)), "That is -log2 of the top probability: the SL gain *given* that the most likely "
+         "answer is correct, a conditional value. The calibrated expectation weights the surprisal of every "
+         "answer by the probability that it is the correct one."),
+        (float(information.binary_entropy(top)), "That is the essay's RL figure H_b(p) for the top answer. The "
+         "question asks for the SL gain, averaged over which answer is correct."),
+        (float(np.log2(arr.size)), "log2 V is the expected SL gain of a *uniform* model, the maximum; this "
+         "model is not uniform."),
+        (float(-np.log2(positive).sum()), "You summed the surprisals without weighting them by the probability "
+         "that each answer is the correct one."),
+    ]
+    return _judge(answer, expected, mistakes, reveal, "The calibrated expected SL gain")
+
+
+def check_batch_for_snr_one(answer: Any, p: float, *, reveal: bool = False) -> CheckResult:
+    """Check a reader's batch size ``n = (1 - p)/p`` at which REINFORCE's batch SNR reaches one (Chapter 3).
+
+    One sample has SNR ``p/(1 - p)`` and the SNR of a batch mean grows in proportion to the batch
+    size (section ``ch-variance-snr``). The exact value and the smallest whole batch that reaches
+    it, ``ceil((1 - p)/p)``, both count as right. Raises ``ValueError`` unless ``0 < p < 1``.
+    """
+    from . import _validate
+
+    p = _validate.open_unit(p, "p")
+    expected = (1 - p) / p
+    whole = math.ceil(expected - 1e-9)
+    value = _as_answer(answer)
+    solution = f" The answer is (1 - p)/p = {expected:.6g} samples." if reveal else ""
+    if value is None or math.isnan(value):
+        return CheckResult(False, f"Your answer should be a single number (a batch size, in samples), got {answer!r}.{solution}")
+    if _close(value, expected) or value == whole:
+        return CheckResult(True, f"n = (1 - p)/p = {expected:.6g} samples: SNR grows as n p/(1 - p), which is one there.")
+    hints = [
+        (p / (1 - p), "That is the SNR of a single sample, p/(1 - p), not a batch size. The batch mean has SNR "
+         "n p/(1 - p): solve for the n that makes it one."),
+        (1 / p, "That is 1/p, the expected number of samples until the first success. Close, but the SNR of a "
+         "batch is n p/(1 - p): set it to one and solve for n."),
+        (3 / p, "That is the rule-of-three batch, about 3/p, for a 95% chance of seeing at least one success: a "
+         "question about detection, not about the signal-to-noise ratio of the averaged update."),
+        (math.log(0.05) / math.log1p(-p), "That is the batch that sees at least one success with 95% "
+         "probability, ln 0.05 / ln(1 - p): a question about detection, not about the signal-to-noise ratio."),
+        (p * (1 - p), "That is the variance of one pass/fail reward, p(1 - p), not a batch size."),
+        (1 / (p * (1 - p)), "Too large: the noise of one sample is p(1 - p)‖g‖², but the signal is p²‖g‖², "
+         "so one sample's SNR is p/(1 - p) and n = (1 - p)/p."),
+    ]
+    for wrong, hint in hints:
+        if _close(value, wrong):
+            return CheckResult(False, hint + solution)
+    if value <= 0:
+        return CheckResult(False, "A batch size is a positive number of samples." + solution)
+    return CheckResult(False, "Not quite: the SNR of the mean of n samples is n times the SNR of one, "
+                       "p/(1 - p). Set n p/(1 - p) = 1." + solution)
+
+
+def check_crossing_pass_rate(answer: Any, *, reveal: bool = False) -> CheckResult:
+    """Check a reader's pass rate in (0, 1) where the essay's curves ``-log2 p`` and ``H_b(p)`` cross (Chapter 2).
+
+    The answer is ``p = 1/2`` (section ``ch-information-gain-essay``); ``p = 1``, where both are 0,
+    is the trivial crossing.
+    """
+    from . import comparison
+
+    expected = 0.5
+    value = _as_answer(answer)
+    solution = " The answer is p = 1/2, where both curves equal 1 bit." if reveal else ""
+    if value is None or math.isnan(value):
+        return CheckResult(False, f"Your answer should be a single number (a pass rate between 0 and 1), got {answer!r}.{solution}")
+    if _close(value, expected):
+        return CheckResult(True, f"p = {value:.6g}: there -log2 p = H_b(p) = 1 bit, and the essay's RL "
+                           "figure exceeds its SL figure for every larger p.")
+    hints = [
+        (1.0, "p = 1 is the trivial crossing, where both curves are 0 bits (and 1 bit is the height of the "
+              "other crossing, not its pass rate). Find the crossing strictly between 0 and 1."),
+        (1 / math.e, "That is p = 1/e, where -p log2 p peaks (the conditional RL information with many "
+                     "answers), not where the essay's two curves cross."),
+        (comparison.max_naive_rl_advantage()[0], "That is where the essay's RL figure is furthest above its SL figure; "
+                                       "the crossing is where the two are equal."),
+    ]
+    for wrong, hint in hints:
+        if _close(value, wrong):
+            return CheckResult(False, hint + solution)
+    if not 0 <= value <= 1:
+        return CheckResult(False, f"A pass rate lies between 0 and 1, got {value:.6g}." + solution)
+    return CheckResult(False, "Not quite: set -log2 p = -p log2 p - (1-p) log2(1-p) and simplify; a factor "
+                       "(1 - p) comes out in front." + solution)
+
+
+_BINARY_ENTROPY_SOLUTION = (
+    " One solution:\n\n    def binary_entropy(p):\n        if p == 0 or p == 1:\n            return 0.0"
+    "\n        return -p * math.log2(p) - (1 - p) * math.log2(1 - p)"
+)
+
+
+def _call_student(fn: Any, p: float) -> tuple[float | None, str | None]:
+    """Call ``fn(p)`` quietly; return ``(value, None)`` or ``(None, problem)``."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            out = fn(p)
+    except Exception as exc:  # the reader's code may raise anything
+        return None, f"raised {type(exc).__name__}: {exc}"
+    if out is None:
+        return None, "returned None, not a number of bits (replace None with your formula, and `return` it)"
+    try:
+        arr = np.asarray(out, dtype=float)
+    except (TypeError, ValueError):
+        return None, f"returned {out!r}, which is not a number"
+    if arr.size != 1:
+        return None, f"returned {arr.size} numbers; it should return one number of bits"
+    return float(arr.reshape(())), None
+
+
+def check_binary_entropy_function(fn: Any, *, reveal: bool = False) -> CheckResult:
+    """Check a reader's function ``fn(p)`` returning the binary entropy ``H_b(p)`` in bits (Chapter 1).
+
+    ``fn`` is called with Python floats: interior pass rates first, then the edges ``p = 0`` and
+    ``p = 1``, where ``H_b`` is 0 by the convention ``0 · log 0 = 0`` (section ``ch-entropy``).
+    """
+    solution = _BINARY_ENTROPY_SOLUTION if reveal else ""
+    if not callable(fn):
+        return CheckResult(False, "Pass your function itself, e.g. check_binary_entropy_function(my_binary_entropy) "
+                           f"without parentheses after its name; got {fn!r}.{solution}")
+    interior = [0.5, 0.1, 0.25, 0.9, 1e-5]
+    got: list[float] = []
+    for p in interior:
+        value, problem = _call_student(fn, p)
+        if problem is not None:
+            return CheckResult(False, f"At p = {p:g} your function {problem}.{solution}")
+        got.append(value)
+    vals = np.array(got)
+    ps = np.array(interior)
+    want = information.binary_entropy(ps)
+
+    def all_close(x: ArrayLike) -> bool:
+        return bool(np.allclose(vals, x, rtol=REL_TOL, atol=ABS_TOL))
+
+    if not all_close(want):
+        if np.isnan(vals).any():
+            p_bad = interior[int(np.argmax(np.isnan(vals)))]
+            return CheckResult(False, f"At p = {p_bad:g} your function returns NaN, although both p and 1 - p are "
+                               f"positive there: check the logarithms' arguments.{solution}")
+        patterns = [
+            (want * _LN2, "Your values are in nats: you used the natural log. Use math.log2 (or divide by ln 2)."),
+            (want * _LOG10_2, "Your values look like base-10 logarithms. Bits use log2."),
+            (-want, "Right size, wrong sign: H_b(p) = -p log2 p - (1-p) log2(1-p) is never negative."),
+            (-ps * np.log2(ps), "You have the 'yes' term -p log2 p only; add the 'no' term -(1-p) log2(1-p)."),
+            (-np.log2(ps), "That is the surprisal -log2 p of the 'yes' outcome. Binary entropy averages the "
+                           "surprisal of both outcomes, weighted by their probabilities."),
+        ]
+        for wrong, hint in patterns:
+            if all_close(wrong):
+                return CheckResult(False, hint + solution)
+        k = int(np.argmax(~np.isclose(vals, want, rtol=REL_TOL, atol=ABS_TOL)))
+        return CheckResult(False, f"At p = {interior[k]:g} your function returns {vals[k]:.6g}, which is not "
+                           f"H_b({interior[k]:g}). Check each term of -p log2 p - (1-p) log2(1-p).{solution}")
+    for p in (0.0, 1.0):
+        value, problem = _call_student(fn, p)
+        if problem is not None or (value is not None and math.isnan(value)):
+            what = problem or "returns NaN"
+            return CheckResult(False, f"Correct for 0 < p < 1, but at p = {p:g} your function {what}. A term "
+                               "0 · log 0 is NaN (or an error) in floating point; by convention it is 0, since an "
+                               "outcome that never happens contributes nothing. Return 0 at p = 0 and p = 1."
+                               + solution)
+        if not _close(value, 0.0):
+            return CheckResult(False, f"At p = {p:g} your function returns {value:.6g}; a certain outcome carries no "
+                               "information, so H_b(0) = H_b(1) = 0 bits." + solution)
+    return CheckResult(True, "Your function gives H_b(p) in bits for 0 < p < 1 and 0 at p = 0 and p = 1.")

@@ -1,0 +1,378 @@
+"""The course ("For instructors"): its answer checkers, its pages, and its place in the built book."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import numpy as np
+import pytest
+import yaml
+
+import rlbits
+from rlbits import comparison, widgets
+from rlbits import exercises
+from rlbits.exercises import (
+    CheckResult,
+    check_batch_for_snr_one,
+    check_binary_entropy_function,
+    check_calibrated_sl_bits,
+    check_crossing_pass_rate,
+)
+
+from conftest import ROOT, toc_files
+
+COURSE = ROOT / "book" / "course"
+PAGES = ["index", "lesson_plan", "exercises", "discussion", "handout", "instructor_notes"]
+THREE = [0.7, 0.2, 0.1]
+
+
+def _cells(name: str) -> list[dict]:
+    return json.loads((COURSE / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+
+
+def _source(cell: dict) -> str:
+    return "".join(cell.get("source", ""))
+
+
+def _wrong(result: CheckResult, hint: str) -> None:
+    assert isinstance(result, CheckResult)
+    assert not result.correct, result.message
+    assert hint in result.message, result.message
+
+
+# --- check_calibrated_sl_bits -------------------------------------------------------------------
+
+
+def test_calibrated_sl_right_answer():
+    r = check_calibrated_sl_bits(float(rlbits.entropy(THREE)), THREE)
+    assert r.correct and "calibrated expected SL gain" in r.message
+    assert check_calibrated_sl_bits(round(float(rlbits.entropy(THREE)), 4), THREE).correct
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (float(rlbits.expected_rl_bits(THREE)), "calibrated RL gain"),
+    (-math.log2(0.7), "conditional value"),
+    (float(rlbits.binary_entropy(0.7)), "essay's RL figure"),
+    (math.log2(3), "uniform"),
+    (-(math.log2(0.7) + math.log2(0.2) + math.log2(0.1)), "without weighting"),
+    (float(rlbits.entropy(THREE)) * math.log(2), "nats"),
+    (float(rlbits.entropy(THREE)) * math.log10(2), "base-10"),
+    (-float(rlbits.entropy(THREE)), "sign"),
+    (float("nan"), "0 · log 0"),
+    (0.3, "Not quite"),
+])
+def test_calibrated_sl_hints(wrong, hint):
+    _wrong(check_calibrated_sl_bits(wrong, THREE), hint)
+
+
+@pytest.mark.parametrize("answer", [None, "1.16 bits", [1.16, 0.8]])
+def test_calibrated_sl_bad_answer(answer):
+    _wrong(check_calibrated_sl_bits(answer, THREE), "single number")
+
+
+@pytest.mark.parametrize("probs, message", [
+    ([0.7, 0.2, 0.2], "sum to 1"),
+    ([1.2, -0.2], "[0, 1]"),
+    ([[0.5, 0.5], [0.5, 0.5]], "one distribution"),
+    ("abc", "numeric"),
+])
+def test_calibrated_sl_bad_problem(probs, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        check_calibrated_sl_bits(1.0, probs)
+
+
+# --- check_batch_for_snr_one --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("p, answer", [(0.01, 99), (0.001, 999.0), (0.3, 7 / 3), (0.3, 3), (1e-5, 99_999)])
+def test_batch_right_answers(p, answer):
+    r = check_batch_for_snr_one(answer, p)
+    assert r.correct, r.message
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (0.01 / 0.99, "SNR of a single sample"),
+    (100, "expected number of samples until the first success"),
+    (300, "rule-of-three"),
+    (math.log(0.05) / math.log(0.99), "95% probability"),
+    (0.01 * 0.99, "variance of one pass/fail reward"),
+    (1 / (0.01 * 0.99), "Too large"),
+    (-99, "positive number"),
+    (50, "n times the SNR of one"),
+])
+def test_batch_hints(wrong, hint):
+    _wrong(check_batch_for_snr_one(wrong, 0.01), hint)
+
+
+@pytest.mark.parametrize("answer", [None, "99", float("nan")])
+def test_batch_bad_answer(answer):
+    r = check_batch_for_snr_one(answer, 0.01)
+    if isinstance(answer, str):  # a numeric string is read as a number
+        assert r.correct
+    else:
+        _wrong(r, "single number")
+
+
+@pytest.mark.parametrize("p", [0, 1, 1.5, -0.1, "a"])
+def test_batch_bad_problem(p):
+    with pytest.raises(ValueError, match="strictly between 0 and 1"):
+        check_batch_for_snr_one(1.0, p)
+
+
+# --- check_crossing_pass_rate -------------------------------------------------------------------
+
+
+def test_crossing_right_answer():
+    assert check_crossing_pass_rate(0.5).correct
+    assert check_crossing_pass_rate("0.5").correct
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (1, "trivial crossing"),
+    (1 / math.e, "1/e"),
+    (comparison.max_naive_rl_advantage()[0], "furthest above"),
+    (1.5, "between 0 and 1"),
+    (-0.2, "between 0 and 1"),
+    (0.7, "Not quite"),
+])
+def test_crossing_hints(wrong, hint):
+    _wrong(check_crossing_pass_rate(wrong), hint)
+
+
+@pytest.mark.parametrize("answer", [None, "1/2", float("nan")])
+def test_crossing_bad_answer(answer):
+    _wrong(check_crossing_pass_rate(answer), "single number")
+
+
+# --- check_binary_entropy_function --------------------------------------------------------------
+
+
+def _good(p):
+    if p == 0 or p == 1:
+        return 0.0
+    return -p * math.log2(p) - (1 - p) * math.log2(1 - p)
+
+
+def test_function_right_answers():
+    assert check_binary_entropy_function(_good).correct
+    assert check_binary_entropy_function(lambda p: float(rlbits.binary_entropy(p))).correct
+    # a NumPy version that cleans up the NaN is fine too, and its warnings stay quiet
+    assert check_binary_entropy_function(lambda p: np.nan_to_num(-p * np.log2(p) - (1 - p) * np.log2(1 - p))).correct
+
+
+@pytest.mark.parametrize("fn, hint", [
+    (lambda p: -p * np.log2(p) - (1 - p) * np.log2(1 - p), "0 · log 0"),  # NaN at the edges
+    (lambda p: -p * math.log2(p) - (1 - p) * math.log2(1 - p), "0 · log 0"),  # ValueError at the edges
+    (lambda p: _good(p) * math.log(2), "natural log"),
+    (lambda p: _good(p) * math.log10(2), "base-10"),
+    (lambda p: -_good(p), "wrong sign"),
+    (lambda p: -p * math.log2(p) if p else 0.0, "add the 'no' term"),
+    (lambda p: -math.log2(p), "surprisal"),
+    (lambda p: 1.0 if p in (0, 1) else _good(p), "H_b(0) = H_b(1) = 0"),
+    (lambda p: p, "Check each term"),
+    (lambda p: None, "returned None"),
+    (lambda p: [p, p], "one number"),
+    (lambda p: "bits", "not a number"),
+    (lambda p: 1 / 0, "ZeroDivisionError"),
+])
+def test_function_hints(fn, hint):
+    _wrong(check_binary_entropy_function(fn), hint)
+
+
+@pytest.mark.parametrize("not_a_function", [None, 0.5, "def f(p): ...", _good(0.5)])
+def test_function_bad_input(not_a_function):
+    _wrong(check_binary_entropy_function(not_a_function), "Pass your function itself")
+
+
+# --- every new checker: the solution stays hidden unless asked for ------------------------------
+
+
+NEW_CHECKERS = [
+    (lambda reveal: check_calibrated_sl_bits(0.3, THREE, reveal=reveal), f"{float(rlbits.entropy(THREE)):.6g}"),
+    (lambda reveal: check_batch_for_snr_one(50, 0.01, reveal=reveal), "99"),
+    (lambda reveal: check_crossing_pass_rate(0.7, reveal=reveal), "1/2"),
+    (lambda reveal: check_binary_entropy_function(lambda p: p, reveal=reveal), "math.log2(1 - p)"),
+]
+
+
+@pytest.mark.parametrize("call, solution", NEW_CHECKERS)
+def test_solution_hidden_unless_revealed(call, solution):
+    hidden, shown = call(False), call(True)
+    assert solution not in hidden.message and "The answer is" not in hidden.message
+    assert solution in shown.message
+
+
+@pytest.mark.parametrize("call, solution", NEW_CHECKERS)
+def test_hints_never_leak_the_answer(call, solution):
+    # also when the wrong answer triggers a named hint rather than the generic one
+    for r in (check_calibrated_sl_bits(-math.log2(0.7), THREE), check_batch_for_snr_one(100, 0.01),
+              check_crossing_pass_rate(1 / math.e)):
+        assert "The answer is" not in r.message
+    assert solution not in call(False).message
+
+
+# --- the pages ----------------------------------------------------------------------------------
+
+
+def test_course_part_in_toc_before_appendix():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    captions = [part["caption"] for part in toc["parts"]]
+    assert "For instructors" in captions
+    assert captions.index("For instructors") < captions.index("Appendix")
+    files = toc_files()
+    for page in PAGES:
+        assert f"book/course/{page}" in files
+        assert any((COURSE / f"{page}{ext}").exists() for ext in (".md", ".ipynb"))
+
+
+def test_exercise_notebook_has_at_least_eight_checked_exercises():
+    cells = _cells("exercises")
+    md = "\n".join(_source(c) for c in cells if c["cell_type"] == "markdown")
+    code = [c for c in cells if c["cell_type"] == "code"]
+    calls = [m for c in code for m in re.findall(r"\b(check_\w+)\(", _source(c))]
+    assert len(set(calls)) >= 8, sorted(set(calls))
+    for name in set(calls):
+        assert callable(getattr(exercises, name, None)), f"{name} is not in rlbits.exercises"
+    checked = [c for c in code if re.search(r"\bcheck_\w+\(", _source(c))]
+    exercise_blocks = re.findall(r"```\{exercise\}\n:label: (ex-course-[\w-]+)", md)
+    assert len(exercise_blocks) >= 8 and len(checked) >= len(exercise_blocks)
+    for cell in checked:
+        src = _source(cell)
+        assert "my_answer = None" in src, src
+        # committed unanswered, and nothing in the output gives the answer away
+        out = json.dumps(cell.get("outputs", []), ensure_ascii=False)
+        assert "✘" in out and "The answer is" not in out and "reveal" not in src
+
+
+def test_exercise_page_has_no_solutions():
+    md = "\n".join(_source(c) for c in _cells("exercises") if c["cell_type"] == "markdown")
+    assert "{solution" not in md
+
+
+def test_instructor_notes_cover_every_exercise_and_say_where_solutions_are():
+    ex_md = "\n".join(_source(c) for c in _cells("exercises") if c["cell_type"] == "markdown")
+    labels = re.findall(r":label: (ex-course-[\w-]+)", ex_md)
+    notes = "\n".join(_source(c) for c in _cells("instructor_notes") if c["cell_type"] == "markdown")
+    for label in labels:
+        assert f"{{ref}}`{label}`" in notes, label
+    assert "hidden by default" in notes and "dropdown" in notes
+
+
+def _glued_keys(cells: list[dict]) -> set[str]:
+    keys = set()
+    for cell in cells:
+        for out in cell.get("outputs", []):
+            keys.update(out.get("metadata", {}).get("scrapbook", {}).get("name", "").split())
+    return keys
+
+
+@pytest.mark.parametrize("name", ["handout", "instructor_notes"])
+def test_every_glue_reference_is_computed(name):
+    cells = _cells(name)
+    md = "\n".join(_source(c) for c in cells if c["cell_type"] == "markdown")
+    used = set(re.findall(r"\{glue:text\}`([\w]+)", md))
+    assert used, "the page glues its numbers"
+    missing = used - _glued_keys(cells)
+    assert not missing, f"glued in prose but never computed: {sorted(missing)}"
+
+
+def _strip_computed(md: str) -> str:
+    md = re.sub(r"```.*?```", " ", md, flags=re.S)  # directives and code
+    md = re.sub(r"\$\$.*?\$\$|\$[^$]*\$", " ", md, flags=re.S)  # math
+    md = re.sub(r"\{[\w:-]+\}`[^`]*`", " ", md)  # glue, ref and cite roles
+    md = re.sub(r"^\([\w-]+\)=$", " ", md, flags=re.M)  # labels
+    return md
+
+
+def test_handout_numbers_all_come_from_glue():
+    cells = _cells("handout")
+    md = "\n".join(_source(c) for c in cells if c["cell_type"] == "markdown")
+    typed = re.findall(r"[^\s]*\d[^\s]*", _strip_computed(md))
+    assert not typed, f"typed numbers on the handout: {typed}"
+    assert len(re.findall(r"\{glue:text\}", md)) >= 20
+    # the handout's code is computation only: none of it is shown
+    for cell in cells:
+        if cell["cell_type"] == "code":
+            assert "remove-cell" in cell["metadata"].get("tags", [])
+
+
+def test_discussion_covers_the_thread():
+    text = (COURSE / "discussion.md").read_text(encoding="utf-8")
+    for who in ["Yorwba", "Niels Rolf", "Lukas Berglund", "Cosmo", "Lovkush Agarwal", "Aidan Ewart",
+                "Bram Cohen", "Kian Kyars", "Srikanth Vidapanakal"]:
+        assert who in text, who
+    assert "{cite}`patel2025comments`" in text
+    assert text.count("Where it lands") >= 6 and text.count(":class: dropdown") >= 6
+
+
+def _minutes(table: str) -> list[tuple[int, int]]:
+    return [(int(a), int(b)) for a, b in re.findall(r"^\| (\d+)–(\d+) \|", table, flags=re.M)]
+
+
+def test_lesson_plan_schedules_add_up():
+    text = (COURSE / "lesson_plan.md").read_text(encoding="utf-8")
+    full, short = text.split("## 50-minute variant")
+    for table, total in [(full.split("## Schedule")[1], 90), (short, 50)]:
+        slots = _minutes(table)
+        assert slots[0][0] == 0 and slots[-1][1] == total
+        assert all(b0 == a1 for (_, b0), (a1, _) in zip(slots, slots[1:])), slots
+    for widget in ["entropy_explorer", "bits_explorer", "update_explorer"]:
+        assert widget in full and callable(getattr(widgets, widget))
+    assert "Learning objectives" in text and "Prerequisites" in text
+    assert "Students work" in full
+
+
+def test_print_css_registered():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]
+    assert "print.css" in config["html_css_files"]
+    css = (ROOT / "book" / "_static" / "print.css").read_text()
+    assert "@media print" in css
+    body = css[css.index("@media print"):]
+    for selector in [".bd-sidebar-primary", ".bd-header", ".dropdown-launch-buttons", "@page"]:
+        assert selector in body
+
+
+# --- the built site -----------------------------------------------------------------------------
+
+
+def _internal_links(html: str) -> list[str]:
+    hrefs = re.findall(r'<a [^>]*href="([^"]+)"', html)
+    return [h for h in hrefs if not re.match(r"(https?:|mailto:|javascript:)", h)]
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("page", PAGES)
+def test_course_page_built_with_working_links(book_build, page):
+    path = book_build.html / "book" / "course" / f"{page}.html"
+    html = path.read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" not in html and "{glue" not in html
+    assert "??" not in re.sub(r"<[^>]+>", "", html)
+    assert "../../_static/print.css" in html
+    for href in _internal_links(html):
+        parts = urlsplit(href)
+        target = path if not parts.path else (path.parent / unquote(parts.path)).resolve()
+        assert target.exists(), f"{page}: broken link {href}"
+        if parts.fragment and target.suffix == ".html":
+            ids = re.findall(r'id="([^"]+)"', target.read_text(encoding="utf-8"))
+            assert parts.fragment in ids, f"{page}: link {href} points to a missing anchor"
+
+
+@pytest.mark.build
+def test_course_pages_render_their_numbers(book_build):
+    def text(page: str) -> str:
+        html = (book_build.html / "book" / "course" / f"{page}.html").read_text(encoding="utf-8")
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+    handout = text("handout")
+    expected = [f"{rlbits.surprisal(1e-5):.2f}", f"{rlbits.entropy([0.5, 0.3, 0.2]):.4f}",
+                f"{rlbits.expected_rl_bits([0.5, 0.3, 0.2]):.4f}", f"{math.ceil(math.log(0.05) / math.log1p(-1e-5)):,}"]
+    for number in expected:
+        assert number in handout, number
+    notes = text("instructor_notes")
+    assert f"{rlbits.expected_rl_bits(THREE):.4g}" in notes
+    assert "hidden by default" in notes
+    assert (book_build.html / "_static" / "print.css").exists()
