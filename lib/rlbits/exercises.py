@@ -399,3 +399,49 @@ def check_binary_entropy_function(fn: Any, *, reveal: bool = False) -> CheckResu
             return CheckResult(False, f"At p = {p:g} your function returns {value:.6g}; a certain outcome carries no "
                                "information, so H_b(0) = H_b(1) = 0 bits." + solution)
     return CheckResult(True, "Your function gives H_b(p) in bits for 0 < p < 1 and 0 at p = 0 and p = 1.")
+
+
+# --- Chapter 5: self-play and distillation ---
+
+
+def check_outcome_bits(answer: Any, win_probability: float, *, reveal: bool = False) -> CheckResult:
+    """Check a reader's information, in bits, in the outcome of a game won with probability ``win_probability``.
+
+    The answer is the binary entropy ``H_b(w)`` (Chapter 5, "Self-play and the outcome signal").
+    """
+    from . import _validate
+
+    w = float(_validate.probability(win_probability, "win_probability"))
+    expected = float(information.binary_entropy(w))
+    mistakes = _unit_mistakes(expected)
+    if 0 < w < 1:
+        mistakes += [
+            (float(information.surprisal(w)), "That is -log2 w, the surprisal of a win alone. Before the game "
+             "you do not know whether it will be a win or a loss: average the surprisal of both outcomes."),
+            (float(information.surprisal(1 - w)), "That is -log2(1 - w), the surprisal of a loss alone. Average "
+             "the surprisals of a win and a loss, weighted by their probabilities."),
+        ]
+    if not math.isclose(expected, 1.0):
+        mistakes.append((1.0, "One bit is the maximum, reached only when the win probability is 1/2. An "
+                              "opponent you beat (or lose to) most of the time makes the outcome less informative."))
+    return _judge(answer, expected, mistakes, reveal, "The information in the outcome")
+
+
+def check_policy_target_bits(answer: Any, n_moves: int, *, reveal: bool = False) -> CheckResult:
+    """Check a reader's upper bound, in bits, on the entropy of a soft target over ``n_moves`` moves.
+
+    The answer is ``log2(n_moves)`` (Chapter 5, "Bits per position").
+    """
+    from . import _validate
+
+    n = _validate.positive_int(n_moves, "n_moves", minimum=2)
+    expected = math.log2(n)
+    mistakes = _unit_mistakes(expected) + [
+        (float(n), "That is the number of moves itself. A distribution over n outcomes has entropy at "
+                   "most log2 n bits (the uniform distribution)."),
+        (1.0, "One bit is the ceiling for a binary outcome such as a win or a loss. A soft target is a "
+              "distribution over all the moves."),
+        (float(n - 1), "That counts the free parameters of the distribution, not its entropy: the "
+                       "maximum entropy over n outcomes is log2 n bits."),
+    ]
+    return _judge(answer, expected, mistakes, reveal, "The upper bound")

@@ -1,0 +1,202 @@
+"""Self-play and the outcome signal: a learner in a Bradley–Terry skill model against three kinds of opponent.
+
+Setting (Chapter 5, "Self-play and the outcome signal"). A player's strength is one number, its skill
+(logit units). A player of skill ``a`` beats one of skill ``b`` with the Bradley–Terry probability
+``σ(a - b) = 1 / (1 + exp(-(a - b)))`` (the Elo model: 400 Elo points = ``ln 10`` skill units).
+
+The learner has skill ``θ`` and explores: in each game it plays at skill ``θ + σ_e ε`` with
+``ε ~ N(0, 1)`` and learns from the binary outcome ``r ∈ {0, 1}`` by REINFORCE for a Gaussian policy,
+``θ += lr · (r - b) ε / σ_e``, with the leave-one-out mean outcome of the other games in its batch as
+baseline ``b``. By Stein's lemma the expected step is ``lr · E_ε[σ'(d + σ_e ε)]`` with ``d = θ - o`` the
+skill gap to the opponent, and ``σ' = σ(1 - σ)``: the variance of the outcome, largest at a 1/2 win
+probability, vanishing against much stronger or much weaker opponents. Opponents:
+
+- ``"self"``: the current learner itself, at skill ``θ`` without exploration noise (self-play);
+- ``"past"``: a randomly selected earlier version of the learner (its skill at a uniformly drawn
+  earlier step, the current one included), as in AlphaGo's policy-gradient stage;
+- a number ``o``: a fixed opponent of skill ``o`` (strong if well above the learner, weak if below).
+
+A game's outcome carries ``H_b(w)`` bits, where ``w`` is the probability (before the game) that the
+learner wins; at most 1 bit, reached at ``w = 1/2``. Everything is vectorised over independent runs
+(seeds); the only loop is over training steps, which are sequential by nature.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from . import _validate, information
+
+__all__ = [
+    "ELO_PER_SKILL",
+    "SelfPlayCurves",
+    "expected_step",
+    "outcome_bits",
+    "simulate_training",
+    "win_probability",
+]
+
+#: Elo points per unit of skill (logit): a gap of 400 Elo multiplies the odds of winning by 10.
+ELO_PER_SKILL: float = float(400.0 / np.log(10.0))
+
+
+def _finite(x: ArrayLike, name: str) -> NDArray[np.float64]:
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be numeric, got {type(x).__name__}") from None
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} contains NaN or an infinite value; skills must be finite numbers")
+    return arr
+
+
+def win_probability(skill_a: ArrayLike, skill_b: ArrayLike) -> float | NDArray[np.float64]:
+    """Bradley–Terry probability that a player of skill ``skill_a`` beats one of skill ``skill_b``.
+
+    ``σ(a - b) = 1 / (1 + exp(-(a - b)))``, with skills in logit units (one unit of skill difference
+    multiplies the odds of winning by ``e``; 400 Elo points multiply them by 10). Broadcasts.
+    Equal skills give exactly 1/2, and ``win_probability(a, b) + win_probability(b, a) = 1``.
+    Chapter 5, "Self-play and the outcome signal".
+    """
+    a = _finite(skill_a, "skill_a")
+    b = _finite(skill_b, "skill_b")
+    try:
+        d = a - b
+    except ValueError:
+        raise ValueError(f"skill_a with shape {a.shape} and skill_b with shape {b.shape} do not broadcast") from None
+    # σ(d) computed without overflow for large |d|.
+    e = np.exp(-np.abs(d))
+    out = np.where(d >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return _validate.scalar_or_array(out)
+
+
+def outcome_bits(win_prob: ArrayLike) -> float | NDArray[np.float64]:
+    """Bits carried by the binary outcome of one game won with probability ``win_prob``: ``H_b(w)``.
+
+    At most 1 bit (at ``w = 1/2``); 0 bits when the result is certain. Chapter 5, "Self-play and the
+    outcome signal".
+    """
+    w = _validate.probability(win_prob, "win_prob")
+    return information.binary_entropy(w)
+
+
+
+def expected_step(gap: ArrayLike, noise: float = 0.5, learning_rate: float = 1.0) -> float | NDArray[np.float64]:
+    """Exact expected REINFORCE step of the learner's skill per game, at skill gap ``gap = θ - o``.
+
+    ``E[Δθ] = lr · E_ε[σ'(gap + noise · ε)]`` with ``σ' = σ(1 - σ)`` and ``ε ~ N(0, 1)`` (Stein's lemma;
+    any baseline independent of the learner's own ``ε`` leaves it unchanged), computed by 64-point
+    Gauss–Hermite quadrature. For small ``noise`` it is ``lr · w(1 - w)`` with ``w = σ(gap)``: the
+    variance of the outcome. In skill units (logits) per game. Chapter 5, "Self-play and the outcome
+    signal".
+    """
+    d = _finite(gap, "gap")
+    sd = float(_finite(noise, "noise"))
+    if sd <= 0:
+        raise ValueError(f"noise must be positive, got {noise!r}")
+    lr = float(_finite(learning_rate, "learning_rate"))
+    x, wts = np.polynomial.hermite_e.hermegauss(64)
+    wts = wts / np.sqrt(2 * np.pi)
+    p = np.asarray(win_probability(d[..., None], -sd * x))  # σ(d + sd·x)
+    return _validate.scalar_or_array(lr * np.sum(wts * p * (1 - p), axis=-1))
+
+
+@dataclass(frozen=True)
+class SelfPlayCurves:
+    """Learning curves of ``n_runs`` independent learners: one row per run, one column per step.
+
+    ``win_rate``: the learner's win probability in that step's games against its training opponent
+    (averaged over the games; exactly 1/2 in expectation in self-play); ``observed_win_rate``: the
+    share of the step's games actually won; ``outcome_bits``: ``H_b`` of each game's win probability,
+    averaged over the step's games (bits per game); ``skill``: the learner's skill ``θ`` before the
+    step (logits; multiply by :data:`ELO_PER_SKILL` for Elo); ``benchmark_win_rate``: probability of
+    beating the fixed starting version of itself, ``σ(θ - θ_0)``, a yardstick that is the same for every
+    opponent. ``games``: games played before each step.
+    """
+
+    opponent: str | float
+    games: NDArray[np.int64]
+    win_rate: NDArray[np.float64]
+    observed_win_rate: NDArray[np.float64]
+    outcome_bits: NDArray[np.float64]
+    skill: NDArray[np.float64]
+    benchmark_win_rate: NDArray[np.float64]
+
+    def mean_and_se(self, field: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Mean over runs of one curve and its standard error over runs (for error bands)."""
+        if field not in ("win_rate", "observed_win_rate", "outcome_bits", "skill", "benchmark_win_rate"):
+            raise ValueError(f"field must name one of the curves, got {field!r}")
+        arr = np.asarray(getattr(self, field), dtype=np.float64)
+        n = arr.shape[0]
+        se = arr.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.zeros(arr.shape[1])
+        return arr.mean(axis=0), se
+
+
+def simulate_training(
+    opponent: str | float,
+    n_games: int,
+    n_runs: int,
+    rng: np.random.Generator,
+    *,
+    games_per_step: int = 8,
+    learning_rate: float = 1.0,
+    noise: float = 0.5,
+    start_skill: float = 0.0,
+) -> SelfPlayCurves:
+    """Train ``n_runs`` independent learners for ``n_games`` games each against ``opponent``.
+
+    ``opponent``: ``"self"`` (self-play: the opponent is the learner's current skill ``θ``), ``"past"``
+    (each step, a uniformly drawn earlier version of the learner, the current one included) or a fixed
+    opponent skill (a number). Each step, every run plays ``games_per_step`` games at perturbed skills
+    ``θ + noise · ε_g``, observes the outcomes ``r_g`` and updates
+    ``θ += learning_rate · mean_g (r_g - b_g) ε_g / noise`` with the leave-one-out baseline ``b_g``.
+    All runs start at ``start_skill``. Returns a :class:`SelfPlayCurves`; outcome bits are per game.
+    Chapter 5, "Self-play and the outcome signal".
+    """
+    rng = _validate.rng(rng)
+    n_runs = _validate.positive_int(n_runs, "n_runs")
+    G = _validate.positive_int(games_per_step, "games_per_step", minimum=2)
+    n_games = _validate.positive_int(n_games, "n_games", minimum=G)
+    lr = float(_finite(learning_rate, "learning_rate"))
+    if lr <= 0:
+        raise ValueError(f"learning_rate must be positive, got {learning_rate!r}")
+    sd = float(_finite(noise, "noise"))
+    if sd <= 0:
+        raise ValueError(f"noise must be positive, got {noise!r}")
+    theta0 = float(_finite(start_skill, "start_skill"))
+    if isinstance(opponent, str):
+        if opponent not in ("self", "past"):
+            raise ValueError(f"opponent must be 'self', 'past' or a fixed skill (a number), got {opponent!r}")
+        fixed = None
+    else:
+        if np.ndim(opponent) != 0:
+            raise ValueError(f"a fixed opponent is one skill (a number), got shape {np.shape(opponent)}")
+        fixed = float(_finite(opponent, "opponent"))
+    n_steps = n_games // G
+    theta = np.full(n_runs, theta0)
+    shape = (n_runs, n_steps)
+    win, observed, bits, skill = (np.empty(shape) for _ in range(4))
+    for t in range(n_steps):
+        skill[:, t] = theta
+        if fixed is not None:
+            opp = np.full(n_runs, fixed)
+        elif opponent == "past":
+            opp = skill[np.arange(n_runs), (rng.random(n_runs) * (t + 1)).astype(np.intp)]
+        else:
+            opp = theta
+        eps = rng.standard_normal((n_runs, G))
+        w = np.asarray(win_probability(theta[:, None] + sd * eps, opp[:, None]))
+        r = (rng.random((n_runs, G)) < w).astype(np.float64)
+        win[:, t] = w.mean(axis=1)
+        observed[:, t] = r.mean(axis=1)
+        bits[:, t] = np.asarray(information.binary_entropy(w)).mean(axis=1)
+        baseline = (r.sum(axis=1, keepdims=True) - r) / (G - 1)
+        theta = theta + lr * np.mean((r - baseline) * eps, axis=1) / sd
+    games = np.arange(n_steps, dtype=np.int64) * G
+    bench = np.asarray(win_probability(skill, theta0))
+    return SelfPlayCurves(opponent if fixed is None else fixed, games, win, observed, bits, skill, bench)
