@@ -445,3 +445,69 @@ def check_policy_target_bits(answer: Any, n_moves: int, *, reveal: bool = False)
                        "maximum entropy over n outcomes is log2 n bits."),
     ]
     return _judge(answer, expected, mistakes, reveal, "The upper bound")
+
+
+# --- Chapter 6: training both ways ---
+
+
+def samples_to_learn_mean_field(V: int, lr: float, method: str = "reinforce", target: float = 0.5) -> float:
+    """Mean-field samples from uniform to pass rate ``target``; see :func:`rlbits.training.samples_to_learn_mean_field`."""
+    from . import training
+
+    return training.samples_to_learn_mean_field(V, lr, method, target)
+
+
+def check_samples_to_learn(answer: Any, V: int, lr: float, method: str = "reinforce", *, target: float = 0.5,
+                           reveal: bool = False) -> CheckResult:
+    """Check a reader's mean-field number of samples to reach pass rate ``target`` from uniform (Chapter 6).
+
+    Answers within 2% of :func:`samples_to_learn_mean_field` pass (a reader may round ``V - 1`` to ``V``).
+    """
+    expected = samples_to_learn_mean_field(V, lr, method, target)
+    other = samples_to_learn_mean_field(V, lr, "sl" if method == "reinforce" else "reinforce", target)
+    value = _as_answer(answer)
+    solution = f" The answer is {expected:,.6g} samples." if reveal else ""
+    if value is None or math.isnan(value):
+        return CheckResult(False, f"Your answer should be a single number (samples), got {answer!r}.{solution}")
+    if math.isclose(value, expected, rel_tol=0.02):
+        return CheckResult(True, f"About {value:,.4g} samples (exactly {expected:,.6g} in the mean-field model).")
+    hints = [
+        (other, "That is the answer for the other method: SL moves the gap by η(1 - p) per sample, "
+                "REINFORCE by η p (1 - p)."),
+        (expected * float(lr), "You left out the learning rate: every sample moves the logits by η times its gradient, "
+                               "so the count scales like 1/η."),
+        (float(V), "V is the waiting time for the first success, 1/p at the start; the learner also needs η and the "
+                   "rest of the climb. Integrate dn = dd / (dd/dn)."),
+        (math.log(V) / float(lr), "ln V / η drops the '+1' part of the integral (the e^{d*} term)."),
+        (math.log2(V) / float(lr), "log2 V / η mixes bits into a count of samples; the logit gap is in nats."),
+    ]
+    for wrong, hint in hints:
+        if wrong > 0 and math.isclose(value, wrong, rel_tol=0.02):
+            return CheckResult(False, hint + solution)
+    return CheckResult(False, "Not quite: write dd/dn for the method, with p = e^d/(e^d + V - 1), and integrate from "
+                              "d = 0 to the gap where p reaches the target." + solution)
+
+
+def check_bits_absorbed(answer: Any, V: int, pass_rate: float, samples: float, *, reveal: bool = False) -> CheckResult:
+    """Check a reader's bits absorbed per sample: ``(log2 V - (-log2 p)) / n`` (Chapter 6).
+
+    A model trained from the uniform policy over ``V`` tokens (``-log2 p = log2 V``) that reaches pass
+    rate ``pass_rate`` after ``samples`` samples has absorbed ``log2(V p)`` bits about its answer.
+    """
+    from . import _validate
+
+    V = _validate.positive_int(V, "V", minimum=2)
+    p = _validate.open_unit(pass_rate, "pass_rate")
+    n = float(samples)
+    if not math.isfinite(n) or n <= 0:
+        raise ValueError(f"samples must be a positive number, got {samples!r}")
+    total = math.log2(V * p)
+    expected = total / n
+    mistakes = _unit_mistakes(expected) + [
+        (total, "That is the total over the whole run; the question asks per sample (divide by the samples)."),
+        (math.log2(V) / n, "That assumes the model ended certain (p = 1); subtract the -log2 p that is left."),
+        (-math.log2(p) / n, "That is what is still missing at the end, -log2 p, not what was absorbed."),
+        (information.binary_entropy(1.0 / V), "That is the bits one pass/fail sample carries at the start "
+                                              "(available), not what the learner absorbed."),
+    ]
+    return _judge(answer, expected, mistakes, reveal, "Bits absorbed per sample")

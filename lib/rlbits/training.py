@@ -1,0 +1,661 @@
+"""A toy model trained both ways: a tabular softmax policy learning its correct answers by SL, by
+REINFORCE (with and without a baseline), by GRPO-style group normalisation, and by distillation.
+
+Setting (Chapter 6, "The toy model"): each prompt has its own row of ``V`` logits ``z`` and its own
+correct token ``c``; the policy is ``π = softmax(z)`` and the pass rate is ``p = π_c``. Training
+starts from the uniform policy (``p = 1/V``) unless an initial pass rate is given. Every method sees
+the same number of samples per step, ``N`` per prompt (``batch_size``), and uses **the same
+learning-rate rule**: after each batch, ``z ← z + η Σ_{i=1}^{N} A_i ∇_z log π(a_i)``, i.e. every sample
+moves the logits by ``η`` times its own per-sample gradient (a sum over the batch, not a mean):
+
+- ``"sl"``: the sample is the correct token, ``A = 1``: ``Δz = η N (e_c - π)``;
+- ``"reinforce"``: ``a_i ~ π``, ``A_i = R_i = 1[a_i = c]`` (Williams' REINFORCE, no baseline);
+- ``"baseline"``: REINFORCE with the leave-one-out baseline, ``A_i = R_i - mean_{j≠i} R_j`` (the
+  mean reward of the other ``N - 1`` samples of the batch; unbiased because it does not depend on
+  ``a_i``);
+- ``"grpo"``: group-normalised advantages ``A_i = (R_i - mean R) / std R`` (population std; a group
+  whose rewards are all equal has ``A = 0``), as :func:`rlbits.gradients.grpo_advantages`;
+- ``"distill"``: the sample is the teacher's whole distribution ``q`` (soft label), per-sample
+  gradient ``q - π``; the teacher puts ``teacher_pass_rate`` on ``c`` and spreads the rest evenly.
+
+Exact structure exploited (nothing below is an approximation):
+
+1. **Only sampled tokens become special.** Each update is ``η (w - S π)`` where ``w`` is non-zero only
+   at the correct token and at sampled tokens with a non-zero advantage, and ``S = Σ_i A_i``. Tokens
+   that have never received a non-zero weight all have the same logit (they started equal and every
+   update moves them by the same ``-η S π_j``), so each row is stored as: the correct logit, the
+   logits of the *touched* wrong tokens (a small, growing array), and one shared logit with a count
+   for the *untouched* pool. A sampled untouched token is drawn uniformly from the pool (collisions
+   within a batch are resolved exactly) and moved to the touched array. SL, REINFORCE and the
+   symmetric teacher never touch a wrong token individually, so their cost does not depend on ``V``;
+   for the baseline and GRPO the zero-sum advantages make ``S = 0``.
+2. **Dead batches are skipped exactly.** For REINFORCE a batch without a success (``k = 0``) changes
+   nothing; for the baseline and GRPO neither does an all-fail or all-pass batch. The number of dead
+   batches before the next live one is geometric, and the live batch is drawn conditioned on being
+   live, so each iteration costs one *informative* batch however small ``p`` is. The state is
+   constant between updates, so the learning curve at any sample count is exact.
+
+All seeds (and prompts) are rows of the same arrays: no Python loop over samples or the vocabulary.
+:func:`reference_train` is a plain per-sample Python loop over a dense logit vector, for tests and the
+benchmark. Chapter 6 explains and uses all of this.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from . import _validate, gradients
+
+__all__ = [
+    "METHODS",
+    "TrainingRun",
+    "absorbed_vs_pass_rate",
+    "reference_train",
+    "rl_bits_compact",
+    "sample_cost",
+    "samples_to_learn_mean_field",
+    "train",
+]
+
+#: The training methods, in the book's order.
+METHODS: tuple[str, ...] = ("sl", "reinforce", "baseline", "grpo", "distill")
+_SAMPLED = ("reinforce", "baseline", "grpo")
+_LN2 = math.log(2.0)
+
+
+@dataclass(frozen=True)
+class TrainingRun:
+    """Learning curves of one configuration for every seed and prompt.
+
+    ``samples``: grid of sample counts per prompt, shape ``(G,)`` (starts at 0). ``pass_rate``,
+    ``neglog2p`` (``-log2 p``, bits), ``sl_bits`` and ``rl_bits`` (bits one SL label / one pass-fail
+    sample would carry at that state, Chapter 2's ``sl_bits_given_answer`` / ``rl_bits_given_answer``)
+    have shape ``(seeds, prompts, G)``. ``event_*`` arrays hold the exact state after every update
+    (shape ``(E + 1, seeds, prompts)``, row 0 the initial state; ``event_samples`` is ``inf`` after a
+    row's last update). ``stopped``: the row reached ``stop_pass_rate`` (training stopped there).
+    """
+
+    method: str
+    V: int
+    lr: float
+    batch_size: int
+    max_samples: int
+    samples: NDArray[np.float64]
+    pass_rate: NDArray[np.float64]
+    neglog2p: NDArray[np.float64]
+    sl_bits: NDArray[np.float64]
+    rl_bits: NDArray[np.float64]
+    event_samples: NDArray[np.float64]
+    event_pass_rate: NDArray[np.float64]
+    event_neglog2p: NDArray[np.float64]
+    event_sl_bits: NDArray[np.float64]
+    event_rl_bits: NDArray[np.float64]
+    stopped: NDArray[np.bool_]
+    touched: NDArray[np.int64] = field(repr=False)
+
+    @property
+    def seeds(self) -> int:
+        """Number of independent seeds (first axis)."""
+        return int(self.pass_rate.shape[0])
+
+    def samples_to_reach(self, target: float) -> NDArray[np.float64]:
+        """Exact number of samples (per prompt) at which each row first reaches pass rate ``target``.
+
+        Shape ``(seeds, prompts)``; ``inf`` where the row never reached it within ``max_samples``.
+        """
+        t = _validate.open_unit(target, "target")
+        reached = self.event_pass_rate >= t
+        first = np.argmax(reached, axis=0)
+        hit = reached.any(axis=0)
+        at = np.take_along_axis(self.event_samples, first[None], axis=0)[0]
+        return np.where(hit, at, np.inf)
+
+
+def sample_cost(method: str, rollout_tokens: int = 1) -> int:
+    """Cost of one sample in token passes: 1 for a labelled token (SL, distillation), ``T`` for an RL sample.
+
+    The model: an RL sample is a rollout of ``T`` tokens that must be generated and back-propagated
+    before its one reward arrives; a supervised or distilled sample is one token with its label.
+    FLOPs are proportional (about 6 × parameters per token pass). Chapter 6, "Per FLOP".
+    """
+    _check_method(method)
+    T = _validate.positive_int(rollout_tokens, "rollout_tokens")
+    return T if method in _SAMPLED else 1
+
+
+def rl_bits_compact(p_correct: ArrayLike, probs_other: ArrayLike, counts: ArrayLike | None = None) -> NDArray[np.float64]:
+    """Yorwba's expected bits of one pass/fail sample from a compact policy description.
+
+    ``p_correct`` (shape ``(...)``), ``probs_other`` (shape ``(..., K)``: probabilities of wrong tokens,
+    each standing for ``counts`` identical tokens, default 1). Returns
+    ``p_c(-log2 p_c) + Σ_k counts_k π_k (-log2(1 - π_k))``, equal to
+    :func:`rlbits.information.rl_bits_given_answer` of the expanded distribution. Chapter 2 / 6.
+    """
+    pc = np.asarray(p_correct, dtype=np.float64)
+    po = np.asarray(probs_other, dtype=np.float64)
+    cnt = np.ones_like(po) if counts is None else np.asarray(counts, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own = np.where(pc > 0, -pc * np.log2(np.where(pc > 0, pc, 1.0)), 0.0)
+        terms = np.where((po > 0) & (cnt > 0), -cnt * po * np.log1p(-np.minimum(po, 1.0)) / _LN2, 0.0)
+    return own + terms.sum(axis=-1)
+
+
+def samples_to_learn_mean_field(V: int, lr: float, method: str = "reinforce", target: float = 0.5) -> float:
+    """Samples for a tabular softmax policy to go from uniform to pass rate ``target`` (mean field).
+
+    The expected per-sample change of the logit gap ``d = z_c - z_wrong`` is ``η (1 - p) V/(V-1)``
+    for SL and ``η p (1 - p) V/(V-1)`` for REINFORCE, with ``p = e^d / (e^d + V - 1)``. Integrating
+    ``dn = dd / (dd/dn)`` from ``d = 0`` to ``d* = ln(target (V-1) / (1 - target))`` gives
+
+    - SL: ``n = (e^{d*} - 1 + (V-1) d*) / (η V)``, about ``(1 + ln V) / η`` at ``target = 1/2``;
+    - REINFORCE: ``n = (e^{d*} - 1 + 2(V-1) d* + (V-1)² (1 - e^{-d*})) / (η V)``, about ``V / η``.
+
+    Chapter 6, "How many samples".
+    """
+    V = _validate.positive_int(V, "V", minimum=2)
+    eta = float(lr)
+    if not math.isfinite(eta) or eta <= 0:
+        raise ValueError(f"lr must be a positive number, got {lr!r}")
+    t = _validate.open_unit(target, "target")
+    if method not in ("sl", "reinforce"):
+        raise ValueError(f"method must be 'sl' or 'reinforce', got {method!r}")
+    d = math.log(t * (V - 1) / (1 - t))
+    if d <= 0:
+        return 0.0
+    if method == "sl":
+        return (math.exp(d) - 1 + (V - 1) * d) / (eta * V)
+    return (math.exp(d) - 1 + 2 * (V - 1) * d + (V - 1) ** 2 * (1 - math.exp(-d))) / (eta * V)
+
+
+def _check_method(method: str) -> str:
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    return method
+
+
+def _positive_float(x: Any, name: str) -> float:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a positive number, got {x!r}") from None
+    if not math.isfinite(v) or v <= 0:
+        raise ValueError(f"{name} must be a positive finite number, got {x!r}")
+    return v
+
+
+@dataclass
+class _Config:
+    method: str
+    V: int
+    lr: float
+    N: int
+    seeds: int
+    prompts: int
+    max_samples: int
+    stop: float | None
+    teacher: float
+    stages: tuple[int, ...]
+    advance_at: float
+    init_logit: NDArray[np.float64]  # (prompts,) correct-token logit (wrong tokens start at 0)
+
+
+def _config(method: str, V: int, lr: float, batch_size: int, seeds: int, prompts: int, max_samples: int,
+            stop_pass_rate: float | None, teacher_pass_rate: float, curriculum: ArrayLike | None,
+            advance_at: float, init_pass_rate: ArrayLike | None) -> _Config:
+    _check_method(method)
+    V = _validate.positive_int(V, "V", minimum=2)
+    lr = _positive_float(lr, "lr")
+    N = _validate.positive_int(batch_size, "batch_size", minimum=2 if method in ("baseline", "grpo") else 1)
+    seeds = _validate.positive_int(seeds, "seeds")
+    prompts = _validate.positive_int(prompts, "prompts")
+    max_samples = _validate.positive_int(max_samples, "max_samples", minimum=N)
+    stop = None if stop_pass_rate is None else _validate.open_unit(stop_pass_rate, "stop_pass_rate")
+    teacher = float(teacher_pass_rate)
+    if not (math.isfinite(teacher) and 0.0 < teacher <= 1.0):
+        raise ValueError(f"teacher_pass_rate must lie in (0, 1], got {teacher_pass_rate!r}")
+    if curriculum is None:
+        stages: tuple[int, ...] = (V,)
+    else:
+        arr = np.asarray(curriculum)
+        if arr.ndim != 1 or arr.size == 0 or not np.issubdtype(arr.dtype, np.integer):
+            raise ValueError(f"curriculum must be a 1-D list of whole candidate-set sizes, got {curriculum!r}")
+        stages = tuple(int(k) for k in arr)
+        if stages[0] < 2 or any(b <= a for a, b in zip(stages, stages[1:])) or stages[-1] != V:
+            raise ValueError(f"curriculum sizes must increase from at least 2 and end at V = {V}, got {stages}")
+    advance = _validate.open_unit(advance_at, "advance_at")
+    if init_pass_rate is None:
+        p0 = np.full(prompts, 1.0 / V)
+    else:
+        p0 = np.broadcast_to(_validate.probability(init_pass_rate, "init_pass_rate"), (prompts,)).astype(np.float64)
+        if (p0 <= 0).any() or (p0 >= 1).any():
+            raise ValueError("init_pass_rate must lie strictly between 0 and 1")
+    # p0 = e^zc / (e^zc + (V - 1)) on the full vocabulary with every wrong logit 0 (uniform: zc = 0).
+    init_logit = np.log(p0) - np.log1p(-p0) + math.log(V - 1)
+    return _Config(method, V, lr, N, seeds, prompts, max_samples, stop, teacher, stages, advance, init_logit)
+
+
+def _lse(a: NDArray[np.float64], axis: int = -1) -> NDArray[np.float64]:
+    m = np.max(a, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    with np.errstate(divide="ignore"):
+        return np.squeeze(m, axis) + np.log(np.sum(np.exp(a - m), axis=axis))
+
+
+def _advantages(method: str, k: NDArray[np.float64], N: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Advantage of a correct and of a wrong sample in a batch with ``k`` successes out of ``N``."""
+    if method == "reinforce":
+        return np.ones_like(k), np.zeros_like(k)
+    if method == "baseline":
+        return (N - k) / (N - 1), -k / (N - 1)
+    live = (k > 0) & (k < N)
+    ks = np.where(live, k, 1.0)
+    return np.where(live, np.sqrt((N - ks) / ks), 0.0), np.where(live, -np.sqrt(ks / np.maximum(N - ks, 1.0)), 0.0)
+
+
+def _log_binom_pmf(N: int, logp: NDArray[np.float64], logq: NDArray[np.float64]) -> NDArray[np.float64]:
+    ks = np.arange(N + 1, dtype=np.float64)
+    lc = np.array([math.lgamma(N + 1) - math.lgamma(j + 1) - math.lgamma(N - j + 1) for j in range(N + 1)])
+    with np.errstate(invalid="ignore"):
+        out = lc + ks * logp[:, None] + (N - ks) * logq[:, None]
+    return np.where(np.isnan(out), -np.inf, out)
+
+
+class _State:
+    """Compact exact state of ``R`` rows (see the module docstring, point 1)."""
+
+    def __init__(self, cfg: _Config):
+        R = cfg.seeds * cfg.prompts
+        S = len(cfg.stages)
+        self.R, self.S = R, S
+        self.zc = np.tile(cfg.init_logit, cfg.seeds).astype(np.float64)
+        self.T = np.full((R, 0), -np.inf)
+        self.t = np.zeros(R, dtype=np.int64)
+        sizes = np.diff(np.concatenate([[1], cfg.stages]))  # wrong tokens added at each stage
+        self.pm = np.tile(sizes, (R, 1)).astype(np.int64)
+        self.pu = np.zeros((R, S))
+        self.stage = np.zeros(R, dtype=np.int64)
+        self.cache: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None
+
+    def pool_logits(self, active_only: bool) -> NDArray[np.float64]:
+        with np.errstate(divide="ignore"):
+            lp = self.pu + np.log(self.pm)
+        if active_only:
+            lp = np.where(np.arange(self.S)[None, :] <= self.stage[:, None], lp, -np.inf)
+        return lp
+
+    def log_parts(self, active_only: bool = True) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Return ``(log Z, log Σ_wrong e^z)`` over the active candidate set (or the full vocabulary)."""
+        wrong = np.concatenate([self.T, self.pool_logits(active_only)], axis=1)
+        lw = _lse(wrong)
+        return np.logaddexp(self.zc, lw), lw
+
+    def measures(self) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        """Full-vocabulary ``-log2 p``, and SL / RL bits per sample on the active candidate set."""
+        logz, logw = self.log_parts(active_only=True)
+        self.cache = (logz, logw)  # reused by the next update while the state is unchanged
+        logz_full = logz if self.S == 1 else self.log_parts(active_only=False)[0]
+        neglog2p = (logz_full - self.zc) / _LN2
+        pc = np.exp(self.zc - logz)
+        sl = (logz - self.zc) / _LN2
+        active = np.arange(self.S)[None, :] <= self.stage[:, None]
+        pool_p = np.where(active & (self.pm > 0), np.exp(self.pu - logz[:, None]), 0.0)
+        others = np.concatenate([np.exp(self.T - logz[:, None]), pool_p], axis=1)
+        counts = np.concatenate([np.ones_like(self.T), self.pm.astype(np.float64)], axis=1)
+        return neglog2p, sl, rl_bits_compact(pc, others, counts)
+
+    def ensure_capacity(self, need: int) -> None:
+        cap = self.T.shape[1]
+        if need > cap:
+            new = max(need, 2 * cap, 8)
+            self.T = np.concatenate([self.T, np.full((self.R, new - cap), -np.inf)], axis=1)
+
+
+def _categorical(probs: NDArray[np.float64], u: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Inverse-CDF draws: ``probs`` (R, K) rows summing to 1, ``u`` (R, n) uniforms → categories (R, n)."""
+    R, K = probs.shape
+    cdf = np.cumsum(probs, axis=1)
+    cdf /= np.where(cdf[:, -1:] > 0, cdf[:, -1:], 1.0)
+    cdf[:, -1] = 1.0
+    offsets = 2.0 * np.arange(R, dtype=np.float64)[:, None]
+    idx = np.searchsorted((cdf + offsets).ravel(), (u + offsets).ravel(), side="right").reshape(u.shape)
+    return np.minimum(idx - (K * np.arange(R))[:, None], K - 1)
+
+
+def _step(st: _State, cfg: _Config, rows: NDArray[np.bool_], rng: np.random.Generator, skip: bool
+          ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """One update for every row in ``rows``; returns samples consumed per row and the max |Δz|."""
+    R, N, eta, method = st.R, cfg.N, cfg.lr, cfg.method
+    logz, logw = st.cache if st.cache is not None else st.log_parts(active_only=True)
+    st.cache = None
+    pc = np.exp(st.zc - logz)
+    active = np.arange(st.S)[None, :] <= st.stage[:, None]
+    pool_p = np.where(active & (st.pm > 0), np.exp(st.pu - logz[:, None]), 0.0)  # per pool token
+    T_p = np.exp(st.T - logz[:, None])
+    used = np.full(R, N, dtype=np.int64)
+    zc_old = st.zc.copy()
+
+    if method in ("sl", "distill"):
+        K_active = np.asarray(cfg.stages)[st.stage]
+        q_c = 1.0 if method == "sl" else cfg.teacher
+        q_w = (1.0 - q_c) / (K_active - 1)
+        g = np.where(rows, eta * N, 0.0)  # η × N samples, each with gradient q - π
+        st.zc = st.zc + g * (q_c - pc)
+        st.T = st.T + g[:, None] * (q_w[:, None] - T_p)
+        st.pu = st.pu + np.where(active, g[:, None] * (q_w[:, None] - pool_p), 0.0)
+        return used, np.abs(st.zc - zc_old)
+
+    # Sampled methods: number of successes k, conditioned on a live batch when skipping.
+    logpmf = _log_binom_pmf(N, st.zc - logz, logw - logz)
+    ks = np.arange(N + 1)
+    if skip:
+        live = (ks >= 1) if method == "reinforce" else ((ks >= 1) & (ks <= N - 1))
+    else:
+        live = np.ones(N + 1, dtype=bool)
+    log_live = _lse(np.where(live, logpmf, -np.inf))
+    log_dead = _lse(np.where(live, -np.inf, logpmf))
+    u_d, u_k = rng.random(R), rng.random(R)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # Geometric number of dead batches before a live one: floor(log U / log P(dead)).
+        dead = np.where(np.isfinite(log_dead) & (log_dead < 0), np.floor(np.log(u_d) / np.minimum(log_dead, -1e-300)), 0.0)
+    dead = np.minimum(dead, 4e15)
+    with np.errstate(invalid="ignore"):
+        pk = np.exp(np.where(live & np.isfinite(log_live)[:, None], logpmf - log_live[:, None], -np.inf))
+    k = np.minimum((np.cumsum(pk, axis=1) < u_k[:, None] * pk.sum(axis=1, keepdims=True)).sum(axis=1), N)
+    k = np.where(np.isfinite(log_live), k, 0).astype(np.float64)
+    used = ((dead + 1) * N).astype(np.int64)
+
+    a_c, a_w = _advantages(method, k, N)
+    a_c, a_w = np.where(rows, a_c, 0.0), np.where(rows, a_w, 0.0)
+    S_sum = k * a_c + (N - k) * a_w  # Σ_i A_i (0 for the zero-sum baseline and GRPO)
+    w_c = k * a_c
+    new_zc = st.zc + eta * (w_c - S_sum * pc)
+    new_T = st.T - eta * S_sum[:, None] * T_p
+    new_pu = st.pu - eta * S_sum[:, None] * pool_p
+
+    touching = rows & (a_w != 0) & (k < N)
+    if touching.any():
+        cap = st.T.shape[1]
+        # Wrong draws: categories 0..cap-1 are touched tokens, cap..cap+S-1 the pools (untouched).
+        wrong_p = np.concatenate([T_p, pool_p * st.pm], axis=1)
+        idx_rows = np.flatnonzero(touching)
+        wp = wrong_p[idx_rows]
+        wp = wp / wp.sum(axis=1, keepdims=True)
+        cats = _categorical(wp, rng.random((idx_rows.size, N)))
+        n_wrong = (N - k[idx_rows]).astype(np.int64)
+        valid = np.arange(N)[None, :] < n_wrong[:, None]
+        rr = np.broadcast_to(idx_rows[:, None], cats.shape)
+        weight = np.broadcast_to(eta * a_w[idx_rows][:, None], cats.shape)
+        # Touched tokens: scatter-add their weights.
+        sel = valid & (cats < cap)
+        if sel.any():
+            add = np.bincount(rr[sel] * cap + cats[sel], weights=weight[sel], minlength=R * cap)
+            new_T = new_T + add.reshape(R, cap)
+        # Untouched tokens: pick which pool token (uniformly), merge duplicates, give them new slots.
+        sel = valid & (cats >= cap)
+        if sel.any():
+            pool = cats[sel] - cap
+            prow = rr[sel]
+            which = np.floor(rng.random(pool.size) * st.pm[prow, pool]).astype(np.int64)
+            key = (prow * st.S + pool) * cfg.V + which
+            ukeys, inverse = np.unique(key, return_inverse=True)
+            mult = np.bincount(inverse, minlength=ukeys.size)
+            urow = ukeys // (st.S * cfg.V)
+            upool = (ukeys // cfg.V) % st.S
+            rank = np.arange(ukeys.size) - np.searchsorted(urow, urow, side="left")
+            slot = st.t[urow] + rank
+            n_new = np.bincount(urow, minlength=R)
+            st.ensure_capacity(int((st.t + n_new).max()))
+            new_T = np.concatenate([new_T, np.full((R, st.T.shape[1] - new_T.shape[1]), -np.inf)], axis=1)
+            new_T[urow, slot] = new_pu[urow, upool] + eta * a_w[urow] * mult
+            st.t = st.t + n_new
+            st.pm = st.pm - np.bincount(urow * st.S + upool, minlength=R * st.S).reshape(R, st.S)
+    st.zc, st.T, st.pu = new_zc, new_T, new_pu
+    return used, np.abs(st.zc - zc_old)
+
+
+def _assemble(method: str, cfg: _Config, ev_samples: list, ev_nl: list, ev_sl: list, ev_rl: list,
+              stopped: NDArray[np.bool_], touched: NDArray[np.int64], grid_points: int) -> TrainingRun:
+    shape = (-1, cfg.seeds, cfg.prompts)
+    es = np.stack(ev_samples).reshape(shape)
+    nl = np.stack(ev_nl).reshape(shape)
+    sl = np.stack(ev_sl).reshape(shape)
+    rl = np.stack(ev_rl).reshape(shape)
+    grid = np.unique(np.concatenate([[0.0], np.round(np.geomspace(1, cfg.max_samples, grid_points))]))
+    E = es.shape[0]
+    # Index of the last update at or before each grid point (clocks increase along axis 0; inf = none).
+    flat = es.reshape(E, -1).T  # (rows, E)
+    rows = flat.shape[0]
+    big = 4.0 * (cfg.max_samples + 1.0)
+    finite = np.where(np.isfinite(flat), flat, big * 0.75)
+    offs = big * np.arange(rows)[:, None]
+    pos = np.searchsorted((finite + offs).ravel(), (grid[None, :] + offs).ravel(), side="right").reshape(rows, -1)
+    pos = pos - E * np.arange(rows)[:, None] - 1
+    pos = np.clip(pos, 0, E - 1)
+
+    def on_grid(a: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.take_along_axis(a.reshape(E, -1).T, pos, axis=1).reshape(cfg.seeds, cfg.prompts, -1)
+
+    nlg = on_grid(nl)
+    return TrainingRun(
+        method=method, V=cfg.V, lr=cfg.lr, batch_size=cfg.N, max_samples=cfg.max_samples,
+        samples=grid, pass_rate=np.exp2(-nlg), neglog2p=nlg, sl_bits=on_grid(sl), rl_bits=on_grid(rl),
+        event_samples=es, event_pass_rate=np.exp2(-nl), event_neglog2p=nl, event_sl_bits=sl, event_rl_bits=rl,
+        stopped=stopped.reshape(cfg.seeds, cfg.prompts), touched=touched.reshape(cfg.seeds, cfg.prompts),
+    )
+
+
+def train(
+    method: str,
+    V: int,
+    lr: float,
+    *,
+    rng: np.random.Generator,
+    batch_size: int = 8,
+    seeds: int = 32,
+    prompts: int = 1,
+    max_samples: int = 100_000,
+    stop_pass_rate: float | None = 0.99,
+    teacher_pass_rate: float = 0.9,
+    curriculum: ArrayLike | None = None,
+    advance_at: float = 0.5,
+    init_pass_rate: ArrayLike | None = None,
+    skip_dead_batches: bool = True,
+    grid_points: int = 120,
+    max_updates: int = 200_000,
+) -> TrainingRun:
+    """Train ``seeds × prompts`` independent tabular softmax policies over ``V`` tokens at once.
+
+    ``method`` is one of :data:`METHODS`; ``lr`` is the step ``η`` of the shared rule
+    ``z ← z + η Σ_i A_i ∇ log π(a_i)`` over each batch of ``batch_size`` samples per prompt (see the
+    module docstring). Each row trains until it has used ``max_samples`` samples or, if
+    ``stop_pass_rate`` is set, until its pass rate reaches it (early stopping: training ends there).
+    ``curriculum``: increasing candidate-set sizes ending at ``V``; the policy first answers a
+    multiple-choice version of its prompt restricted to the correct token and ``K_0 - 1`` wrong ones
+    (the rest masked), and the set grows to the next size once the pass rate on the current set
+    reaches ``advance_at``; the reported pass rate is always on the full vocabulary.
+    ``init_pass_rate``: starting pass rate per prompt (default ``1/V``, the uniform policy).
+    Returns a :class:`TrainingRun` (exact curves on a log grid of sample counts). Chapter 6.
+    """
+    cfg = _config(method, V, lr, batch_size, seeds, prompts, max_samples, stop_pass_rate, teacher_pass_rate,
+                  curriculum, advance_at, init_pass_rate)
+    rng = _validate.rng(rng)
+    max_updates = _validate.positive_int(max_updates, "max_updates")
+    st = _State(cfg)
+    clock = np.zeros(st.R, dtype=np.float64)
+    done = np.zeros(st.R, dtype=bool)
+    stopped = np.zeros(st.R, dtype=bool)
+    nl, sl, rl = st.measures()
+    ev_samples, ev_nl, ev_sl, ev_rl = [clock.copy()], [nl], [sl], [rl]
+    last_stage = len(cfg.stages) - 1
+    for _ in range(max_updates):
+        rows = ~done
+        if not rows.any():
+            break
+        saved = (st.zc.copy(), st.T.copy(), st.pu.copy(), st.t.copy(), st.pm.copy())
+        used, change = _step(st, cfg, rows, rng, skip_dead_batches)
+        over = rows & (clock + used > cfg.max_samples)
+        if over.any():  # the next update would end past the budget: the row ends as it was
+            st.zc = np.where(over, saved[0], st.zc)
+            width = st.T.shape[1]
+            old_T = np.concatenate([saved[1], np.full((st.R, width - saved[1].shape[1]), -np.inf)], axis=1)
+            st.T = np.where(over[:, None], old_T, st.T)
+            st.pu = np.where(over[:, None], saved[2], st.pu)
+            st.t = np.where(over, saved[3], st.t)
+            st.pm = np.where(over[:, None], saved[4], st.pm)
+        applied = rows & ~over
+        clock = np.where(applied, clock + used, clock)
+        done |= over
+        nl, sl, rl = st.measures()
+        # Curriculum: move to the next candidate set once the current one is mastered to advance_at.
+        if last_stage > 0:
+            p_active = np.exp2(-sl)
+            adv = applied & (st.stage < last_stage) & (p_active >= cfg.advance_at)
+            st.stage = st.stage + adv
+            if adv.any():
+                nl, sl, rl = st.measures()
+        if cfg.stop is not None:
+            hit = applied & (st.stage == last_stage) & (np.exp2(-nl) >= cfg.stop)
+            stopped |= hit
+            done |= hit
+        if method in ("sl", "distill"):
+            done |= applied & (change < 1e-12)  # converged to a fixed point: nothing changes any more
+        done |= clock + cfg.N > cfg.max_samples
+        ev_samples.append(np.where(applied, clock, np.inf))
+        ev_nl.append(nl)
+        ev_sl.append(sl)
+        ev_rl.append(rl)
+    else:
+        if not done.all():
+            raise ValueError(f"max_updates = {max_updates} was not enough to finish every row; raise it or lower max_samples")
+    # Rows not applied at an iteration keep the previous state; mark their clocks as 'no update'.
+    return _assemble(method, cfg, ev_samples, ev_nl, ev_sl, ev_rl, stopped, st.t, grid_points)
+
+
+def reference_train(
+    method: str,
+    V: int,
+    lr: float,
+    *,
+    rng: np.random.Generator,
+    batch_size: int = 8,
+    seeds: int = 4,
+    prompts: int = 1,
+    max_samples: int = 1_000,
+    stop_pass_rate: float | None = 0.99,
+    teacher_pass_rate: float = 0.9,
+    curriculum: ArrayLike | None = None,
+    advance_at: float = 0.5,
+    init_pass_rate: ArrayLike | None = None,
+    grid_points: int = 120,
+) -> TrainingRun:
+    """The same training as :func:`train`, written as a plain per-sample Python loop over dense logits.
+
+    For every seed, prompt and batch: draw the ``N`` answers one at a time, compute each sample's
+    advantage and its dense gradient ``A_i (e_{a_i} - π)`` (Chapter 3's formulas, via
+    :mod:`rlbits.gradients`), add them up and step. No structure is exploited: cost ``O(N V)`` per
+    batch and every batch is simulated. For tests and the benchmark only. Chapter 6.
+    """
+    cfg = _config(method, V, lr, batch_size, seeds, prompts, max_samples, stop_pass_rate, teacher_pass_rate,
+                  curriculum, advance_at, init_pass_rate)
+    rng = _validate.rng(rng)
+    N, eta = cfg.N, cfg.lr
+    rows = cfg.seeds * cfg.prompts
+    max_steps = cfg.max_samples // N
+    ev = np.full((4, max_steps + 1, rows), np.nan)
+    ev_clock = np.full((max_steps + 1, rows), np.inf)
+    stopped = np.zeros(rows, dtype=bool)
+    touched = np.zeros(rows, dtype=np.int64)
+    last_stage = len(cfg.stages) - 1
+
+    def measures(z: NDArray[np.float64], K: int) -> tuple[float, float, float]:
+        from . import information
+
+        full = gradients.softmax(z)
+        act = gradients.softmax(z[:K])
+        return (float(-np.log2(full[0])), float(information.sl_bits_given_answer(act, 0)),
+                float(information.rl_bits_given_answer(act, 0)))
+
+    for r in range(rows):
+        z = np.zeros(V)
+        z[0] = cfg.init_logit[r % cfg.prompts]
+        stage = 0
+        ever = np.zeros(V, dtype=bool)
+        ev[:3, 0, r] = measures(z, cfg.stages[0])
+        ev_clock[0, r] = 0.0
+        clock = 0
+        for step in range(1, max_steps + 1):
+            K = cfg.stages[stage]
+            pi = gradients.softmax(z[:K])
+            grad = np.zeros(K)
+            if method in ("sl", "distill"):
+                q = np.full(K, (1.0 - (1.0 if method == "sl" else cfg.teacher)) / (K - 1))
+                q[0] = 1.0 if method == "sl" else cfg.teacher
+                for _ in range(N):
+                    grad += q - pi
+            else:
+                actions = [int(rng.choice(K, p=pi)) for _ in range(N)]
+                rewards = np.array([1.0 if a == 0 else 0.0 for a in actions])
+                if method == "reinforce":
+                    adv = rewards
+                elif method == "baseline":
+                    adv = np.array([rewards[i] - (rewards.sum() - rewards[i]) / (N - 1) for i in range(N)])
+                else:
+                    adv = gradients.grpo_advantages(rewards)
+                for a, A in zip(actions, adv):
+                    g = -pi.copy()
+                    g[a] += 1.0
+                    grad += A * g
+                    if A != 0 and a != 0:
+                        ever[a] = True
+            old = z[0]
+            z[:K] += eta * grad
+            clock += N
+            ev_clock[step, r] = clock
+            if last_stage > 0 and stage < last_stage and gradients.softmax(z[:K])[0] >= cfg.advance_at:
+                stage += 1
+            ev[:3, step, r] = measures(z, cfg.stages[stage])
+            if cfg.stop is not None and stage == last_stage and gradients.softmax(z)[0] >= cfg.stop:
+                stopped[r] = True
+                break
+            if method in ("sl", "distill") and abs(z[0] - old) < 1e-12:
+                break
+        touched[r] = int(ever.sum())
+    last = np.where(np.isfinite(ev_clock), np.arange(max_steps + 1)[:, None], 0).max(axis=0)
+    for r in range(rows):  # after a row's last update its state stays put
+        ev[:3, last[r] + 1:, r] = ev[:3, last[r], r][:, None]
+    return _assemble(method, cfg, list(ev_clock), list(ev[0]), list(ev[1]), list(ev[2]), stopped, touched, grid_points)
+
+
+def absorbed_vs_pass_rate(run: TrainingRun, bins: ArrayLike) -> dict[str, NDArray[np.float64]]:
+    """Bits absorbed and bits available per sample, pooled over every update of every row, by pass rate.
+
+    For each update the absorbed bits are the drop in ``-log2 p``; the samples it used are the dead
+    batches skipped plus the live one; the available bits are the per-sample SL and RL bits of the
+    state before it (constant over those samples) times that count. Updates are grouped by the pass
+    rate before them into ``bins`` (edges) and each group's totals are divided by its samples:
+    ``{"centers", "absorbed", "sl_available", "rl_available", "samples"}`` (bits per sample).
+    Chapter 6, "Bits absorbed".
+    """
+    edges = np.asarray(bins, dtype=np.float64)
+    if edges.ndim != 1 or edges.size < 2 or (np.diff(edges) <= 0).any():
+        raise ValueError("bins must be an increasing 1-D array of at least two edges")
+    es = run.event_samples
+    prev = np.maximum.accumulate(np.where(np.isfinite(es), es, -np.inf), axis=0)
+    spent = np.where(np.isfinite(es[1:]), es[1:] - prev[:-1], 0.0)
+    drop = run.event_neglog2p[:-1] - run.event_neglog2p[1:]
+    p_before = run.event_pass_rate[:-1]
+    which = np.digitize(p_before, edges) - 1
+    ok = (spent > 0) & (which >= 0) & (which < edges.size - 1)
+    nb = edges.size - 1
+    tot = np.bincount(which[ok], weights=spent[ok], minlength=nb)
+    out = {"centers": np.sqrt(edges[:-1] * edges[1:]) if edges[0] > 0 else 0.5 * (edges[:-1] + edges[1:]), "samples": tot}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["absorbed"] = np.bincount(which[ok], weights=drop[ok], minlength=nb) / tot
+        out["sl_available"] = np.bincount(which[ok], weights=(run.event_sl_bits[:-1] * spent)[ok], minlength=nb) / tot
+        out["rl_available"] = np.bincount(which[ok], weights=(run.event_rl_bits[:-1] * spent)[ok], minlength=nb) / tot
+    return out

@@ -1,0 +1,313 @@
+"""Tests of the Chapter 6 training simulator, its per-sample reference, its widget and its checkers."""
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")  # this test module draws off-screen; the book build is never run with Agg
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from rlbits import exercises, gradients, information, training, widgets
+from rlbits.training import _Config, _State, _config, _step
+
+
+def _state(method: str, V: int, p0: float, rows: int, N: int = 4, lr: float = 0.2) -> tuple[_State, _Config]:
+    cfg = _config(method, V, lr, N, rows, 1, 10_000, None, 0.9, None, 0.5, p0)
+    return _State(cfg), cfg
+
+
+def _dense(st: _State, r: int, V: int) -> np.ndarray:
+    """Expand row ``r`` of a compact state into the dense logits (correct token first)."""
+    t = int(st.t[r])
+    z = np.concatenate([[st.zc[r]], st.T[r, :t], np.repeat(st.pu[r], st.pm[r])])
+    assert z.size == V
+    return z
+
+
+# --- exact agreement with Chapter 3's gradients ---
+
+
+@pytest.mark.parametrize("method,q", [("sl", 1.0), ("distill", 0.9)])
+def test_sl_and_distill_updates_match_the_chapter_3_gradient(method, q):
+    V, lr, N, p0 = 7, 0.3, 4, 0.2
+    st, cfg = _state(method, V, p0, rows=1, N=N, lr=lr)
+    z0 = _dense(st, 0, V)
+    pi = gradients.softmax(z0)
+    _step(st, cfg, np.ones(1, bool), np.random.default_rng(0), True)
+    target = np.full(V, (1 - q) / (V - 1))
+    target[0] = q
+    expected = z0 + lr * N * (gradients.sl_gradient(pi, 0) if method == "sl" else target - pi)
+    np.testing.assert_allclose(_dense(st, 0, V), expected, atol=1e-12)
+
+
+@pytest.mark.parametrize("method", ["reinforce", "baseline", "grpo"])
+def test_rl_updates_match_the_reinforce_mean_in_expectation(method):
+    """Mean update over many independent rows = η N p (e_c - π) for REINFORCE and the baseline."""
+    V, lr, N, p0, rows = 6, 0.2, 4, 0.3, 60_000
+    st, cfg = _state(method, V, p0, rows=rows, N=N, lr=lr)
+    pi = gradients.softmax(_dense(st, 0, V))
+    zc0 = st.zc.copy()
+    _step(st, cfg, np.ones(rows, bool), np.random.default_rng(1), skip=False)
+    dz = st.zc - zc0
+    se = dz.std() / math.sqrt(rows)
+    if method == "grpo":  # not REINFORCE's mean: std normalisation rescales it, but still towards c
+        assert dz.mean() > 5 * se
+        return
+    expected = lr * N * gradients.reinforce_moments(pi, 0).mean[0]
+    assert abs(dz.mean() - expected) < 5 * se, (dz.mean(), expected, se)
+
+
+def test_one_reinforce_success_is_the_sl_step():
+    """A live batch of one sample (N = 1) is exactly one SL step: REINFORCE's update given success."""
+    V, lr = 9, 0.4
+    st, cfg = _state("reinforce", V, 1.0 / V, rows=3, N=1, lr=lr)
+    z0 = _dense(st, 0, V)
+    _step(st, cfg, np.ones(3, bool), np.random.default_rng(2), skip=True)  # live batch = a success
+    expected = z0 + lr * gradients.sl_gradient(gradients.softmax(z0), 0)
+    for r in range(3):
+        np.testing.assert_allclose(_dense(st, r, V), expected, atol=1e-12)
+
+
+# --- invariants ---
+
+
+@pytest.mark.parametrize("method", training.METHODS)
+def test_probabilities_stay_normalised_and_counts_add_up(method):
+    V = 40
+    st, cfg = _state(method, V, 1.0 / V, rows=50, N=8, lr=0.7)
+    rng = np.random.default_rng(3)
+    for _ in range(30):
+        _step(st, cfg, np.ones(50, bool), rng, True)
+        assert ((st.t + st.pm.sum(axis=1)) == V - 1).all()
+        for r in (0, 17, 49):
+            z = _dense(st, r, V)
+            pi = gradients.softmax(z)
+            assert pi.sum() == pytest.approx(1.0, abs=1e-12)
+        nl, sl, rl = st.measures()
+        assert np.isfinite(nl).all() and (nl >= -1e-12).all()
+        np.testing.assert_allclose(nl, sl)  # no curriculum: the active set is the vocabulary
+    z = _dense(st, 0, V)
+    pi = gradients.softmax(z)
+    assert rl[0] == pytest.approx(information.rl_bits_given_answer(pi, 0), rel=1e-10)
+    assert sl[0] == pytest.approx(information.sl_bits_given_answer(pi, 0), rel=1e-10)
+
+
+def test_rl_bits_compact_matches_chapter_2():
+    rng = np.random.default_rng(4)
+    probs = rng.dirichlet(np.ones(12))
+    # group the last 5 wrong tokens as identical ones of their mean probability
+    probs[7:] = probs[7:].mean()
+    compact = training.rl_bits_compact(probs[0], np.concatenate([probs[1:7], [probs[7]]]), np.r_[np.ones(6), 5])
+    assert compact == pytest.approx(information.rl_bits_given_answer(probs, 0), rel=1e-12)
+
+
+@pytest.mark.parametrize("method", training.METHODS)
+def test_curves_are_sane(method):
+    run = training.train(method, 100, 0.5, rng=np.random.default_rng(5), seeds=8, max_samples=3_000)
+    assert run.pass_rate.shape == (8, 1, run.samples.size)
+    assert ((run.pass_rate > 0) & (run.pass_rate <= 1)).all()
+    np.testing.assert_allclose(run.pass_rate[..., 0], 0.01)
+    np.testing.assert_allclose(run.neglog2p, -np.log2(run.pass_rate), rtol=1e-12)
+    np.testing.assert_allclose(run.sl_bits[..., 0], math.log2(100))
+    np.testing.assert_allclose(run.rl_bits[..., 0], information.binary_entropy(0.01))
+    assert (np.diff(run.samples) > 0).all() and run.samples[0] == 0
+    reach = run.samples_to_reach(0.5)
+    assert reach.shape == (8, 1) and ((reach > 0) | np.isinf(reach)).all()
+
+
+def test_sl_is_deterministic_and_fast_in_log_v():
+    halves = [float(np.median(training.train("sl", V, 0.1, rng=np.random.default_rng(0), seeds=2,
+                                             batch_size=1, max_samples=10_000).samples_to_reach(0.5)))
+              for V in (10, 100, 1000)]
+    for V, h in zip((10, 100, 1000), halves):
+        assert h == pytest.approx(exercises.samples_to_learn_mean_field(V, 0.1, "sl"), rel=0.08)
+
+
+def test_stop_and_budget():
+    run = training.train("sl", 50, 0.5, rng=np.random.default_rng(6), seeds=2, max_samples=10_000, stop_pass_rate=0.9)
+    assert run.stopped.all()
+    assert run.pass_rate[..., -1].min() >= 0.9
+    run = training.train("reinforce", 10_000, 0.1, rng=np.random.default_rng(6), seeds=4, max_samples=100)
+    assert not run.stopped.any()
+    np.testing.assert_allclose(run.pass_rate[..., -1], 1e-4, rtol=0.5)
+
+
+def test_a_seed_reproduces_its_run():
+    kw = dict(seeds=6, prompts=2, max_samples=2_000)
+    a = training.train("grpo", 60, 0.5, rng=np.random.default_rng(7), **kw)
+    b = training.train("grpo", 60, 0.5, rng=np.random.default_rng(7), **kw)
+    c = training.train("grpo", 60, 0.5, rng=np.random.default_rng(8), **kw)
+    np.testing.assert_array_equal(a.pass_rate, b.pass_rate)
+    np.testing.assert_array_equal(a.event_samples, b.event_samples)
+    assert not np.array_equal(a.pass_rate, c.pass_rate)
+
+
+# --- the reference loop and the simulator agree in distribution ---
+
+
+def _agree(a: training.TrainingRun, b: training.TrainingRun, at: float) -> None:
+    """Mean pass rates at ``at`` samples differ by less than 4 combined standard errors + 0.01."""
+    i, j = np.searchsorted(a.samples, at), np.searchsorted(b.samples, at)
+    assert a.samples[i] == b.samples[j]
+    x, y = a.pass_rate[..., i].ravel(), b.pass_rate[..., j].ravel()
+    se = math.sqrt(x.var() / x.size + y.var() / y.size)
+    assert abs(x.mean() - y.mean()) < 4 * se + 0.01, (x.mean(), y.mean(), se)
+
+
+@pytest.mark.parametrize("method", ["reinforce", "baseline", "grpo"])
+def test_reference_and_simulator_agree_in_distribution(method):
+    kw = dict(seeds=150, max_samples=160, batch_size=4, stop_pass_rate=0.9)
+    a = training.train(method, 12, 0.5, rng=np.random.default_rng(10), **kw)
+    b = training.reference_train(method, 12, 0.5, rng=np.random.default_rng(11), **kw)
+    for at in (40, 100, 160):
+        _agree(a, b, at)
+    # touched tokens (grouped exactly, collisions included) agree too
+    assert abs(a.touched.mean() - b.touched.mean()) < 4 * math.hypot(a.touched.std(), b.touched.std()) / math.sqrt(150) + 0.2
+
+
+@pytest.mark.parametrize("method", ["sl", "distill"])
+def test_reference_and_simulator_agree_exactly_when_deterministic(method):
+    kw = dict(seeds=2, max_samples=200, batch_size=4, stop_pass_rate=0.95)
+    a = training.train(method, 30, 0.3, rng=np.random.default_rng(0), **kw)
+    b = training.reference_train(method, 30, 0.3, rng=np.random.default_rng(0), **kw)
+    np.testing.assert_allclose(a.pass_rate, b.pass_rate, rtol=1e-9)
+
+
+def test_curriculum_agrees_with_the_reference():
+    kw = dict(seeds=120, max_samples=400, batch_size=4, stop_pass_rate=0.9, curriculum=[4, 40])
+    a = training.train("reinforce", 40, 0.5, rng=np.random.default_rng(12), **kw)
+    b = training.reference_train("reinforce", 40, 0.5, rng=np.random.default_rng(13), **kw)
+    for at in (100, 250, 400):
+        _agree(a, b, at)
+
+
+def test_skipping_dead_batches_does_not_change_the_distribution():
+    kw = dict(seeds=400, max_samples=3_000, batch_size=8)
+    a = training.train("grpo", 200, 0.5, rng=np.random.default_rng(14), **kw)
+    b = training.train("grpo", 200, 0.5, rng=np.random.default_rng(15), skip_dead_batches=False, **kw)
+    for at in (500, 1_500, 3_000):
+        _agree(a, b, at)
+
+
+# --- bits absorbed, cost model ---
+
+
+def test_absorbed_bits_add_up_for_sl():
+    run = training.train("sl", 1000, 0.2, rng=np.random.default_rng(0), seeds=1, max_samples=5_000)
+    table = training.absorbed_vs_pass_rate(run, np.array([0.0, 0.5, 1.0]))
+    total = float(np.nansum(table["absorbed"] * table["samples"]))
+    assert total == pytest.approx(math.log2(1000) - float(run.neglog2p[0, 0, -1]), rel=1e-9)
+    assert (table["sl_available"][0] > table["absorbed"][0])  # SL absorbs far less than the label carries
+
+
+def test_sample_cost():
+    assert training.sample_cost("sl", 1000) == 1
+    assert training.sample_cost("grpo", 1000) == 1000
+    with pytest.raises(ValueError, match="rollout_tokens"):
+        training.sample_cost("reinforce", 0)
+
+
+# --- bad input ---
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    (dict(method="ppo"), "method"),
+    (dict(V=1), "V"),
+    (dict(lr=0.0), "lr"),
+    (dict(lr=float("nan")), "lr"),
+    (dict(method="grpo", batch_size=1), "batch_size"),
+    (dict(max_samples=2), "max_samples"),
+    (dict(stop_pass_rate=1.5), "stop_pass_rate"),
+    (dict(teacher_pass_rate=0.0), "teacher_pass_rate"),
+    (dict(curriculum=[5, 3, 20]), "curriculum"),
+    (dict(curriculum=[5, 10]), "curriculum"),
+    (dict(init_pass_rate=1.0), "init_pass_rate"),
+    (dict(seeds=0), "seeds"),
+])
+def test_bad_input_raises_value_error(kwargs, match):
+    args = dict(method="reinforce", V=20, lr=0.5, rng=np.random.default_rng(0), max_samples=100)
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        training.train(args.pop("method"), args.pop("V"), args.pop("lr"), **args)
+
+
+def test_rng_must_be_a_generator():
+    with pytest.raises(ValueError, match="rng"):
+        training.train("sl", 10, 0.5, rng=0)
+    with pytest.raises(ValueError, match="target"):
+        training.train("sl", 10, 0.5, rng=np.random.default_rng(0), seeds=1, max_samples=20).samples_to_reach(1.0)
+    with pytest.raises(ValueError, match="bins"):
+        training.absorbed_vs_pass_rate(training.train("sl", 10, 0.5, rng=np.random.default_rng(0), seeds=1,
+                                                      max_samples=20), [0.5])
+
+
+# --- widget ---
+
+
+def test_training_panel_and_draw():
+    panel = widgets.training_panel("reinforce", 1_000, 0.3)
+    assert panel.samples.shape == panel.median.shape == panel.low.shape == panel.high.shape
+    assert (panel.low <= panel.median + 1e-12).all() and (panel.median <= panel.high + 1e-12).all()
+    assert panel.median[0] == pytest.approx(1e-3)
+    sl = widgets.training_panel("sl", 1_000, 0.3)
+    assert sl.samples_to_half < panel.samples_to_half
+    fig, ax = plt.subplots()
+    widgets.draw_training_panel(ax, panel)
+    assert "samples" in ax.get_xlabel() and "pass rate" in ax.get_ylabel() and ax.get_title()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("REINFORCE" in t for t in labels) and any("SL" in t for t in labels)
+    plt.close(fig)
+
+
+def test_training_panel_bad_input():
+    with pytest.raises(ValueError, match="method"):
+        widgets.training_panel("ppo", 1_000, 0.3)
+    with pytest.raises(ValueError, match="V"):
+        widgets.training_panel("sl", 999, 0.3)
+    with pytest.raises(ValueError, match="lr"):
+        widgets.training_panel("sl", 1_000, 0.25)
+
+
+def test_training_explorer_builds():
+    control, update = widgets.training_explorer()
+    assert control is not None
+    panel = update("grpo", 100, 1.0)
+    assert panel.method == "grpo" and panel.V == 100
+    plt.close("all")
+
+
+# --- checkers ---
+
+
+def test_check_samples_to_learn():
+    exact = exercises.samples_to_learn_mean_field(1000, 0.5, "reinforce")
+    assert exercises.check_samples_to_learn(exact, 1000, 0.5)
+    assert exercises.check_samples_to_learn(round(exact, -1), 1000, 0.5)
+    assert "the answer is" not in repr(exercises.check_samples_to_learn(1.0, 1000, 0.5)).lower()
+    assert "answer is" in exercises.check_samples_to_learn(1.0, 1000, 0.5, reveal=True).message
+    sl = exercises.samples_to_learn_mean_field(1000, 0.5, "sl")
+    assert "other method" in exercises.check_samples_to_learn(sl, 1000, 0.5).message
+    assert "learning rate" in exercises.check_samples_to_learn(exact * 0.5, 1000, 0.5).message
+    assert not exercises.check_samples_to_learn("lots", 1000, 0.5)
+    assert exercises.check_samples_to_learn(sl, 1000, 0.5, "sl")
+    with pytest.raises(ValueError):
+        exercises.check_samples_to_learn(1, 1000, 0.5, "ppo")
+
+
+def test_mean_field_scalings():
+    for V in (10**3, 10**5):
+        assert exercises.samples_to_learn_mean_field(V, 1.0, "reinforce") == pytest.approx(V, rel=0.05)
+        assert exercises.samples_to_learn_mean_field(V, 1.0, "sl") == pytest.approx(1 + math.log(V), rel=0.01)
+
+
+def test_check_bits_absorbed():
+    expected = math.log2(1000 * 0.5) / 2000
+    assert exercises.check_bits_absorbed(expected, 1000, 0.5, 2000)
+    assert "nats" in exercises.check_bits_absorbed(expected * math.log(2), 1000, 0.5, 2000).message
+    assert "per sample" in exercises.check_bits_absorbed(math.log2(500), 1000, 0.5, 2000).message
+    assert "p = 1" in exercises.check_bits_absorbed(math.log2(1000) / 2000, 1000, 0.5, 2000).message
+    assert "available" in exercises.check_bits_absorbed(information.binary_entropy(1e-3), 1000, 0.5, 2000).message
+    with pytest.raises(ValueError):
+        exercises.check_bits_absorbed(1.0, 1000, 0.5, 0)
