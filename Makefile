@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.requirements-installed
 # Notebooks are re-executed whenever rlbits or the pinned requirements change.
 LIB_HASH = $(shell cat requirements.txt $$(find lib -name '*.py' | LC_ALL=C sort) | sha256sum | cut -c1-16)
 
-.PHONY: book test notebooks clean
+.PHONY: book test notebooks clean browser-deps
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,20 @@ book: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# What the browser tests (tests/test_browser.py) need besides .venv: Debian's Chromium and axe-core
+# (npm, pinned in tests/browser/package-lock.json). Run as root (CI does, in .ci/run); each step is
+# skipped when already done. Without Chromium, `make test` skips the browser tests (fails if CI=true).
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+browser-deps: $(AXE)
+	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null)"; \
+	else apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; fi
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@command -v npm >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y npm; }
+	cd tests/browser && npm ci --no-audit --no-fund
+	@touch $(AXE)
 
 # Re-execute notebooks in place to refresh their committed outputs (all, or NB=01_entropy.ipynb).
 # Widget state is dropped: it changes at every run and the static site does not use it.

@@ -2,7 +2,8 @@
 
 The MathJax files come from the pinned PyPI package ``django-static-mathjax`` (MathJax 3.2.2,
 Apache-2.0; it has no Django dependency), so ``pip install -r requirements.txt`` is all a
-machine needs. Only the combined ``tex-mml-chtml.js`` and its woff-v2 fonts are copied, to
+machine needs. Only the combined ``tex-mml-chtml.js``, its woff-v2 fonts and the TeX extensions
+it loads on demand (about 0.5 MB, fetched only by pages that use them) are copied, to
 ``_build/html/_static/mathjax/``, after the HTML is written; ``mathjax_path`` in ``_config.yml``
 points there. They are not placed in a source ``_static/`` folder because Jupyter Book injects
 every script found there into every page.
@@ -43,6 +44,9 @@ def _copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
     shutil.copy2(src / "tex-mml-chtml.js", dest / "tex-mml-chtml.js")
     fonts = Path("output") / "chtml" / "fonts" / "woff-v2"
     shutil.copytree(src / fonts, dest / fonts, dirs_exist_ok=True)
+    # TeX extensions that MathJax loads on demand (e.g. \boldsymbol loads boldsymbol.js).
+    extensions = Path("input") / "tex" / "extensions"
+    shutil.copytree(src / extensions, dest / extensions, dirs_exist_ok=True)
 
 
 def setup(app: Sphinx) -> dict:

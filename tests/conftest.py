@@ -55,3 +55,22 @@ def book_build(tmp_path_factory: pytest.TempPathFactory) -> BookBuild:
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800,
     )
     return BookBuild(proc.returncode, proc.stdout + proc.stderr, out / "_build" / "html")
+
+
+# --- Browser tests (tests/test_browser.py): pages checked and page weights, in the summary ---
+BROWSER_PAGES = pytest.StashKey[dict]()  # docname -> (own content bytes, total bytes transferred)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    pages = config.stash.get(BROWSER_PAGES, {})
+    if not pages:
+        return
+    name, (own, _) = max(pages.items(), key=lambda item: item[1][0])
+    terminalreporter.write_sep("-", "browser checks")
+    terminalreporter.write_line(
+        f"{len(pages)} pages checked in Chromium; largest page weight (HTML + images): "
+        f"{own / 1e6:.3f} MB ({name}); largest total transferred: "
+        f"{max(t for _, t in pages.values()) / 1e6:.3f} MB")
+    if config.option.verbose > 0:
+        for doc, (own_b, total_b) in sorted(pages.items()):
+            terminalreporter.write_line(f"  {doc}: {own_b / 1e6:.3f} MB own, {total_b / 1e6:.3f} MB transferred")

@@ -1,0 +1,333 @@
+"""Every page of the built book, opened in a real headless Chromium, as a reader would open it.
+
+The site built by the session fixture ``book_build`` is served on 127.0.0.1 and every page in
+``_toc.yml`` is loaded with Debian's Chromium (driven by Playwright, never a downloaded browser).
+For each page the test checks that:
+
+* no JavaScript error or console error occurs, no request fails and nothing answers 404;
+* no request leaves 127.0.0.1: math, fonts and scripts are all served by the site itself (the
+  launch and Thebe scripts are only fetched when a reader clicks them);
+* every math node is typeset by MathJax, with no MathJax error;
+* every image and the favicon load, and every figure has alt text that describes it;
+* the Thebe ("Live Code") script is fetched only when a reader clicks its button;
+* the page's own content (its HTML and the images it shows) weighs less than 1.5 MB;
+* axe-core reports no serious or critical accessibility violation, except the theme's own,
+  which are listed in ``THEME_EXCEPTIONS`` with the reason.
+
+A full-page screenshot of each page is written to ``_build/screenshots/``. The number of pages
+checked and the largest page weight are printed in the test summary.
+
+Chromium and axe-core are installed by ``make browser-deps`` (``.ci/run`` does it first). Where
+Chromium is missing the tests skip, except under ``CI=true``, where they fail.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import BROWSER_PAGES, ROOT, chapter_notebooks, toc_files
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    # Belt and braces for the offline check: no host but 127.0.0.1 resolves.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+MAX_OWN_BYTES = 1_500_000  # the page's HTML plus the images it shows
+MIN_ALT_WORDS = 5  # a figure's alt text says what the figure shows, not just "plot"
+VIEWPORT = {"width": 1280, "height": 900}
+
+# Serious or critical accessibility findings that come from sphinx-book-theme /
+# pydata-sphinx-theme markup and are accepted, each with the reason: axe rule id -> (CSS selector
+# the flagged element must match, why). The same rule on any other element still fails. The
+# theme's other findings are fixed in _ext/site_fixes.py, _templates/ and book/_static/.
+THEME_EXCEPTIONS: dict[str, tuple[str, str]] = {}
+
+pytestmark = pytest.mark.build  # every test here uses the session's one book build
+
+
+def _unavailable(reason: str) -> None:
+    """Skip where the browser is not installed, but fail under CI, which must run these tests."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: the browser tests must run; see `make browser-deps`)")
+    pytest.skip(f"{reason}; run `make browser-deps` (as root) to install it")
+
+
+# --- serving the built site ----------------------------------------------------------------
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(book_build) -> str:
+    """Serve the built HTML on a free port of 127.0.0.1; yields the base URL."""
+    if not (book_build.html / "index.html").is_file():
+        pytest.fail(f"the book build produced no HTML (exit {book_build.returncode}):\n{book_build.log[-3000:]}")
+    handler = functools.partial(_QuietHandler, directory=str(book_build.html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright."""
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is not installed (Debian package `chromium`)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the Python package `playwright` is not installed (requirements.txt)")
+    if not AXE_JS.is_file():
+        _unavailable(f"axe-core is not installed ({AXE_JS.relative_to(ROOT)})")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+# --- loading one page and recording everything -----------------------------------------------
+
+
+@dataclass
+class PageVisit:
+    """Everything seen while one page loaded."""
+
+    url: str
+    errors: list[str] = field(default_factory=list)  # JS exceptions and console errors
+    failed: list[str] = field(default_factory=list)  # failed requests and HTTP errors
+    outside: list[str] = field(default_factory=list)  # requests to anything but 127.0.0.1
+    sizes: dict[str, tuple[str, int]] = field(default_factory=dict)  # request id -> (url, bytes)
+    types: dict[str, str] = field(default_factory=dict)  # request id -> resource type
+
+    def own_bytes(self) -> int:
+        """Bytes of the HTML document and of the images the page shows (not the theme's assets)."""
+        total = 0
+        for rid, (url, size) in self.sizes.items():
+            kind = self.types.get(rid, "")
+            path = urlsplit(url).path
+            if kind == "Document" or (kind == "Image" and not path.startswith("/_static/")):
+                total += size
+        return total
+
+    def total_bytes(self) -> int:
+        return sum(size for _, size in self.sizes.values())
+
+
+def _is_local(url: str, base: str) -> bool:
+    scheme = urlsplit(url).scheme
+    return scheme in ("data", "blob", "about") or url.startswith(base + "/") or url == base
+
+
+def visit(browser, base: str, path: str):
+    """Open ``base/path`` in a fresh context (empty cache) and record what happens."""
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    rec = PageVisit(f"{base}/{path}")
+
+    def block(route):  # any request that would leave 127.0.0.1 is recorded and refused
+        rec.outside.append(route.request.url)
+        route.abort("blockedbyclient")
+
+    def sent(event):  # CDP: a request starts
+        rec.sizes.setdefault(event["requestId"], (event["request"]["url"], 0))
+
+    def received(event):  # CDP: its response headers arrive (with the resource type)
+        rec.types[event["requestId"]] = event.get("type", "")
+
+    def finished(event):  # CDP: bytes actually transferred, headers included
+        url = rec.sizes.get(event["requestId"], ("?", 0))[0]
+        rec.sizes[event["requestId"]] = (url, int(event["encodedDataLength"]))
+
+    def console(msg):
+        if msg.type == "error":
+            rec.errors.append(f"console.error: {msg.text} ({msg.location.get('url', '')})")
+
+    def request_failed(req):  # refusals of outside requests are already in rec.outside
+        if _is_local(req.url, base):
+            rec.failed.append(f"{req.url}: {req.failure}")
+
+    def response(resp):
+        if resp.status >= 400:
+            rec.failed.append(f"{resp.url}: HTTP {resp.status}")
+
+    context.route(lambda url: not _is_local(url, base), block)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.on("Network.requestWillBeSent", sent)
+    cdp.on("Network.responseReceived", received)
+    cdp.on("Network.loadingFinished", finished)
+    page.on("pageerror", lambda exc: rec.errors.append(f"uncaught exception: {exc}"))
+    page.on("console", console)
+    page.on("requestfailed", request_failed)
+    page.on("response", response)
+    answer = page.goto(rec.url, wait_until="load")
+    if answer is None or not answer.ok:
+        context.close()
+        pytest.fail(f"{rec.url} answered HTTP {answer.status if answer else '(no response)'}: "
+                    "is the page in _toc.yml but missing from the build?")
+    return context, page, rec
+
+
+MATH_JS = """async () => {
+  let failure = null;
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    try { await MathJax.startup.promise; } catch (e) { failure = String(e && e.message || e); }
+  }
+  const nodes = [...document.querySelectorAll('.math')];
+  return {
+    mathjax: !!(window.MathJax && MathJax.version),
+    failure: failure,
+    nodes: nodes.length,
+    containers: document.querySelectorAll('mjx-container').length,
+    untypeset: nodes.filter(n => !n.querySelector('mjx-container')).map(n => n.textContent.slice(0, 80)),
+    merrors: [...document.querySelectorAll('mjx-merror')].map(e => e.getAttribute('data-mjx-error') || e.textContent),
+  };
+}"""
+
+EAGER_IMAGES_JS = "() => document.querySelectorAll('img[loading=lazy]').forEach(img => { img.loading = 'eager'; })"
+
+FAVICON_JS = """async () => {
+  const link = document.querySelector('link[rel~="icon"]');
+  return link ? {href: link.href, status: (await fetch(link.href)).status} : null;
+}"""
+
+IMAGES_JS = """() => [...document.images].map(img => ({
+  src: img.currentSrc || img.src,
+  alt: img.getAttribute('alt'),
+  loaded: img.complete && img.naturalWidth > 0,
+  content: !!img.closest('article'),
+}))"""
+
+AXE_RUN_JS = """async (exceptions) => {
+  const r = await axe.run(document, {resultTypes: ['violations']});
+  const excepted = (rule, target) => {
+    const el = target.length === 1 ? document.querySelector(target[0]) : null;
+    return !!(el && exceptions[rule] && el.matches(exceptions[rule]));
+  };
+  return r.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.map(n => ({target: n.target.join(' '), impact: n.impact, html: n.html.slice(0, 160),
+                                excepted: excepted(v.id, n.target)})),
+  }));
+}"""
+
+_FILENAME_ALT = re.compile(r"\.(png|jpe?g|svg|gif|webp)\b|^_images/|<Figure size", re.IGNORECASE)
+
+
+def _meaningful_alt(alt: str | None) -> bool:
+    """Alt text of a figure: several words, not a file name or a placeholder."""
+    if not alt:
+        return False
+    return len(alt.split()) >= MIN_ALT_WORDS and not _FILENAME_ALT.search(alt)
+
+
+def _screenshot_name(docname: str) -> str:
+    return docname.replace("/", "_") + ".png"
+
+
+@pytest.mark.parametrize("docname", toc_files())
+def test_page_in_browser(browser, site, docname, request):
+    """One page of the table of contents: errors, offline, math, figures, weight, accessibility."""
+    context, page, rec = visit(browser, site, f"{docname}.html")
+    try:
+        math = page.evaluate(MATH_JS)
+        page.evaluate(EAGER_IMAGES_JS)
+        page.wait_for_load_state("networkidle")
+        icon = page.evaluate(FAVICON_JS)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / _screenshot_name(docname)), full_page=True)
+        images = page.evaluate(IMAGES_JS)
+        page.add_script_tag(path=str(AXE_JS))
+        violations = page.evaluate(AXE_RUN_JS, {rule: sel for rule, (sel, _why) in THEME_EXCEPTIONS.items()})
+    finally:
+        context.close()
+
+    own, total = rec.own_bytes(), rec.total_bytes()
+    request.config.stash.setdefault(BROWSER_PAGES, {})[docname] = (own, total)
+    print(f"{docname}: own content {own / 1e6:.3f} MB, transferred {total / 1e6:.3f} MB")
+
+    problems: list[str] = []
+    problems += [f"JS/console error: {e}" for e in rec.errors]
+    problems += [f"failed request: {f}" for f in rec.failed]
+    problems += [f"request left 127.0.0.1: {u}" for u in rec.outside]
+
+    if math["nodes"] and not math["mathjax"]:
+        problems.append(f"{math['nodes']} math nodes but MathJax did not load")
+    if math["containers"] != math["nodes"] or math["untypeset"]:
+        problems.append(f"math: {math['containers']} typeset of {math['nodes']} nodes; "
+                        f"not typeset: {math['untypeset'][:5]}")
+    problems += [f"MathJax error: {m}" for m in math["merrors"]]
+    if math["failure"]:
+        problems.append(f"MathJax failed: {math['failure']}")
+
+    if icon is None:
+        problems.append("no favicon declared (<link rel=icon>)")
+    elif icon["status"] != 200:
+        problems.append(f"favicon {icon['href']}: HTTP {icon['status']}")
+
+    for img in images:
+        if not img["loaded"]:
+            problems.append(f"image did not load: {img['src']}")
+        if img["content"] and not _meaningful_alt(img["alt"]):
+            problems.append(f"figure without meaningful alt text ({img['alt']!r}): {img['src']}")
+        elif not img["content"] and not (img["alt"] or "").strip():
+            problems.append(f"image without alt text: {img['src']}")
+
+    if own >= MAX_OWN_BYTES:
+        problems.append(f"page weight {own / 1e6:.2f} MB (HTML + images) is over {MAX_OWN_BYTES / 1e6:.1f} MB")
+
+    for v in violations:
+        serious = [t for t in v["targets"] if (t["impact"] or v["impact"]) in ("serious", "critical")]
+        ours = [t for t in serious if not t["excepted"]]
+        if ours:
+            where = "; ".join(f"{t['target']} {t['html']}" for t in ours[:5])
+            problems.append(f"axe {v['impact']} {v['id']} ({v['help']}) on {len(ours)} element(s): {where}")
+
+    assert not problems, f"{docname}.html:\n  " + "\n  ".join(problems)
+
+
+def _notebook_pages() -> list[str]:
+    return [nb.relative_to(ROOT).with_suffix("").as_posix() for nb in chapter_notebooks()]
+
+
+@pytest.mark.parametrize("docname", _notebook_pages()[:1])
+def test_live_code_is_fetched_only_on_click(browser, site, docname):
+    """Thebe ("Live Code") loads nothing until a reader asks for it, then fetches only its script."""
+    context, page, rec = visit(browser, site, f"{docname}.html")
+    try:
+        page.wait_for_load_state("networkidle")
+        assert rec.outside == [], f"requests left 127.0.0.1 before any click: {rec.outside}"
+        assert page.locator(".btn-launch-thebe").count() == 1, "no Live Code button on a notebook page"
+        page.evaluate("() => document.querySelector('.btn-launch-thebe').click()")
+        for _ in range(50):  # up to 5 s for the click to ask for the Thebe script
+            if rec.outside:
+                break
+            page.wait_for_timeout(100)
+        thebe_url = page.evaluate("() => THEBE_JS_URL")
+    finally:
+        context.close()
+    assert rec.outside == [thebe_url], f"after the click, expected only {thebe_url}, saw {rec.outside}"
