@@ -401,6 +401,85 @@ def check_binary_entropy_function(fn: Any, *, reveal: bool = False) -> CheckResu
     return CheckResult(True, "Your function gives H_b(p) in bits for 0 < p < 1 and 0 at p = 0 and p = 1.")
 
 
+# --- Chapter 4: sampling ---
+
+
+def check_samples_for_confidence(answer: Any, p: float, confidence: float = 0.95, *,
+                                 reveal: bool = False) -> CheckResult:
+    """Check a reader's smallest whole number of draws ``n`` with ``1 - (1 - p)^n >= confidence`` (Chapter 4).
+
+    The expected answer is ``ceil(ln(1 - c)/ln(1 - p))`` (any logarithm base: only the ratio matters).
+    """
+    from . import _validate, sampling
+
+    p = _validate.open_unit(p, "p")
+    confidence = _validate.open_unit(confidence, "confidence")
+    expected = int(sampling.samples_for_confidence(p, confidence))
+    real = float(sampling.samples_for_confidence_real(p, confidence))
+    value = _as_answer(answer)
+    solution = f" The answer is {expected:,} draws (n_c = {real:,.2f} rounded up)." if reveal else ""
+    if value is None or not math.isfinite(value):
+        return CheckResult(False, f"Your answer should be a single whole number of draws, got {answer!r}.{solution}")
+    if value == expected:
+        return CheckResult(True, f"n = {expected:,} draws: with {expected - 1:,} the chance of a success would "
+                           f"still be below {confidence:g}.")
+
+    def near(target: float) -> bool:
+        return math.isfinite(target) and abs(value - target) <= max(0.5e-6 * abs(target), 1e-9)
+
+    wrong_c = math.log(confidence) / math.log1p(-p)
+    hints = [
+        (near(real), "That is the real-valued solution of 1 - (1 - p)^n = c. A batch has a whole number of "
+                     "draws: round it up."),
+        (near(math.floor(real)), "Round up, not down: with that many draws the chance of a success is just "
+                                 "below the confidence asked for."),
+        (near(1 / p) or near(round(1 / p)), "That is the mean waiting time 1/p. With n = 1/p draws the chance "
+                                            "of at least one success is only about 1 - 1/e ≈ 63%."),
+        (near(3 / p) or near(-math.log1p(-confidence) / p) or near(math.ceil(-math.log1p(-confidence) / p)),
+         "That is the rule-of-three approximation -ln(1 - c)/p ≈ 3/p, good only when p is small. Solve "
+         "1 - (1 - p)^n = c exactly: n = ln(1 - c)/ln(1 - p), rounded up."),
+        (near(wrong_c) or near(math.ceil(wrong_c)), "You used ln(confidence). The chance of *no* success, "
+                                                    "(1 - p)^n, must fall to 1 - c, so use ln(1 - c)."),
+    ]
+    for hit, hint in hints:
+        if hit:
+            return CheckResult(False, hint + solution)
+    if abs(value - expected) <= 0.01 * expected:
+        return CheckResult(False, "Close, but not exact: compute n = ln(1 - c)/ln(1 - p) without approximating "
+                                  "ln(1 - p) by -p, then round up." + solution)
+    return CheckResult(False, "Not quite: (1 - p)^n is the chance that all n draws fail; set it equal to 1 - c "
+                              "and solve for n." + solution)
+
+
+def check_pass_at_k(answer: Any, n: int, c: int, k: int, *, reveal: bool = False) -> CheckResult:
+    """Check a reader's unbiased pass@k estimate ``1 - C(n-c, k)/C(n, k)`` from ``c`` of ``n`` correct (Chapter 4)."""
+    from . import sampling
+
+    expected = float(sampling.pass_at_k(n, c, k))
+    value = _as_answer(answer)
+    solution = f" The answer is {expected:.6g}." if reveal else ""
+    if value is None or math.isnan(value):
+        return CheckResult(False, f"Your answer should be a single probability between 0 and 1, got {answer!r}.{solution}")
+    if _close(value, expected):
+        return CheckResult(True, f"pass@{k} = 1 - C(n-c, k)/C(n, k) = {value:.6g}.")
+    hints = [
+        (float(sampling.naive_pass_at_k(n, c, k)), "That is the plug-in estimate 1 - (1 - c/n)^k: it treats c/n as "
+         "the true pass rate and is biased low. Count the k-subsets of the n samples with no correct one: "
+         "1 - C(n-c, k)/C(n, k)."),
+        (c / n, "That is c/n, the estimate of pass@1. For k > 1 you need the chance that k samples drawn "
+                "from the n include at least one correct one."),
+        (1 - expected, "That is C(n-c, k)/C(n, k), the chance that all k are wrong: subtract it from 1."),
+        (min(1.0, k * c / n), "Multiplying c/n by k counts overlapping successes twice; use the complement, "
+                              "1 - C(n-c, k)/C(n, k)."),
+    ]
+    for wrong, hint in hints:
+        if math.isfinite(wrong) and not _close(wrong, expected) and _close(value, wrong):
+            return CheckResult(False, hint + solution)
+    if value < 0 or value > 1:
+        return CheckResult(False, "A pass rate is a probability between 0 and 1." + solution)
+    return CheckResult(False, "Not quite: compute 1 - Π_{i=n-c+1}^{n} (1 - k/i)." + solution)
+
+
 # --- Chapter 5: self-play and distillation ---
 
 

@@ -1,0 +1,607 @@
+"""Sampling arithmetic for reinforcement learning: how many samples until a success, pass@k, and
+which pass rate gives the most learning signal.
+
+Chapter 4 ("Sampling and batch sizes") explains everything here:
+
+- the chance of at least one success in ``n`` draws, ``1 - (1 - p)^n``, the number of draws
+  ``n_c = ln(1 - c) / ln(1 - p)`` needed for confidence ``c``, the rule of three, and the geometric
+  waiting time (section "How many samples until the first success");
+- the pass@k estimator of Chen et al. (2021) in its numerically stable product form and the biased
+  plug-in estimator (section "pass@k");
+- the "Goldilocks" measures of learning signal against pass rate and where each one peaks
+  (section "The Goldilocks zone");
+- a small curriculum-versus-fixed-task simulation with a tabular softmax learner trained by
+  REINFORCE, with a binary or a graded reward (sections "A curriculum in miniature" and
+  "Bram Cohen's two claims").
+
+Logarithms of ``1 - p`` are taken with ``log1p`` so that pass rates as small as ``1e-12`` are exact
+to double precision. Every function validates its input and raises :class:`ValueError` with a
+message that says what was wrong. Randomness enters only through an ``rng`` argument.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from . import _validate, information
+
+__all__ = [
+    "CurriculumRun",
+    "GoldilocksPeak",
+    "binary_entropy_argmax",
+    "calibrated_bits",
+    "calibrated_bits_argmax",
+    "expected_naive_pass_at_k",
+    "expected_wait",
+    "goldilocks_measures",
+    "goldilocks_peaks",
+    "graded_reward_bits",
+    "max_reward_bits",
+    "naive_pass_at_k",
+    "pass_at_k",
+    "prob_at_least_one",
+    "reward_variance",
+    "rule_of_three",
+    "rule_of_three_samples",
+    "samples_for_confidence",
+    "samples_for_confidence_real",
+    "simulate_at_least_one",
+    "simulate_curriculum",
+    "simulate_pass_at_k",
+    "simulate_waits",
+    "success_bits",
+    "success_bits_argmax",
+    "zero_success_upper_bound",
+]
+
+FloatOrArray = float | NDArray[np.float64]
+
+# Above this many product terms in total, pass_at_k switches from the exact product to log-gamma.
+_MAX_PRODUCT_TERMS = 20_000_000
+
+
+# ---------------------------------------------------------------------------------------------
+# validation helpers
+
+
+def _int_array(x: ArrayLike, name: str, minimum: int = 0) -> NDArray[np.int64]:
+    """``x`` as an int64 array of whole numbers ``>= minimum`` (floats such as ``3.0`` are accepted)."""
+    arr = np.asarray(x)
+    if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
+        raise ValueError(f"{name} must be a whole number (or an array of them), got {x!r}")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty")
+    if np.issubdtype(arr.dtype, np.floating):
+        if not np.isfinite(arr).all() or (arr != np.round(arr)).any():
+            raise ValueError(f"{name} must hold whole numbers, got {x!r}")
+        if (np.abs(arr) > 2.0**62).any():
+            raise ValueError(f"{name} is too large, got {x!r}")
+    arr = arr.astype(np.int64)
+    if (arr < minimum).any():
+        raise ValueError(f"{name} must be >= {minimum}, got a smallest value of {int(arr.min())}")
+    return arr
+
+
+def _open_unit_array(x: ArrayLike, name: str) -> NDArray[np.float64]:
+    """``x`` as a float array whose entries lie strictly between 0 and 1."""
+    arr = _validate.probability(x, name)
+    if (arr <= 0.0).any() or (arr >= 1.0).any():
+        raise ValueError(
+            f"{name} must lie strictly between 0 and 1, got values in [{float(arr.min()):.6g}, {float(arr.max()):.6g}]"
+        )
+    return arr
+
+
+def _scalar_int_or_array(x: NDArray[Any]) -> int | NDArray[np.int64]:
+    return int(x) if np.ndim(x) == 0 else x
+
+
+# ---------------------------------------------------------------------------------------------
+# at least one success, samples for confidence, rule of three, waiting time
+
+
+def prob_at_least_one(p: ArrayLike, n: ArrayLike) -> FloatOrArray:
+    """Probability ``1 - (1 - p)^n`` that ``n`` independent draws with pass rate ``p`` contain a success.
+
+    ``p`` in [0, 1] and ``n`` whole numbers ``>= 0`` (scalars or arrays that broadcast). Computed
+    as ``-expm1(n · log1p(-p))``, accurate for tiny ``p``. A probability, no unit.
+    Chapter 4, "How many samples until the first success".
+    """
+    pa = _validate.probability(p, "p")
+    na = _int_array(n, "n", minimum=0)
+    with np.errstate(divide="ignore"):
+        log_miss = np.log1p(-pa)  # -inf at p = 1
+    prod = np.where(na == 0, 0.0, na * np.where(np.isfinite(log_miss), log_miss, -np.inf))
+    return _validate.scalar_or_array(-np.expm1(prod) + 0.0)
+
+
+def samples_for_confidence_real(p: ArrayLike, confidence: ArrayLike = 0.95) -> FloatOrArray:
+    """The real-valued solution ``n_c = ln(1 - c) / ln(1 - p)`` of ``1 - (1 - p)^n = c`` (samples).
+
+    ``p`` and ``confidence`` must lie strictly between 0 and 1. ``ln(1 - p)`` is ``log1p(-p)``, so
+    ``p = 1e-12`` is exact. At ``p = 1e-5``, ``c = 0.95`` this is 299,571.7. See
+    :func:`samples_for_confidence` for the whole number of draws. Chapter 4, "How many samples
+    until the first success".
+    """
+    pa = _open_unit_array(p, "p")
+    ca = _open_unit_array(confidence, "confidence")
+    return _validate.scalar_or_array(np.log1p(-ca) / np.log1p(-pa))
+
+
+def samples_for_confidence(p: ArrayLike, confidence: ArrayLike = 0.95) -> int | NDArray[np.int64]:
+    """The smallest whole number of draws ``n`` with ``1 - (1 - p)^n >= confidence`` (samples).
+
+    This is the real-valued ``n_c = ln(1 - c) / ln(1 - p)`` (:func:`samples_for_confidence_real`)
+    rounded **up**; the result is checked against :func:`prob_at_least_one` so that rounding error
+    in ``n_c`` never makes it one too large or too small. Returns a Python ``int`` for scalar input,
+    an int64 array otherwise. 299,572 at ``p = 1e-5``, ``c = 0.95``. Chapter 4, "How many samples
+    until the first success".
+    """
+    x = np.asarray(samples_for_confidence_real(p, confidence), dtype=np.float64)
+    pa = np.asarray(p, dtype=np.float64)
+    ca = np.asarray(confidence, dtype=np.float64)
+    if (x > 2.0**62).any():
+        raise ValueError("p is so small that the number of samples does not fit in a 64-bit integer")
+    n = np.maximum(np.ceil(x), 1.0).astype(np.int64)
+    log_miss = np.log1p(-pa)
+    # Correct for rounding: n must reach the confidence and n - 1 must not.
+    reach = -np.expm1(n * log_miss) >= ca
+    n = np.where(reach, n, n + 1)
+    below = (n > 1) & (-np.expm1((n - 1) * log_miss) >= ca)
+    n = np.where(below, n - 1, n)
+    return _scalar_int_or_array(n)
+
+
+def rule_of_three_samples(p: ArrayLike, confidence: ArrayLike = 0.95) -> FloatOrArray:
+    """The small-``p`` approximation ``n ≈ -ln(1 - c) / p`` to :func:`samples_for_confidence_real`.
+
+    At 95% confidence ``-ln 0.05 = 2.996 ≈ 3``, hence "three over p". It overestimates the exact
+    ``n_c`` by a factor ``-ln(1 - p)/p ≈ 1 + p/2``. Samples. Chapter 4, "The rule of three".
+    """
+    pa = _open_unit_array(p, "p")
+    ca = _open_unit_array(confidence, "confidence")
+    return _validate.scalar_or_array(-np.log1p(-ca) / pa)
+
+
+def rule_of_three(n: ArrayLike, confidence: ArrayLike = 0.95) -> FloatOrArray:
+    """Approximate upper confidence bound ``-ln(1 - c)/n ≈ 3/n`` on a rate after 0 successes in ``n`` trials.
+
+    Hanley and Lippman-Hand (1983): if nothing happened in ``n`` trials, rates above about ``3/n``
+    are ruled out at 95% confidence. ``n`` whole numbers ``>= 1``. The exact bound is
+    :func:`zero_success_upper_bound`. A probability. Chapter 4, "The rule of three".
+    """
+    na = _int_array(n, "n", minimum=1)
+    ca = _open_unit_array(confidence, "confidence")
+    return _validate.scalar_or_array(-np.log1p(-ca) / na)
+
+
+def zero_success_upper_bound(n: ArrayLike, confidence: ArrayLike = 0.95) -> FloatOrArray:
+    """Exact one-sided upper bound ``1 - (1 - c)^(1/n)`` on a rate after 0 successes in ``n`` trials.
+
+    The largest ``p`` for which seeing no success in ``n`` draws still has probability at least
+    ``1 - c``. A probability. Chapter 4, "The rule of three".
+    """
+    na = _int_array(n, "n", minimum=1)
+    ca = _open_unit_array(confidence, "confidence")
+    return _validate.scalar_or_array(-np.expm1(np.log1p(-ca) / na))
+
+
+def expected_wait(p: ArrayLike) -> FloatOrArray:
+    """Mean number of draws up to and including the first success, ``1/p`` (geometric distribution).
+
+    ``p`` must lie in (0, 1]. Samples. Chapter 4, "How many samples until the first success".
+    """
+    pa = _validate.probability(p, "p")
+    if (pa <= 0).any():
+        raise ValueError("p must be > 0: with pass rate 0 the wait for a success is infinite")
+    return _validate.scalar_or_array(1.0 / pa)
+
+
+def simulate_waits(p: float, size: int, rng: np.random.Generator) -> NDArray[np.int64]:
+    """Monte Carlo: ``size`` geometric waiting times (draws up to and including the first success).
+
+    Chapter 4, "How many samples until the first success".
+    """
+    p = _validate.open_unit(p, "p")
+    size = _validate.positive_int(size, "size")
+    rng = _validate.rng(rng)
+    return rng.geometric(p, size=size).astype(np.int64)
+
+
+def simulate_at_least_one(p: float, n: int, trials: int, rng: np.random.Generator) -> float:
+    """Monte Carlo estimate of :func:`prob_at_least_one`: the share of ``trials`` batches of ``n`` draws
+    with at least one success. (The number of successes in a batch is drawn as a binomial count.)
+    Chapter 4, "How many samples until the first success".
+    """
+    p = float(_validate.probability(p, "p"))
+    n = _validate.positive_int(n, "n")
+    trials = _validate.positive_int(trials, "trials")
+    rng = _validate.rng(rng)
+    return float(np.mean(rng.binomial(n, p, size=trials) > 0))
+
+
+# ---------------------------------------------------------------------------------------------
+# pass@k
+
+
+def _pass_at_k_args(n: ArrayLike, c: ArrayLike, k: ArrayLike) -> tuple[NDArray[np.int64], ...]:
+    na = _int_array(n, "n", minimum=1)
+    ca = _int_array(c, "c", minimum=0)
+    ka = _int_array(k, "k", minimum=1)
+    try:
+        na, ca, ka = np.broadcast_arrays(na, ca, ka)
+    except ValueError:
+        raise ValueError(f"n, c and k with shapes {np.shape(n)}, {np.shape(c)}, {np.shape(k)} do not broadcast") from None
+    if (ca > na).any():
+        raise ValueError("c (correct samples) must satisfy 0 <= c <= n (samples drawn)")
+    if (ka > na).any():
+        raise ValueError("k must satisfy 1 <= k <= n: pass@k needs at least k samples per problem")
+    return na, ca, ka
+
+
+def pass_at_k(n: ArrayLike, c: ArrayLike, k: ArrayLike) -> FloatOrArray:
+    """Unbiased pass@k estimate from ``n`` samples of which ``c`` are correct (Chen et al. 2021).
+
+    ``1 - C(n-c, k)/C(n, k)``, the probability that ``k`` of the ``n`` samples drawn without
+    replacement include a correct one, computed in the numerically stable product form
+    ``1 - Π_{i=n-c+1}^{n} (1 - k/i)``. Since ``C(n-c,k)/C(n,k) = C(n-k,c)/C(n,c)``, the product is
+    taken over whichever of ``c`` and ``k`` is smaller, as a sum of ``log1p`` terms, so it is exact
+    (to rounding) for ``n`` in the billions without overflow. Vectorised: ``n``, ``c``, ``k`` broadcast.
+    Requires whole numbers with ``0 <= c <= n`` and ``1 <= k <= n``. Its expectation over
+    ``c ~ Binomial(n, p)`` is exactly ``1 - (1 - p)^k``. A probability. Chapter 4, "pass@k".
+    """
+    na, ca, ka = _pass_at_k_args(n, c, k)
+    shape = na.shape
+    nf, cf, kf = (a.ravel() for a in (na, ca, ka))
+    terms = np.minimum(cf, kf)  # number of factors
+    # ∏_{j<c} (1 - k/(n-j))  or  ∏_{j<k} (1 - c/(n-j)); 0 factors when c = 0.
+    sure = nf - cf < kf  # some k-subset must contain a correct sample: pass@k = 1
+    use = (~sure) & (terms > 0)
+    log_ratio = np.zeros(nf.shape)
+    total = int(terms[use].sum())
+    if total <= _MAX_PRODUCT_TERMS:
+        idx = np.flatnonzero(use)
+        reps = terms[idx]
+        if reps.size:
+            owner = np.repeat(np.arange(idx.size), reps)
+            starts = np.cumsum(reps) - reps
+            j = np.arange(total) - np.repeat(starts, reps)
+            other = np.where(cf[idx] <= kf[idx], kf[idx], cf[idx])[owner]  # the numerator k (or c)
+            vals = np.log1p(-other / (nf[idx][owner] - j))
+            log_ratio[idx] = np.bincount(owner, weights=vals, minlength=idx.size)
+    else:  # astronomically many factors: log-gamma form (relative error ~ n · 1e-16 in the log)
+        from scipy.special import gammaln
+
+        m, cc, kk = nf[use].astype(float), cf[use].astype(float), kf[use].astype(float)
+        log_ratio[use] = gammaln(m - cc + 1) + gammaln(m - kk + 1) - gammaln(m - cc - kk + 1) - gammaln(m + 1)
+    out = np.where(sure, 1.0, -np.expm1(log_ratio))
+    return _validate.scalar_or_array(out.reshape(shape) + 0.0)
+
+
+def naive_pass_at_k(n: ArrayLike, c: ArrayLike, k: ArrayLike) -> FloatOrArray:
+    """The plug-in estimate ``1 - (1 - c/n)^k``: pass@k of the empirical pass rate ``c/n``.
+
+    Biased low (Jensen: ``1 - (1 - x)^k`` is concave in ``x``); same arguments and checks as
+    :func:`pass_at_k`. A probability. Chapter 4, "pass@k".
+    """
+    na, ca, ka = _pass_at_k_args(n, c, k)
+    with np.errstate(divide="ignore"):
+        log_miss = np.log1p(-ca / na)
+    out = np.where(ca == na, 1.0, -np.expm1(ka * np.where(ca == na, 0.0, log_miss)))
+    return _validate.scalar_or_array(out + 0.0)
+
+
+def expected_naive_pass_at_k(p: float, n: int, k: ArrayLike) -> FloatOrArray:
+    """Exact expectation of :func:`naive_pass_at_k` when ``c ~ Binomial(n, p)``, for each ``k``.
+
+    Summed over the ``n + 1`` possible counts; compare with the true ``1 - (1 - p)^k`` to see the
+    bias. A probability. Chapter 4, "pass@k".
+    """
+    from scipy.stats import binom
+
+    p = float(_validate.probability(p, "p"))
+    n = _validate.positive_int(n, "n")
+    ka = _int_array(k, "k", minimum=1)
+    if (ka > n).any():
+        raise ValueError("k must satisfy 1 <= k <= n")
+    c = np.arange(n + 1)
+    pmf = binom.pmf(c, n, p)
+    base = 1.0 - c / n
+    vals = 1.0 - base[None, :] ** ka.ravel()[:, None]
+    return _validate.scalar_or_array((vals @ pmf).reshape(ka.shape))
+
+
+def simulate_pass_at_k(p: float, n: int, k: int, problems: int, rng: np.random.Generator) -> dict[str, float]:
+    """Monte Carlo: draw ``n`` samples for each of ``problems`` problems with pass rate ``p`` and average
+    both estimators. Returns ``{"unbiased", "naive", "true", "unbiased_se"}`` (true = ``1 - (1-p)^k``).
+    Chapter 4, "pass@k".
+    """
+    p = _validate.open_unit(p, "p")
+    n = _validate.positive_int(n, "n")
+    k = _validate.positive_int(k, "k")
+    if k > n:
+        raise ValueError("k must satisfy 1 <= k <= n")
+    problems = _validate.positive_int(problems, "problems")
+    rng = _validate.rng(rng)
+    c = rng.binomial(n, p, size=problems)
+    unbiased = np.asarray(pass_at_k(n, c, k))
+    naive = np.asarray(naive_pass_at_k(n, c, k))
+    return {
+        "unbiased": float(unbiased.mean()),
+        "naive": float(naive.mean()),
+        "true": float(prob_at_least_one(p, k)),
+        "unbiased_se": float(unbiased.std(ddof=1) / math.sqrt(problems)) if problems > 1 else math.inf,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# the Goldilocks zone
+
+
+def success_bits(p: ArrayLike) -> FloatOrArray:
+    """``-p log2 p`` in bits: the success term of ``H_b(p)``; for large V, Yorwba's information about the
+    true answer carried by the reward (Chapter 2). Peaks at ``p = 1/e``. Chapter 4, "The Goldilocks zone".
+    """
+    pa = _validate.probability(p, "p")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(pa > 0, -pa * np.log2(np.where(pa > 0, pa, 1.0)), 0.0)
+    return _validate.scalar_or_array(out + 0.0)
+
+
+def calibrated_bits(p: ArrayLike) -> FloatOrArray:
+    """``p · H_b(p)`` in bits: a calibrated model's expected RL bits from the token it gives probability
+    ``p`` (Chapter 2). Peaks near ``p = 0.70``. Chapter 4, "The Goldilocks zone".
+    """
+    pa = _validate.probability(p, "p")
+    return _validate.scalar_or_array(pa * np.asarray(information.binary_entropy(pa)))
+
+
+def reward_variance(p: ArrayLike) -> FloatOrArray:
+    """Variance ``p(1 - p)`` of a 0/1 reward with pass rate ``p`` (reward units squared); peaks at 1/2.
+    Chapter 4, "The Goldilocks zone".
+    """
+    pa = _validate.probability(p, "p")
+    return _validate.scalar_or_array(pa * (1.0 - pa))
+
+
+def goldilocks_measures(p: ArrayLike) -> dict[str, FloatOrArray]:
+    """Every "learning signal" measure of Chapter 4 at pass rate(s) ``p``, keyed by name.
+
+    ``"binary entropy"`` ``H_b(p)`` (bits), ``"success bits"`` ``-p log2 p`` (bits), ``"calibrated bits"``
+    ``p H_b(p)`` (bits), ``"reward variance"`` ``p(1-p)`` and ``"odds"`` ``p/(1-p)`` (the per-sample SNR
+    of Chapter 3, which has no interior peak). Chapter 4, "The Goldilocks zone".
+    """
+    pa = _validate.probability(p, "p")
+    with np.errstate(divide="ignore"):
+        odds = pa / (1.0 - pa)
+    return {
+        "binary entropy": information.binary_entropy(pa),
+        "success bits": success_bits(pa),
+        "calibrated bits": calibrated_bits(pa),
+        "reward variance": reward_variance(pa),
+        "odds": _validate.scalar_or_array(odds),
+    }
+
+
+def binary_entropy_argmax() -> float:
+    """``argmax_p H_b(p) = 1/2`` (where ``H_b' = log2((1-p)/p) = 0``). Chapter 4, "The Goldilocks zone"."""
+    return 0.5
+
+
+def success_bits_argmax() -> float:
+    """``argmax_p (-p log p) = 1/e``, the root of ``-(ln p + 1) = 0``. Chapter 4, "The Goldilocks zone"."""
+    return float(1.0 / np.e)
+
+
+def calibrated_bits_argmax() -> float:
+    """``argmax_p p·H_b(p)``, found as the root in (1/2, 1) of the derivative
+    ``-2p ln p - (1 - 2p) ln(1 - p) = 0`` (about 0.703). Chapter 4, "The Goldilocks zone".
+    """
+    from scipy.optimize import brentq
+
+    def deriv(p: float) -> float:
+        return -2.0 * p * math.log(p) - (1.0 - 2.0 * p) * math.log1p(-p)
+
+    return float(brentq(deriv, 0.5, 0.99, xtol=1e-15, rtol=1e-15))
+
+
+@dataclass(frozen=True)
+class GoldilocksPeak:
+    """Where one learning-signal measure peaks: pass rate ``argmax`` and value ``peak`` (in ``unit``)."""
+
+    name: str
+    argmax: float
+    peak: float
+    unit: str
+
+
+def goldilocks_peaks() -> list[GoldilocksPeak]:
+    """The peak of each measure in :func:`goldilocks_measures` that has one (closed form or root).
+    Chapter 4, "The Goldilocks zone".
+    """
+    out = []
+    for name, where, unit in [
+        ("binary entropy", binary_entropy_argmax(), "bits"),
+        ("success bits", success_bits_argmax(), "bits"),
+        ("calibrated bits", calibrated_bits_argmax(), "bits"),
+        ("reward variance", 0.5, "reward²"),
+    ]:
+        out.append(GoldilocksPeak(name, where, float(goldilocks_measures(where)[name]), unit))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# graded rewards
+
+
+def max_reward_bits(levels: ArrayLike) -> FloatOrArray:
+    """Upper bound ``log2 B`` in bits on what one reward with ``B`` possible values can carry.
+
+    Reached only when all ``B`` values are equally likely. Chapter 4, "Bram Cohen's two claims".
+    """
+    la = _int_array(levels, "levels", minimum=1)
+    return _validate.scalar_or_array(np.log2(la.astype(float)))
+
+
+def graded_reward_bits(q: ArrayLike) -> float:
+    """Entropy in bits of the number of correct parts when part ``i`` is right with probability ``q_i``
+    independently (a Poisson-binomial count with ``L + 1`` levels; at most ``log2(L + 1)`` bits).
+
+    This is the information in a graded reward "fraction of parts right"; the binary reward "all
+    parts right" carries ``H_b(Π q_i)``. Chapter 4, "Bram Cohen's two claims".
+    """
+    qa = _validate.probability(q, "q")
+    if qa.ndim != 1:
+        raise ValueError(f"q must be a 1-D array of per-part success probabilities, got shape {qa.shape}")
+    pmf = np.ones(1)
+    for qi in qa:  # convolution over the L parts (L is small)
+        pmf = np.convolve(pmf, [1.0 - qi, qi])
+    return float(information.entropy(np.clip(pmf, 0.0, 1.0) / pmf.sum()))
+
+
+def _count_entropy_bits(q: NDArray[np.float64], active: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """Entropy (bits) of the number of right parts among the active ones, for each row (vectorised)."""
+    R, L = q.shape
+    pmf = np.zeros((R, L + 1))
+    pmf[:, 0] = 1.0
+    for i in range(L):  # dynamic programme over the L parts (L is small), all rows at once
+        qi = np.where(active[:, i], q[:, i], 0.0)[:, None]
+        shifted = np.concatenate([np.zeros((R, 1)), pmf[:, :-1]], axis=1)
+        pmf = pmf * (1.0 - qi) + shifted * qi
+    return np.asarray(information.entropy(np.clip(pmf, 0.0, 1.0) / pmf.sum(axis=1, keepdims=True)))
+
+
+# ---------------------------------------------------------------------------------------------
+# a curriculum in miniature
+
+
+@dataclass(frozen=True)
+class CurriculumRun:
+    """Result of :func:`simulate_curriculum` (``R`` independent runs, ``S`` steps, batch ``B``).
+
+    - ``target_pass_rate`` (S + 1, R): exact pass rate of the hardest task (all ``L`` parts) before
+      each step and at the end;
+    - ``task_length`` (S, R): number of parts of the task trained on at each step;
+    - ``train_pass_rate`` (S, R): exact pass rate of that task when it was sampled;
+    - ``successes`` (S, R): successful samples in the batch (binary reward "all parts right");
+    - ``informative`` (S, R): samples whose advantage is non-zero (reward differs from the batch mean);
+    - ``signal_bits`` (S, R): entropy of the reward of one sample of the trained task, in bits —
+      ``H_b(p)`` for the binary reward, the count entropy for the graded one;
+    - ``batch_size``, ``schedule``, ``reward``: the settings.
+    """
+
+    target_pass_rate: NDArray[np.float64]
+    task_length: NDArray[np.int64]
+    train_pass_rate: NDArray[np.float64]
+    successes: NDArray[np.int64]
+    informative: NDArray[np.int64]
+    signal_bits: NDArray[np.float64]
+    batch_size: int
+    schedule: str
+    reward: str
+
+
+def simulate_curriculum(
+    *,
+    V: int = 8,
+    L: int = 5,
+    steps: int = 300,
+    batch_size: int = 32,
+    runs: int = 16,
+    lr: float = 1.0,
+    schedule: str = "curriculum",
+    target: float = 0.5,
+    reward: str = "binary",
+    rng: np.random.Generator,
+) -> CurriculumRun:
+    """Train a tabular softmax learner with REINFORCE on tasks of ``1..L`` parts; return what it saw.
+
+    The learner has one softmax over ``V`` options for each of ``L`` parts (logits ``(L, V)``, all
+    zero at the start, so each part is right with probability ``1/V``). Task ``ℓ`` asks for the first
+    ``ℓ`` parts; with the binary reward it pays 1 only if all ``ℓ`` are right, so its pass rate is
+    ``Π_{i<ℓ} π_i(correct)`` (``V^{-ℓ}`` at the start). With ``reward="graded"`` it pays the fraction
+    of the ``ℓ`` parts that are right (``ℓ + 1`` levels).
+
+    ``schedule``: ``"fixed"`` always trains the hardest task ``ℓ = L``; ``"curriculum"`` trains, in
+    each run and at each step, the task whose current pass rate is closest to ``target`` (a
+    Goldilocks curriculum; pass rates are exact in this toy). Each step samples ``batch_size``
+    answers per run and applies REINFORCE with the batch-mean reward as baseline,
+    ``z_i += lr · mean_b (R_b - R̄)(e_{a_{b,i}} - π_i)``. ``runs`` independent runs are simulated
+    at once (vectorised). Chapter 4, "A curriculum in miniature".
+    """
+    V = _validate.positive_int(V, "V", minimum=2)
+    L = _validate.positive_int(L, "L")
+    steps = _validate.positive_int(steps, "steps")
+    B = _validate.positive_int(batch_size, "batch_size", minimum=2)
+    R = _validate.positive_int(runs, "runs")
+    lr = float(lr)
+    if not np.isfinite(lr) or lr <= 0:
+        raise ValueError(f"lr must be a positive number, got {lr!r}")
+    if schedule not in ("fixed", "curriculum"):
+        raise ValueError(f"schedule must be 'fixed' or 'curriculum', got {schedule!r}")
+    if reward not in ("binary", "graded"):
+        raise ValueError(f"reward must be 'binary' or 'graded', got {reward!r}")
+    target = _validate.open_unit(target, "target")
+    if R * B * L * V > 20_000_000:
+        raise ValueError("runs * batch_size * L * V is too large (at most 20 million)")
+    rng = _validate.rng(rng)
+
+    z = np.zeros((R, L, V))  # option 0 is the correct one for every part (no loss of generality)
+    lengths = np.arange(1, L + 1)
+    out = {k: np.zeros((steps, R)) for k in ("task", "p_train", "succ", "info", "bits")}
+    target_pr = np.zeros((steps + 1, R))
+    ar_r = np.arange(R)[:, None, None]
+    ar_l = np.arange(L)[None, None, :]
+    for s in range(steps):
+        pi = np.exp(z - z.max(axis=-1, keepdims=True))
+        pi /= pi.sum(axis=-1, keepdims=True)
+        q = pi[:, :, 0]  # (R, L): chance each part is right
+        task_pr = np.cumprod(q, axis=1)  # (R, L): pass rate of task ℓ = 1..L
+        target_pr[s] = task_pr[:, -1]
+        if schedule == "fixed":
+            ell = np.full(R, L)
+        else:
+            ell = lengths[np.argmin(np.abs(task_pr - target), axis=1)]
+        active = ar_l[0, 0][None, :] < ell[:, None]  # (R, L): parts in the task
+        # sample answers for all parts: inverse CDF on each part's softmax
+        u = rng.random((R, B, L, 1))
+        a = (u > np.cumsum(pi, axis=-1)[:, None, :, :]).sum(axis=-1)  # (R, B, L)
+        a = np.minimum(a, V - 1)
+        right = a == 0
+        n_right = (right & active[:, None, :]).sum(axis=-1)  # (R, B)
+        all_right = n_right == ell[:, None]
+        rew = all_right.astype(float) if reward == "binary" else n_right / ell[:, None]
+        adv = rew - rew.mean(axis=1, keepdims=True)  # (R, B)
+        # gradient: mean_b adv_b (e_{a_bi} - π_i) on active parts
+        onehot = np.zeros((R, B, L, V))
+        onehot[ar_r, np.arange(B)[None, :, None], ar_l, a] = 1.0
+        grad = np.einsum("rb,rblv->rlv", adv, onehot) / B  # the -π part vanishes: Σ_b adv_b = 0
+        z += lr * grad * active[:, :, None]
+        p_now = task_pr[ar_r[:, 0, 0], ell - 1]
+        out["task"][s] = ell
+        out["p_train"][s] = p_now
+        out["succ"][s] = all_right.sum(axis=1)
+        out["info"][s] = (np.abs(adv) > 1e-12).sum(axis=1)
+        if reward == "binary":
+            out["bits"][s] = np.asarray(information.binary_entropy(p_now))
+        else:
+            out["bits"][s] = _count_entropy_bits(q, active)
+    pi = np.exp(z - z.max(axis=-1, keepdims=True))
+    pi /= pi.sum(axis=-1, keepdims=True)
+    target_pr[steps] = np.prod(pi[:, :, 0], axis=1)
+    return CurriculumRun(
+        target_pass_rate=target_pr,
+        task_length=out["task"].astype(np.int64),
+        train_pass_rate=out["p_train"],
+        successes=out["succ"].astype(np.int64),
+        informative=out["info"].astype(np.int64),
+        signal_bits=out["bits"],
+        batch_size=B,
+        schedule=schedule,
+        reward=reward,
+    )

@@ -1,0 +1,395 @@
+"""Tests of rlbits.sampling (Chapter 4): verified numbers, properties (hypothesis), Monte Carlo agreement
+at fixed seeds, bad input; and the Chapter 4 widget panel and answer checkers."""
+
+import math
+from fractions import Fraction
+
+import matplotlib
+
+matplotlib.use("Agg")  # this test module draws off-screen; the book build is never run with Agg
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rlbits import information, sampling, widgets
+from rlbits.exercises import check_pass_at_k, check_samples_for_confidence
+
+# --------------------------------------------------------------------------------------------
+# verified numbers (content brief §4.1, §4.2, §4.4)
+
+
+def test_essay_batch_size():
+    assert sampling.samples_for_confidence(1e-5, 0.95) == 299_572
+    assert sampling.samples_for_confidence_real(1e-5, 0.95) == pytest.approx(299_571.7295, abs=1e-3)
+    assert sampling.prob_at_least_one(1e-5, 299_572) == pytest.approx(0.95, abs=1e-6)
+    assert sampling.prob_at_least_one(1e-5, 299_572) >= 0.95 > sampling.prob_at_least_one(1e-5, 299_571)
+    assert sampling.rule_of_three_samples(1e-5) == pytest.approx(-math.log(0.05) / 1e-5)
+    assert round(-math.log(0.05), 4) == 2.9957
+
+
+@pytest.mark.parametrize("c, rounded, whole", [(0.5, 69_314, 69_315), (0.9, 230_257, 230_258),
+                                              (0.95, 299_572, 299_572), (0.99, 460_515, 460_515)])
+def test_other_confidence_levels(c, rounded, whole):
+    # The brief's table rounds n_c to the nearest draw; the whole number of draws rounds up.
+    assert round(sampling.samples_for_confidence_real(1e-5, c)) == rounded
+    assert sampling.samples_for_confidence(1e-5, c) == whole
+
+
+def test_vocabulary_sizes():
+    assert round(sampling.samples_for_confidence_real(1 / 50_257)) == 150_555
+    assert round(sampling.samples_for_confidence_real(1 / 128_256)) == 384_219
+    assert sampling.samples_for_confidence(1 / 50_257) == 150_556
+    assert sampling.expected_wait(1e-5) == pytest.approx(100_000)
+
+
+def test_tiny_pass_rate_uses_log1p():
+    p = 1e-12
+    expected = math.log(0.05) / math.log1p(-p)
+    assert sampling.samples_for_confidence_real(p) == pytest.approx(expected, rel=1e-14)
+    assert sampling.samples_for_confidence_real(p) == pytest.approx(-math.log(0.05) / p, rel=1e-11)
+    n = sampling.samples_for_confidence(p)
+    assert sampling.prob_at_least_one(p, n) >= 0.95 > sampling.prob_at_least_one(p, n - 1)
+
+
+def test_exact_integer_boundary_is_not_rounded_up():
+    # (1 - 1/2)^2 = 1/4 exactly: two draws give exactly 75%.
+    assert sampling.samples_for_confidence(0.5, 0.75) == 2
+    assert sampling.samples_for_confidence(0.5, 0.5) == 1
+    np.testing.assert_array_equal(sampling.samples_for_confidence(np.array([0.5, 0.1]), 0.75), [2, 14])
+
+
+def test_pass_at_k_table():
+    assert sampling.pass_at_k(200, 1, 10) == pytest.approx(0.05, abs=1e-12)
+    assert sampling.naive_pass_at_k(200, 1, 10) == pytest.approx(0.0489, abs=5e-5)
+    assert sampling.pass_at_k(200, 1, 100) == pytest.approx(0.5, abs=1e-12)
+    assert sampling.naive_pass_at_k(200, 1, 100) == pytest.approx(0.3942, abs=5e-5)
+
+
+def test_pass_at_k_edges_and_large_n():
+    assert sampling.pass_at_k(10, 0, 3) == 0.0
+    assert sampling.pass_at_k(10, 8, 3) == 1.0  # n - c < k: every 3-subset has a correct sample
+    assert sampling.pass_at_k(10, 10, 10) == 1.0
+    assert sampling.naive_pass_at_k(10, 10, 3) == 1.0 and sampling.naive_pass_at_k(10, 0, 3) == 0.0
+    big = sampling.pass_at_k(10**9, 10**6, 10)
+    assert big == pytest.approx(1 - (1 - 1e-3) ** 10, rel=1e-6)
+    huge = sampling.pass_at_k(10**12, 5 * 10**11, 10**11)  # too many factors: log-gamma branch
+    assert huge == 1.0 or huge == pytest.approx(1.0)
+    mid = sampling.pass_at_k(10**8, 3 * 10**7, 30)  # 30 factors, exact
+    assert mid == pytest.approx(1 - 0.7**30, rel=1e-6)
+
+
+def test_pass_at_k_vectorised_shapes():
+    n = np.array([[10], [20]])
+    c = np.array([0, 3, 10])
+    out = sampling.pass_at_k(n, c, 2)
+    assert out.shape == (2, 3)
+    for i, nn in enumerate([10, 20]):
+        for j, cc in enumerate([0, 3, 10]):
+            assert out[i, j] == pytest.approx(sampling.pass_at_k(nn, cc, 2), abs=1e-15)
+
+
+def test_goldilocks_peaks():
+    peaks = {pk.name: pk for pk in sampling.goldilocks_peaks()}
+    assert peaks["binary entropy"].argmax == 0.5 and peaks["binary entropy"].peak == pytest.approx(1.0)
+    assert peaks["success bits"].argmax == pytest.approx(1 / math.e)
+    assert peaks["success bits"].peak == pytest.approx(0.531, abs=5e-4)
+    assert peaks["calibrated bits"].argmax == pytest.approx(0.7035, abs=5e-4)
+    assert peaks["calibrated bits"].peak == pytest.approx(0.617, abs=5e-4)
+    assert peaks["reward variance"].argmax == 0.5 and peaks["reward variance"].peak == 0.25
+    grid = np.linspace(1e-6, 1 - 1e-6, 200_001)
+    for name, pk in peaks.items():
+        values = sampling.goldilocks_measures(grid)[name]
+        assert abs(grid[np.argmax(values)] - pk.argmax) < 1e-5
+        assert values.max() <= pk.peak + 1e-12
+    at99 = sampling.goldilocks_measures(0.99)
+    assert at99["binary entropy"] == pytest.approx(0.0808, abs=1e-4)
+    assert at99["success bits"] == pytest.approx(0.0144, abs=1e-4)
+    assert at99["odds"] == pytest.approx(99)
+
+
+def test_graded_reward_bits():
+    assert sampling.max_reward_bits(256) == 8.0
+    assert sampling.max_reward_bits(2) == 1.0
+    # two fair parts: count 0, 1, 2 with probabilities 1/4, 1/2, 1/4 -> 1.5 bits
+    assert sampling.graded_reward_bits([0.5, 0.5]) == pytest.approx(1.5)
+    # one part: the count is the binary outcome
+    assert sampling.graded_reward_bits([0.3]) == pytest.approx(information.binary_entropy(0.3))
+    assert sampling.graded_reward_bits(np.full(5, 1 / 8)) <= math.log2(6)
+
+
+def test_rule_of_three_bounds():
+    assert sampling.rule_of_three(100) == pytest.approx(-math.log(0.05) / 100)
+    ub = sampling.zero_success_upper_bound(100)
+    assert (1 - ub) ** 100 == pytest.approx(0.05)
+    assert ub < sampling.rule_of_three(100)
+    assert sampling.rule_of_three(10**6) / sampling.zero_success_upper_bound(10**6) == pytest.approx(1, abs=1e-5)
+
+
+# --------------------------------------------------------------------------------------------
+# properties
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 300).flatmap(lambda n: st.tuples(st.just(n), st.integers(0, n), st.integers(1, n))))
+def test_pass_at_k_equals_binomial_ratio(case):
+    n, c, k = case
+    exact = 1 - Fraction(math.comb(n - c, k), math.comb(n, k))
+    assert sampling.pass_at_k(n, c, k) == pytest.approx(float(exact), abs=1e-12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 10_000).flatmap(lambda n: st.tuples(st.just(n), st.integers(0, n))))
+def test_pass_at_1_is_c_over_n(case):
+    n, c = case
+    assert sampling.pass_at_k(n, c, 1) == pytest.approx(c / n, rel=1e-12, abs=1e-300)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 400).flatmap(lambda n: st.tuples(st.just(n), st.integers(0, n))))
+def test_pass_at_k_monotone_in_k_and_above_plug_in(case):
+    n, c = case
+    ks = np.arange(1, n + 1)
+    est = sampling.pass_at_k(n, c, ks)
+    assert np.all(np.diff(est) >= -1e-12)
+    # the unbiased estimate is never below the plug-in (without replacement finds successes faster)
+    assert np.all(est >= sampling.naive_pass_at_k(n, c, ks) - 1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 300).flatmap(lambda k: st.tuples(st.just(k), st.integers(0, 50), st.integers(k, 400))))
+def test_pass_at_k_monotone_in_c_and_n(case):
+    k, c, n = case
+    c = min(c, n)
+    # more correct samples -> higher; more samples with the same c -> lower
+    if c < n:
+        assert sampling.pass_at_k(n, c + 1, k) >= sampling.pass_at_k(n, c, k) - 1e-12
+    assert sampling.pass_at_k(n + 1, c, k) <= sampling.pass_at_k(n, c, k) + 1e-12
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(1e-12, 0.999), st.integers(0, 10**7))
+def test_prob_at_least_one_monotone_in_n(p, n):
+    a = sampling.prob_at_least_one(p, n)
+    b = sampling.prob_at_least_one(p, n + 1)
+    assert 0.0 <= a <= b <= 1.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(1e-12, 0.999), st.floats(0.01, 0.999))
+def test_samples_for_confidence_is_smallest(p, c):
+    n = sampling.samples_for_confidence(p, c)
+    assert n >= 1
+    assert sampling.prob_at_least_one(p, n) >= c
+    if n > 1:
+        assert sampling.prob_at_least_one(p, n - 1) < c
+    assert sampling.samples_for_confidence_real(p, c) <= n + 1e-9 * n
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.floats(1e-9, 0.5), st.floats(0.5, 0.999))
+def test_samples_monotone(p, c):
+    # harder tasks and higher confidence need more draws
+    assert sampling.samples_for_confidence(p / 2, c) >= sampling.samples_for_confidence(p, c)
+    assert sampling.samples_for_confidence(p, min(c + 0.0005, 0.9999)) >= sampling.samples_for_confidence(p, c)
+
+
+# --------------------------------------------------------------------------------------------
+# Monte Carlo agreement at fixed seeds
+
+
+def test_monte_carlo_at_least_one():
+    rng = np.random.default_rng(1)
+    for p, n in [(1e-5, 299_572), (0.01, 50), (0.3, 3)]:
+        trials = 200_000
+        expected = sampling.prob_at_least_one(p, n)
+        share = sampling.simulate_at_least_one(p, n, trials, rng)
+        assert abs(share - expected) < 4 * math.sqrt(expected * (1 - expected) / trials)  # 4 standard errors
+
+
+def test_monte_carlo_waiting_time():
+    rng = np.random.default_rng(2)
+    p = 0.002
+    waits = sampling.simulate_waits(p, 200_000, rng)
+    assert waits.min() >= 1
+    assert abs(waits.mean() - 1 / p) < 4 * math.sqrt(1 - p) / p / math.sqrt(waits.size)
+    n95 = sampling.samples_for_confidence(p, 0.95)
+    assert abs(np.mean(waits <= n95) - sampling.prob_at_least_one(p, n95)) < 4 * math.sqrt(0.05 * 0.95 / waits.size)
+
+
+def test_monte_carlo_pass_at_k():
+    rng = np.random.default_rng(3)
+    mc = sampling.simulate_pass_at_k(0.05, 50, 10, 40_000, rng)
+    assert abs(mc["unbiased"] - mc["true"]) < 4 * mc["unbiased_se"]
+    assert mc["naive"] < mc["true"] - 10 * mc["unbiased_se"]
+    # and the exact expectation of the plug-in matches its Monte Carlo mean
+    assert mc["naive"] == pytest.approx(sampling.expected_naive_pass_at_k(0.05, 50, 10), abs=4 * mc["unbiased_se"])
+
+
+def test_pass_at_k_by_direct_subsampling():
+    # draw k of the n samples without replacement and count: matches the estimator
+    rng = np.random.default_rng(4)
+    n, c, k, trials = 30, 4, 6, 100_000
+    labels = np.r_[np.ones(c, bool), np.zeros(n - c, bool)]
+    picks = np.argsort(rng.random((trials, n)), axis=1)[:, :k]
+    share = labels[picks].any(axis=1).mean()
+    est = sampling.pass_at_k(n, c, k)
+    assert abs(share - est) < 4 * math.sqrt(est * (1 - est) / trials)
+
+
+def test_expected_naive_matches_direct_sum():
+    from scipy.stats import binom
+
+    n, p, k = 20, 0.1, 7
+    direct = sum(binom.pmf(c, n, p) * (1 - (1 - c / n) ** k) for c in range(n + 1))
+    assert sampling.expected_naive_pass_at_k(p, n, k) == pytest.approx(direct, rel=1e-12)
+    unbiased_mean = sum(binom.pmf(c, n, p) * sampling.pass_at_k(n, c, k) for c in range(n + 1))
+    assert unbiased_mean == pytest.approx(1 - (1 - p) ** k, rel=1e-12)  # exactly unbiased
+
+
+# --------------------------------------------------------------------------------------------
+# the curriculum toy
+
+
+def test_curriculum_beats_fixed_hard_task():
+    fixed = sampling.simulate_curriculum(schedule="fixed", steps=150, runs=8, rng=np.random.default_rng(5))
+    cur = sampling.simulate_curriculum(schedule="curriculum", steps=150, runs=8, rng=np.random.default_rng(5))
+    graded = sampling.simulate_curriculum(schedule="fixed", reward="graded", steps=150, runs=8,
+                                          rng=np.random.default_rng(5))
+    start = 8.0**-5
+    assert fixed.target_pass_rate.shape == (151, 8) and fixed.task_length.shape == (150, 8)
+    assert np.allclose(fixed.target_pass_rate[0], start)
+    assert (fixed.task_length == 5).all()
+    assert np.median(fixed.target_pass_rate[-1]) < 10 * start
+    assert np.median(cur.target_pass_rate[-1]) > 0.5
+    assert np.median(graded.target_pass_rate[-1]) > 0.5
+    assert cur.informative.mean() > 100 * max(fixed.informative.mean(), 0.01)
+    assert cur.task_length[0].min() == 1  # starts on the easiest task
+    # signal bits: binary reward entropy of the trained task
+    np.testing.assert_allclose(cur.signal_bits, information.binary_entropy(cur.train_pass_rate), atol=1e-12)
+    assert graded.signal_bits[0, 0] == pytest.approx(sampling.graded_reward_bits(np.full(5, 1 / 8)))
+
+
+def test_curriculum_is_reproducible():
+    a = sampling.simulate_curriculum(steps=20, runs=3, rng=np.random.default_rng(9))
+    b = sampling.simulate_curriculum(steps=20, runs=3, rng=np.random.default_rng(9))
+    np.testing.assert_array_equal(a.target_pass_rate, b.target_pass_rate)
+
+
+# --------------------------------------------------------------------------------------------
+# bad input
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: sampling.pass_at_k(10, 11, 2), "0 <= c <= n"),
+    (lambda: sampling.pass_at_k(10, -1, 2), "c must be >= 0"),
+    (lambda: sampling.pass_at_k(10, 2, 0), "k must be >= 1"),
+    (lambda: sampling.pass_at_k(10, 2, 11), "1 <= k <= n"),
+    (lambda: sampling.pass_at_k(10.5, 2, 1), "whole numbers"),
+    (lambda: sampling.pass_at_k(10, 2.5, 1), "whole numbers"),
+    (lambda: sampling.pass_at_k(0, 0, 1), "n must be >= 1"),
+    (lambda: sampling.pass_at_k(True, 0, 1), "whole number"),
+    (lambda: sampling.pass_at_k([10, 20], [1, 2, 3], 1), "broadcast"),
+    (lambda: sampling.naive_pass_at_k(5, 6, 1), "0 <= c <= n"),
+    (lambda: sampling.samples_for_confidence(0.0), "strictly between 0 and 1"),
+    (lambda: sampling.samples_for_confidence(1.0), "strictly between 0 and 1"),
+    (lambda: sampling.samples_for_confidence(0.1, 1.0), "confidence"),
+    (lambda: sampling.samples_for_confidence(0.1, 0.0), "confidence"),
+    (lambda: sampling.samples_for_confidence(float("nan")), "p"),
+    (lambda: sampling.samples_for_confidence_real(-0.1), "p must lie in"),
+    (lambda: sampling.samples_for_confidence(1e-300), "64-bit"),
+    (lambda: sampling.prob_at_least_one(1.5, 3), "p must lie in"),
+    (lambda: sampling.prob_at_least_one(0.5, -1), "n must be >= 0"),
+    (lambda: sampling.prob_at_least_one(0.5, 2.5), "whole numbers"),
+    (lambda: sampling.rule_of_three(0), "n must be >= 1"),
+    (lambda: sampling.expected_wait(0.0), "p must be > 0"),
+    (lambda: sampling.simulate_waits(0.1, 10, 0), "numpy.random.Generator"),
+    (lambda: sampling.simulate_curriculum(schedule="random", rng=np.random.default_rng(0)), "schedule"),
+    (lambda: sampling.simulate_curriculum(reward="dense", rng=np.random.default_rng(0)), "reward"),
+    (lambda: sampling.simulate_curriculum(rng=None), "numpy.random.Generator"),
+    (lambda: sampling.graded_reward_bits([[0.1]]), "1-D"),
+    (lambda: sampling.max_reward_bits(0), "levels must be >= 1"),
+])
+def test_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_integers_given_as_floats_are_accepted():
+    assert sampling.pass_at_k(200.0, 1.0, 10.0) == pytest.approx(0.05)
+    assert sampling.prob_at_least_one(0.5, 2.0) == 0.75
+
+
+# --------------------------------------------------------------------------------------------
+# widget and checkers
+
+
+def test_sampling_panel_values():
+    panel = widgets.sampling_panel(1e-5, 0.95, 10)
+    assert panel.n_needed == 299_572
+    assert panel.mean_wait == pytest.approx(1e5)
+    assert panel.rule_of_three == pytest.approx(-math.log(0.05) / 1e-5)
+    assert np.all(np.diff(panel.at_least_one) >= 0) and panel.at_least_one[-1] > 0.95
+    assert panel.pass_at_k_k == pytest.approx(1 - (1 - 1e-5) ** 10)
+    assert np.all(panel.naive_expected <= panel.true_pass_at_k + 1e-12)  # plug-in biased low
+    with pytest.raises(ValueError, match="k must be <="):
+        widgets.sampling_panel(0.1, 0.95, 101)
+    with pytest.raises(ValueError, match="confidence"):
+        widgets.sampling_panel(0.1, 1.5, 10)
+
+
+def test_draw_sampling_panel_labels_everything():
+    fig, axes = plt.subplots(1, 2)
+    widgets.draw_sampling_panel(axes, widgets.sampling_panel(0.01, 0.9, 5))
+    for ax in axes:
+        assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title() and ax.get_legend()
+    assert "samples" in axes[0].get_xlabel() and "pass rate" in axes[1].get_ylabel()
+    plt.close(fig)
+
+
+def test_sampling_explorer_builds_and_updates():
+    control, update = widgets.sampling_explorer()
+    assert control is not None
+    panel = update(log10_p=-3.0, confidence=0.99, k=20)
+    assert panel.n_needed == sampling.samples_for_confidence(1e-3, 0.99) and panel.k == 20
+    plt.close("all")
+
+
+def test_check_samples_for_confidence():
+    assert check_samples_for_confidence(299_572, 1e-5).correct
+    assert check_samples_for_confidence(46_050, 1e-4, 0.99).correct
+    real = sampling.samples_for_confidence_real(1e-5)
+    cases = [
+        (real, "round it up"),
+        (299_571, "Round up, not down"),
+        (100_000, "mean waiting time"),
+        (300_000, "rule-of-three"),
+        (-math.log(0.05) / 1e-5, "rule-of-three"),
+        (math.ceil(math.log(0.95) / math.log1p(-1e-5)), "ln(confidence)"),
+        (299_800, "Close, but not exact"),
+        (12, "Not quite"),
+        (None, "whole number"),
+        ("lots", "whole number"),
+    ]
+    for answer, hint in cases:
+        r = check_samples_for_confidence(answer, 1e-5)
+        assert not r.correct and hint in r.message, (answer, r.message)
+        assert "299,572" not in r.message  # the solution stays hidden
+    assert "299,572" in check_samples_for_confidence(5, 1e-5, reveal=True).message
+    # for a large p the rule of three is far off and still gets its hint
+    assert "rule-of-three" in check_samples_for_confidence(3 / 0.2, 0.2).message
+
+
+def test_check_pass_at_k():
+    assert check_pass_at_k(0.6009, 20, 3, 5).correct
+    assert "plug-in" in check_pass_at_k(1 - 0.85**5, 20, 3, 5).message
+    assert "c/n" in check_pass_at_k(0.15, 20, 3, 5).message
+    assert "subtract it from 1" in check_pass_at_k(1 - 0.6008771929824561, 20, 3, 5).message
+    assert "between 0 and 1" in check_pass_at_k(1.3, 20, 3, 5).message
+    assert "single probability" in check_pass_at_k(None, 20, 3, 5).message
+    hidden = check_pass_at_k(0.1, 20, 3, 5)
+    assert not hidden.correct and "0.6009" not in hidden.message
+    assert "0.600877" in check_pass_at_k(0.1, 20, 3, 5, reveal=True).message
+    # when c/n coincides with the answer (k = 1), the right answer is not flagged as a mistake
+    assert check_pass_at_k(0.15, 20, 3, 1).correct
