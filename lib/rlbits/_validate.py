@@ -31,12 +31,14 @@ def _check_finite(arr: NDArray[np.float64], name: str) -> None:
         raise ValueError(f"{name} contains {bad}; probabilities must be finite numbers in [0, 1]")
 
 
-def _check_range(arr: NDArray[np.float64], name: str) -> None:
+def _check_range(arr: NDArray[np.float64], name: str) -> float:
+    """Raise unless every entry is a finite number in [0, 1]; return the smallest entry."""
     # min/max propagate NaN, so one pass each catches NaN, inf and out-of-range values.
     lo, hi = arr.min(), arr.max()
     if not (lo >= 0.0 and hi <= 1.0):
         _check_finite(arr, name)
         raise ValueError(f"{name} must lie in [0, 1], got values in [{float(lo):.6g}, {float(hi):.6g}]")
+    return float(lo)
 
 
 def probability(p: ArrayLike, name: str = "p") -> NDArray[np.float64]:
@@ -54,12 +56,21 @@ def distribution(probs: ArrayLike, name: str = "probs", tol: float = SUM_TOLERAN
     Checks: at least one dimension, ``V >= 1``, finite, every entry in [0, 1], and every
     distribution along the last axis sums to 1 within ``tol`` (default :data:`SUM_TOLERANCE`).
     """
+    return distribution_and_min(probs, name, tol)[0]
+
+
+def distribution_and_min(probs: ArrayLike, name: str = "probs",
+                         tol: float = SUM_TOLERANCE) -> tuple[NDArray[np.float64], float]:
+    """:func:`distribution`, also returning the smallest probability, which the checks compute anyway.
+
+    Callers use it to skip work that only zeros need (``0 log 0``, ``q_k = 0``).
+    """
     arr = _as_float_array(probs, name)
     if arr.ndim == 0:
         raise ValueError(f"{name} must be an array of shape (..., V) with the outcomes on the last axis, got a scalar")
     if arr.shape[-1] == 0 or arr.size == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape}); a distribution needs at least one outcome")
-    _check_range(arr, name)
+    lo = _check_range(arr, name)
     sums = arr.sum(axis=-1)
     err = np.abs(sums - 1.0)
     if (err > tol).any():
@@ -67,7 +78,7 @@ def distribution(probs: ArrayLike, name: str = "probs", tol: float = SUM_TOLERAN
         raise ValueError(
             f"{name} must sum to 1 along its last axis (tolerance {tol:g}); one distribution sums to {worst:.10g}"
         )
-    return arr
+    return arr, lo
 
 
 def same_shape(p: NDArray[Any], q: NDArray[Any], names: tuple[str, str] = ("p", "q")) -> None:

@@ -13,6 +13,8 @@ expectation and Niels Rolf's calibrated expectation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -54,30 +56,120 @@ _TINY = np.finfo(np.float64).smallest_subnormal
 _SERIES_BELOW = 1e-4
 
 
+def _xlog2x(x: NDArray[np.float64], positive: bool = False) -> NDArray[np.float64]:
+    """``x log2 x`` elementwise with ``0 log 0 = 0`` (0 times the log of a subnormal floor is 0).
+
+    ``positive``: the caller knows every entry is > 0, so the floor (a no-op then) is skipped.
+    """
+    # In-place on one fresh buffer: at V = 10^6 a second temporary costs more than the log.
+    if positive:
+        out = np.log2(x)
+    else:
+        out = np.maximum(x, _TINY, out=np.empty_like(x))
+        np.log2(out, out=out)
+    out *= x
+    return out
+
+
 def _neg_xlog2x(x: NDArray[np.float64]) -> NDArray[np.float64]:
     """``-x log2 x`` elementwise with ``0 log 0 = 0`` (0 times the log of a subnormal floor is 0)."""
-    # In-place on one fresh buffer: at V = 10^6 a second temporary costs more than the log.
-    out = np.maximum(x, _TINY, out=np.empty_like(x))
-    np.log2(out, out=out)
-    out *= x
+    out = _xlog2x(x)
     return np.negative(out, out=out)
 
 
-def _neg_log2_one_minus(p: NDArray[np.float64], complement: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
+def _series_or_direct(p: NDArray[np.float64], series: Callable[[NDArray[np.float64]], NDArray[np.float64]],
+                      direct: Callable[..., NDArray[np.float64]]) -> NDArray[np.float64]:
+    """``series(p)`` where ``p < _SERIES_BELOW`` and ``direct(p)`` elsewhere, elementwise.
+
+    At V = 10^6 almost every probability is tiny: evaluating the logarithm everywhere and then
+    overwriting it with the series, as a plain implementation does, costs more than the arithmetic
+    itself. Here the branch that covers most entries runs over the whole array and the other only
+    on the gathered entries that need it (a branch that covers everything runs alone). Every entry
+    gets exactly the operations of its branch. The work is done on the flattened array, and the
+    minority is gathered through integer indices (with entries scattered at random, a boolean mask
+    gathers and scatters several times slower). ``direct(x, where)`` receives ``where=None`` for
+    the whole flattened array, else the flat indices that selected ``x`` from it, and returns a
+    flat array.
+    """
+    if p.ndim == 0:
+        return series(p) if p < _SERIES_BELOW else direct(p, None).reshape(())
+    shape = p.shape
+    flat = p.reshape(-1)  # a view for the usual contiguous input
+    small = flat < _SERIES_BELOW
+    n_small = int(np.count_nonzero(small))
+    if n_small == flat.size:
+        return series(flat).reshape(shape)
+    if n_small == 0:
+        return direct(flat, None).reshape(shape)
+    if 2 * n_small >= flat.size:  # mostly small: the series everywhere, the direct form where needed
+        out = series(flat)
+        where = np.flatnonzero(~small)
+        out[where] = direct(flat[where], where)
+    else:
+        out = direct(flat, None)
+        where = np.flatnonzero(small)
+        out[where] = series(flat[where])
+    return out.reshape(shape)
+
+
+def _series_neg_log2_one_minus(p: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Taylor series of ``-log2(1 - p)`` for small ``p``, evaluated in place on one fresh buffer.
+
+    Same operations in the same order as ``p * (1 + p * (1/2 + p * (1/3 + p/4))) / ln 2``.
+    """
+    t = np.multiply(p, 0.25, out=np.empty_like(p))
+    t += 1.0 / 3.0
+    t *= p
+    t += 0.5
+    t *= p
+    t += 1.0
+    t *= p
+    t /= _LN2
+    return t
+
+
+def _series_neg_one_minus_log2_one_minus(p: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Taylor series of ``-(1-p) log2(1-p)`` for small ``p``, in place on one fresh buffer.
+
+    Same operations in the same order as ``p * (1 - p * (1/2 + p * (1/6 + p/12))) / ln 2``.
+    """
+    t = np.multiply(p, 1.0 / 12.0, out=np.empty_like(p))
+    t += 1.0 / 6.0
+    t *= p
+    t += 0.5
+    t *= p
+    np.subtract(1.0, t, out=t)
+    t *= p
+    t /= _LN2
+    return t
+
+
+def _neg_log2_one_minus(
+    p: NDArray[np.float64],
+    complement: NDArray[np.float64] | Callable[[NDArray[np.intp] | None], NDArray[np.float64]] | None = None,
+) -> NDArray[np.float64]:
     """``-log2(1 - p)`` elementwise, accurate for tiny ``p`` (``+inf`` where ``1 - p = 0``).
 
     ``complement``, if given, is ``1 - p`` computed more accurately than by subtraction (see
-    :func:`_complements`); it is used where ``p`` is not tiny.
+    :func:`_complements`); it is used where ``p`` is not tiny. It may also be a function
+    ``complement(where)`` returning a fresh array of those complements, for all of ``p``
+    (``where=None``) or at the flat indices ``where``; it is called only if some ``p`` is not
+    tiny, and its result is reused as the output buffer.
     """
-    out = np.subtract(1.0, p, out=np.empty_like(p)) if complement is None else np.array(complement, dtype=np.float64)
-    with np.errstate(divide="ignore"):
-        np.log(out, out=out)
-    out *= -1.0 / _LN2
-    small = p < _SERIES_BELOW
-    if small.any():
-        ps = p[small]
-        out[small] = ps * (1.0 + ps * (0.5 + ps * (1.0 / 3.0 + ps * 0.25))) / _LN2
-    return out
+    def direct(x: NDArray[np.float64], where: NDArray[np.intp] | None) -> NDArray[np.float64]:
+        if complement is None:
+            out = np.subtract(1.0, x, out=np.empty_like(x))
+        elif callable(complement):
+            out = complement(where).reshape(-1)
+        else:
+            comp = np.asarray(complement, dtype=np.float64).reshape(-1)
+            out = np.array(comp, dtype=np.float64) if where is None else comp[where]
+        with np.errstate(divide="ignore"):
+            np.log(out, out=out)
+        out *= -1.0 / _LN2
+        return out
+
+    return _series_or_direct(p, _series_neg_log2_one_minus, direct)
 
 
 def _complements(arr: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -88,6 +180,8 @@ def _complements(arr: NDArray[np.float64]) -> NDArray[np.float64]:
     outcomes ``1 - p_j >= 1/2`` and plain subtraction is exact to rounding.
     """
     comp = np.subtract(1.0, arr, out=np.empty_like(arr))
+    if arr.ndim > 1 and not arr.max() > 0.5:  # no outcome above 1/2 anywhere: one flat pass decides
+        return comp
     top = arr.max(axis=-1, keepdims=True)
     if (top > 0.5).any():
         dominant = (arr == top) & (top > 0.5)
@@ -96,23 +190,41 @@ def _complements(arr: NDArray[np.float64]) -> NDArray[np.float64]:
     return comp
 
 
-def _neg_one_minus_log2_one_minus(p: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``-(1-p) log2(1-p)`` elementwise, accurate for tiny ``p``, exactly 0 at ``p = 1``."""
+def _complements_at(arr: NDArray[np.float64], where: NDArray[np.intp] | None) -> NDArray[np.float64]:
+    """``_complements(arr)``, or just its entries at the flat indices ``where``, without the rest.
+
+    Only an outcome above 1/2 can be a distribution's dominant one, so if no entry at ``where``
+    exceeds 1/2 the complements there are plain ``1 - p`` (the same values ``_complements`` gives).
+    """
+    if where is None:
+        return _complements(arr)
+    sub = arr.reshape(-1)[where]
+    if (sub > 0.5).any():
+        return _complements(arr).reshape(-1)[where]
+    return np.subtract(1.0, sub, out=sub)
+
+
+def _direct_neg_one_minus_log2_one_minus(p: NDArray[np.float64], where: object = None) -> NDArray[np.float64]:
+    """``-(1-p) log2(1-p)`` by forming ``1 - p``: accurate unless ``p`` is tiny (``where`` is unused)."""
     q = np.subtract(1.0, p, out=np.empty_like(p))
     out = np.maximum(q, _TINY, out=np.empty_like(p))
     np.log(out, out=out)
     out *= q
     out *= -1.0 / _LN2
-    small = p < _SERIES_BELOW
-    if small.any():
-        ps = p[small]
-        out[small] = ps * (1.0 - ps * (0.5 + ps * (1.0 / 6.0 + ps * (1.0 / 12.0)))) / _LN2
     return out
 
 
-def _binary_entropy(p: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``H_b(p)`` elementwise, stable near 0 and 1."""
-    return _neg_xlog2x(p) + _neg_one_minus_log2_one_minus(p)
+def _neg_one_minus_log2_one_minus(p: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``-(1-p) log2(1-p)`` elementwise, accurate for tiny ``p``, exactly 0 at ``p = 1``."""
+    return _series_or_direct(p, _series_neg_one_minus_log2_one_minus, _direct_neg_one_minus_log2_one_minus)
+
+
+def _binary_entropy(p: NDArray[np.float64], positive: bool = False) -> NDArray[np.float64]:
+    """``H_b(p)`` elementwise, stable near 0 and 1 (``positive``: every entry is known to be > 0)."""
+    # (-x log2 x) + rest, written as rest - x log2 x: the same IEEE result, one pass fewer.
+    out = _neg_one_minus_log2_one_minus(p)
+    np.subtract(out, _xlog2x(p, positive), out=out)
+    return out[()] if out.ndim == 0 else out  # a 0-d input gives a NumPy scalar, as arithmetic would
 
 
 # ---------------------------------------------------------------------------------------------
@@ -127,9 +239,15 @@ def surprisal(p: ArrayLike) -> FloatOrArray:
     Explained in Chapter 1, "Surprisal".
     """
     arr = _validate.probability(p, "p")
-    with np.errstate(divide="ignore"):
-        out = -np.log2(arr)
-    return _validate.scalar_or_array(out + 0.0)  # + 0.0 turns -0.0 into 0.0
+    if arr.ndim == 0:
+        with np.errstate(divide="ignore"):
+            out = -np.log2(arr)
+        return _validate.scalar_or_array(out + 0.0)  # + 0.0 turns -0.0 into 0.0
+    with np.errstate(divide="ignore"):  # the same operations, in place on one buffer
+        out = np.log2(arr)
+    np.negative(out, out=out)
+    out += 0.0  # turns -0.0 into 0.0
+    return _validate.scalar_or_array(out)
 
 
 def binary_entropy(p: ArrayLike) -> FloatOrArray:
@@ -169,8 +287,9 @@ def entropy(probs: ArrayLike) -> FloatOrArray:
     ``0 ≤ H(p) ≤ log2 V``, with the maximum for the uniform distribution. ``probs`` has shape
     ``(..., V)``; the result has shape ``(...)``. Explained in Chapter 1, "Entropy".
     """
-    arr = _validate.distribution(probs, "probs")
-    return _validate.scalar_or_array(_neg_xlog2x(arr).sum(axis=-1))
+    arr, lo = _validate.distribution_and_min(probs, "probs")
+    # Σ(-x log2 x) = -Σ(x log2 x) exactly (rounding is symmetric); 0.0 - s keeps H = +0.0, never -0.0.
+    return _validate.scalar_or_array(np.subtract(0.0, _xlog2x(arr, lo > 0).sum(axis=-1)))
 
 
 def cross_entropy(p: ArrayLike, q: ArrayLike) -> FloatOrArray:
@@ -180,23 +299,32 @@ def cross_entropy(p: ArrayLike, q: ArrayLike) -> FloatOrArray:
     ``q``: the expected cross-entropy loss, in bits. Terms with ``p_k = 0`` contribute 0; an
     outcome with ``p_k > 0`` and ``q_k = 0`` makes it infinite. Chapter 1, "Cross-entropy and KL".
     """
-    pa, qa = _pair(p, q)
-    terms = np.maximum(qa, _TINY)
-    np.log2(terms, out=terms)
+    pa, qa, _, q_lo = _pair(p, q)
+    if q_lo > 0:  # no zero in q: the floor below is a no-op, and nothing is ruled out
+        terms = np.log2(qa)
+    else:
+        terms = np.maximum(qa, _TINY)
+        np.log2(terms, out=terms)
     terms *= pa  # p_k = 0 gives 0 whatever q_k is
     out = -terms.sum(axis=-1)
-    return _validate.scalar_or_array(_infinite_where_q_rules_out_p(out, pa, qa))
+    return _validate.scalar_or_array(_infinite_where_q_rules_out_p(out, pa, qa, q_lo))
 
 
-def _pair(p: ArrayLike, q: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    pa = _validate.distribution(p, "p")
-    qa = _validate.distribution(q, "q")
+def _pair(p: ArrayLike, q: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64], float, float]:
+    """Both distributions validated and broadcast to one shape, with their smallest entries."""
+    pa, p_lo = _validate.distribution_and_min(p, "p")
+    qa, q_lo = _validate.distribution_and_min(q, "q")
     _validate.same_shape(pa, qa)
+    if pa.shape == qa.shape:  # the usual case: nothing to broadcast
+        return pa, qa, p_lo, q_lo
     shape = np.broadcast_shapes(pa.shape, qa.shape)
-    return np.broadcast_to(pa, shape), np.broadcast_to(qa, shape)
+    return np.broadcast_to(pa, shape), np.broadcast_to(qa, shape), p_lo, q_lo
 
 
-def _infinite_where_q_rules_out_p(out: NDArray[np.float64], pa: NDArray[np.float64], qa: NDArray[np.float64]) -> NDArray[np.float64]:
+def _infinite_where_q_rules_out_p(out: NDArray[np.float64], pa: NDArray[np.float64], qa: NDArray[np.float64],
+                                  q_lo: float) -> NDArray[np.float64]:
+    if q_lo > 0:  # q rules nothing out: skip three comparisons over every entry
+        return np.where(False, np.inf, out)
     ruled_out = ((qa == 0) & (pa > 0)).any(axis=-1)
     return np.where(ruled_out, np.inf, out)
 
@@ -208,14 +336,19 @@ def kl_divergence(p: ArrayLike, q: ArrayLike) -> FloatOrArray:
     data from ``p``. Infinite when ``q`` rules out an outcome ``p`` allows. Chapter 1,
     "Cross-entropy and KL".
     """
-    pa, qa = _pair(p, q)
+    pa, qa, p_lo, q_lo = _pair(p, q)
     with np.errstate(over="ignore"):  # p_k > 0 = q_k overflows to inf; reported as inf below
-        ratio = np.divide(pa, np.maximum(qa, _TINY))
-        np.maximum(ratio, _TINY, out=ratio)  # p_k = 0: 0 * log2(tiny) = 0
+        if q_lo > 0:  # no zero in q: flooring q is a no-op
+            ratio = np.divide(pa, qa)
+        else:
+            ratio = np.maximum(qa, _TINY)
+            np.divide(pa, ratio, out=ratio)
+        if not p_lo > 0:  # p_k = 0: 0 * log2(tiny) = 0 (with every p_k > 0 and q_k <= 1, p/q >= p_k > 0)
+            np.maximum(ratio, _TINY, out=ratio)
         np.log2(ratio, out=ratio)
     ratio *= pa
     out = np.maximum(ratio.sum(axis=-1), 0.0)  # clamp rounding below zero
-    return _validate.scalar_or_array(_infinite_where_q_rules_out_p(out, pa, qa))
+    return _validate.scalar_or_array(_infinite_where_q_rules_out_p(out, pa, qa, q_lo))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -275,13 +408,14 @@ def rl_bits_given_answer(probs: ArrayLike, answer: ArrayLike) -> FloatOrArray:
     an integer index or an array of them. Cost is ``O(V)`` per distribution whatever the number
     of answers. Chapter 2, "Yorwba's correction".
     """
-    arr = _validate.distribution(probs, "probs")
+    arr, lo = _validate.distribution_and_min(probs, "probs")
     p_i, idx = _answer_probs(arr, answer)
     # "not j" terms for every outcome, summed once; the answer's own term is removed afterwards.
-    not_j = _neg_log2_one_minus(arr, _complements(arr))
+    not_j = _neg_log2_one_minus(arr, lambda where: _complements_at(arr, where))
     with np.errstate(invalid="ignore"):
         not_j *= arr  # 0 * inf (an impossible outcome) is NaN here; such terms are 0
-    not_j[arr == 0] = 0.0
+    if not lo > 0:
+        not_j[arr == 0] = 0.0
     total = not_j.sum(axis=-1)
     if arr.ndim == 1:
         own = not_j[idx]
@@ -310,5 +444,7 @@ def expected_rl_bits(probs: ArrayLike) -> FloatOrArray:
     ``R = 1[A = C]``, hence never more than :func:`expected_sl_bits` (data-processing
     inequality), with equality when ``V = 2``. Chapter 2, "The data-processing inequality".
     """
-    arr = _validate.distribution(probs, "probs")
-    return _validate.scalar_or_array((arr * _binary_entropy(arr)).sum(axis=-1))
+    arr, lo = _validate.distribution_and_min(probs, "probs")
+    terms = _binary_entropy(arr, lo > 0)
+    terms *= arr
+    return _validate.scalar_or_array(terms.sum(axis=-1))
