@@ -44,12 +44,15 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	cd tests/browser && npm ci --no-audit --no-fund
 	@touch $(AXE)
 
-# Re-execute notebooks in place to refresh their committed outputs (all, or NB=01_entropy.ipynb).
-# Widget state is dropped: it changes at every run and the static site does not use it.
+# Re-execute notebooks in place to refresh their committed outputs (all, or NB=01_entropy.ipynb;
+# paths are relative to book/, e.g. NB=course/handout.ipynb). Each runs in its own folder, as in the
+# book build. Widget state is dropped: it changes at every run and the static site does not use it.
+NOTEBOOKS := intro.ipynb [0-9]*.ipynb course/*.ipynb performance.ipynb
 notebooks: $(STAMP)
-	cd book && for nb in $${NB:-[0-9]*.ipynb}; do echo "executing $$nb"; \
-	../$(BIN)/python -c "import sys, nbformat, nbclient; p = sys.argv[1]; nb = nbformat.read(p, 4); \
-	nbclient.NotebookClient(nb, timeout=600, kernel_name='python3', record_timing=False).execute(); \
+	cd book && for nb in $${NB:-$(NOTEBOOKS)}; do echo "executing $$nb"; \
+	../$(BIN)/python -c "import os, sys, nbformat, nbclient; p = sys.argv[1]; nb = nbformat.read(p, 4); \
+	nbclient.NotebookClient(nb, timeout=600, kernel_name='python3', record_timing=False, \
+	resources={'metadata': {'path': os.path.dirname(os.path.abspath(p))}}).execute(); \
 	nb.metadata.pop('widgets', None); nbformat.write(nb, p)" $$nb || exit 1; done
 
 clean:

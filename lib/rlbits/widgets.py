@@ -22,7 +22,6 @@ from numpy.typing import NDArray
 from . import _validate, distributions, information
 from .plotting import COLORS, LINESTYLES
 
-__all__ = ["EntropyPanel", "draw_entropy_panel", "entropy_explorer", "entropy_panel"]
 
 
 @dataclass(frozen=True)
@@ -621,3 +620,8 @@ def training_explorer():
     lr = widgets.SelectionSlider(options=[(f"{x:g}", x) for x in TRAINING_LR], value=0.3, description="η")
     out = widgets.interactive_output(update, {"method": m, "V": v, "lr": lr})
     return widgets.VBox([m, widgets.HBox([v, lr]), out]), update
+
+
+# Every panel, draw_* function and *_explorer builder defined above, one per chapter section.
+__all__ = sorted(name for name, obj in list(globals().items())
+                 if not name.startswith("_") and getattr(obj, "__module__", None) == __name__)
