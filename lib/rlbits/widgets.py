@@ -22,6 +22,30 @@ from numpy.typing import NDArray
 from . import _validate, distributions, information
 from .plotting import COLORS, LINESTYLES
 
+# Axes positions of each explorer's figure, solved once by the layout engine and then reused.
+_LAYOUTS: dict[str, list] = {}
+
+
+def _fast_redraw(fig, key: str) -> None:
+    """Make an explorer's figure cheap to redraw on every slider move (the static figures are unchanged).
+
+    Two things dominate a redraw: creating minor ticks on log axes, and solving the constrained
+    layout. Minor ticks are switched off, and the layout is solved on the first redraw of each
+    explorer and its axes positions reused afterwards (the figure size and panels never change
+    between redraws of one explorer; only data, titles and limits do).
+    """
+    for ax in fig.axes:
+        ax.minorticks_off()
+    positions = _LAYOUTS.get(key)
+    if positions is not None and len(positions) == len(fig.axes):
+        fig.set_layout_engine("none")
+        for ax, pos in zip(fig.axes, positions):
+            ax.set_position(pos)
+    else:
+        fig.canvas.draw()  # solves the layout
+        _LAYOUTS[key] = [ax.get_position() for ax in fig.axes]
+        fig.set_layout_engine("none")
+
 
 
 @dataclass(frozen=True)
@@ -90,6 +114,7 @@ def entropy_explorer():
         panel = entropy_panel(V, sharpness, min(chosen, V - 1))
         fig, ax = plt.subplots(figsize=(6.4, 3.8))
         draw_entropy_panel(ax, panel)
+        _fast_redraw(fig, "entropy")
         plt.show()
         return panel
 
@@ -172,6 +197,7 @@ def bits_explorer():
         panel = bits_comparison_panel(p, int(round(10**log10_V)))
         fig, ax = plt.subplots(figsize=(6.8, 4.0))
         draw_bits_comparison(ax, panel)
+        _fast_redraw(fig, "bits")
         plt.show()
         return panel
 
@@ -248,6 +274,7 @@ def update_explorer():
         panel = update_panel(10**log10_p, batch_size, baseline)
         fig, ax = plt.subplots(figsize=(6.4, 3.9))
         draw_update_panel(ax, panel)
+        _fast_redraw(fig, "update")
         plt.show()
         return panel
 
@@ -364,6 +391,7 @@ def sampling_explorer():
         panel = sampling_panel(10**log10_p, confidence, k)
         fig, axes = plt.subplots(1, 2, figsize=(11, 4.0))
         draw_sampling_panel(axes, panel)
+        _fast_redraw(fig, "sampling")
         plt.show()
         return panel
 
@@ -474,6 +502,7 @@ def selfplay_explorer():
         panel = selfplay_panel(opponent)
         fig, axes = plt.subplots(1, 2, figsize=(10.5, 3.9))
         draw_selfplay_panel(axes, panel)
+        _fast_redraw(fig, "selfplay")
         plt.show()
         return panel
 
@@ -611,6 +640,7 @@ def training_explorer():
         panel = training_panel(method, V, lr)
         fig, ax = plt.subplots(figsize=(6.4, 4.2))
         draw_training_panel(ax, panel)
+        _fast_redraw(fig, "training")
         plt.show()
         return panel
 
