@@ -333,3 +333,17 @@ def test_binary_entropy_symmetric_and_bounded(p):
     h = rlbits.binary_entropy(p)
     assert 0.0 <= h <= 1.0 + 1e-15
     assert h == pytest.approx(rlbits.binary_entropy(1.0 - p), rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize("bad", [0, -1.5, float("nan"), float("inf"), "fast", None])
+def test_positive_number_rejects_clearly(bad):
+    from rlbits import _validate
+
+    with pytest.raises(ValueError, match="step must be a positive number"):
+        _validate.positive_number(bad, "step")
+
+
+def test_positive_number_accepts():
+    from rlbits import _validate
+
+    assert _validate.positive_number(3, "step") == 3.0 and _validate.positive_number("0.5", "step") == 0.5

@@ -123,6 +123,17 @@ def positive_int(n: Any, name: str, minimum: int = 1) -> int:
     return int(n)
 
 
+def positive_number(x: Any, name: str) -> float:
+    """Return ``x`` as a float after checking it is a finite number ``> 0`` (a step size, a scale)."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a positive number, got {x!r}") from None
+    if not np.isfinite(v) or v <= 0:
+        raise ValueError(f"{name} must be a positive number (finite, > 0), got {x!r}")
+    return v
+
+
 def open_unit(x: Any, name: str) -> float:
     """Return ``x`` as a float after checking it lies strictly between 0 and 1."""
     try:

@@ -185,9 +185,7 @@ def run_learning(task: Task, method: str, n_iterations: int, k: int, n_runs: int
     T = _validate.positive_int(n_iterations, "n_iterations")
     k = _validate.positive_int(k, "k", minimum=2)
     R = _validate.positive_int(n_runs, "n_runs")
-    lr = float(learning_rate)
-    if not np.isfinite(lr) or lr <= 0:
-        raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
+    lr = _validate.positive_number(learning_rate, "learning_rate")
     beta = float(beta)
     if not np.isfinite(beta) or beta < 0:
         raise ValueError(f"beta must be a finite number >= 0, got {beta!r}")

@@ -539,9 +539,7 @@ def simulate_curriculum(
     steps = _validate.positive_int(steps, "steps")
     B = _validate.positive_int(batch_size, "batch_size", minimum=2)
     R = _validate.positive_int(runs, "runs")
-    lr = float(lr)
-    if not np.isfinite(lr) or lr <= 0:
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
+    lr = _validate.positive_number(lr, "lr")
     if schedule not in ("fixed", "curriculum"):
         raise ValueError(f"schedule must be 'fixed' or 'curriculum', got {schedule!r}")
     if reward not in ("binary", "graded"):

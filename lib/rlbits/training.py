@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -158,9 +157,7 @@ def samples_to_learn_mean_field(V: int, lr: float, method: str = "reinforce", ta
     Chapter 6, "How many samples".
     """
     V = _validate.positive_int(V, "V", minimum=2)
-    eta = float(lr)
-    if not math.isfinite(eta) or eta <= 0:
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
+    eta = _validate.positive_number(lr, "lr")
     t = _validate.open_unit(target, "target")
     if method not in ("sl", "reinforce"):
         raise ValueError(f"method must be 'sl' or 'reinforce', got {method!r}")
@@ -176,16 +173,6 @@ def _check_method(method: str) -> str:
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     return method
-
-
-def _positive_float(x: Any, name: str) -> float:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a positive number, got {x!r}") from None
-    if not math.isfinite(v) or v <= 0:
-        raise ValueError(f"{name} must be a positive finite number, got {x!r}")
-    return v
 
 
 @dataclass
@@ -209,7 +196,7 @@ def _config(method: str, V: int, lr: float, batch_size: int, seeds: int, prompts
             advance_at: float, init_pass_rate: ArrayLike | None) -> _Config:
     _check_method(method)
     V = _validate.positive_int(V, "V", minimum=2)
-    lr = _positive_float(lr, "lr")
+    lr = _validate.positive_number(lr, "lr")
     N = _validate.positive_int(batch_size, "batch_size", minimum=2 if method in ("baseline", "grpo") else 1)
     seeds = _validate.positive_int(seeds, "seeds")
     prompts = _validate.positive_int(prompts, "prompts")
