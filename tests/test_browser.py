@@ -7,7 +7,8 @@ For each page the test checks that:
 * no JavaScript error or console error occurs, no request fails and nothing answers 404;
 * no request leaves 127.0.0.1: math, fonts and scripts are all served by the site itself (the
   launch and Thebe scripts are only fetched when a reader clicks them);
-* every math node is typeset by MathJax, with no MathJax error;
+* every math node is typeset by MathJax, with no MathJax error, and no display equation is wider
+  than the text column at the test viewport;
 * every image and the favicon load, and every figure has alt text that describes it;
 * the Thebe ("Live Code") script is fetched only when a reader clicks its button;
 * the page's own content (its HTML and the images it shows) weighs less than 1.5 MB;
@@ -205,6 +206,10 @@ MATH_JS = """async () => {
     containers: document.querySelectorAll('mjx-container').length,
     untypeset: nodes.filter(n => !n.querySelector('mjx-container')).map(n => n.textContent.slice(0, 80)),
     merrors: [...document.querySelectorAll('mjx-merror')].map(e => e.getAttribute('data-mjx-error') || e.textContent),
+    // display equations wider than the text column they sit in (cut off or scrolled at 1280 px)
+    wide: [...document.querySelectorAll('mjx-container[display="true"]')]
+      .filter(c => c.scrollWidth > c.parentElement.clientWidth + 1)
+      .map(c => `${c.scrollWidth} px in ${c.parentElement.clientWidth} px: ` + c.parentElement.textContent.replace(/\\s+/g, ' ').slice(0, 60)),
   };
 }"""
 
@@ -281,6 +286,7 @@ def test_page_in_browser(browser, site, docname, request):
         problems.append(f"math: {math['containers']} typeset of {math['nodes']} nodes; "
                         f"not typeset: {math['untypeset'][:5]}")
     problems += [f"MathJax error: {m}" for m in math["merrors"]]
+    problems += [f"display math wider than the text column: {w}" for w in math["wide"]]
     if math["failure"]:
         problems.append(f"MathJax failed: {math['failure']}")
 
