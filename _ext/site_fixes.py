@@ -8,6 +8,11 @@ by editing the written HTML:
   with ``''``, so both copies reach the page. For sphinx-thebe that is
   ``const THEBE_JS_URL = ...`` twice, a SyntaxError ("Identifier 'THEBE_JS_URL' has already been
   declared") that stops the whole script. Each page's script list is de-duplicated.
+* **Inert widget state.** myst-nb embeds the state of every widget a notebook created when it ran
+  (``application/vnd.jupyter.widget-state+json``, 50-130 kB a chapter) for the ipywidgets HTML
+  manager to read. The book loads no widget JavaScript (``nb_ipywidgets_js: {}``; the widgets are
+  live only in a kernel, and each has a static figure on the page), so nothing reads it: it is
+  dropped from the page.
 * **Colour mode.** pydata-sphinx-theme starts with an empty mode unless ``default_mode`` is in the
   HTML context, and logs "Got invalid theme mode" as a console error on every page. The book
   follows the reader's system setting: ``default_mode = "auto"``.
@@ -40,15 +45,18 @@ ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "book" / "_static"
 TEMPLATES = ROOT / "_templates"
 CSS = "site-fixes.css"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
-def _dedupe_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def _clean_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     scripts = context.get("script_files")
     if not isinstance(scripts, list):
         return
     seen: set = set()
     unique = []
     for js in scripts:
+        if js.attributes.get("type") == WIDGET_STATE and not app.config.nb_ipywidgets_js:
+            continue  # read only by the ipywidgets HTML manager, which the book does not load
         key = (str(js.filename or ""), js.priority, tuple(sorted(js.attributes.items())))
         if key not in seen:
             seen.add(key)
@@ -93,7 +101,7 @@ def _override_hidden_cell_toggle(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _theme_context)
-    app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("html-page-context", _clean_scripts, priority=900)
     app.add_node(nodes.citation, override=True, html=(_visit_citation, _depart_citation))
     _override_hidden_cell_toggle(app)
     if (STATIC / CSS).is_file():

@@ -34,6 +34,8 @@ def test_every_toc_entry_has_a_clean_page(book_build, entry):
     assert 'class="output traceback' not in html and "output stderr" not in html
     assert "np.float64(" not in html, "a glued NumPy scalar leaked into the page"
     assert "Failed to format" not in html
+    # no widget JavaScript is loaded, so the widget state myst-nb would embed is dead weight
+    assert "application/vnd.jupyter.widget-state+json" not in html
     # nothing on the page is fetched from the network: scripts, styles and math are local
     for url in re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', html):
         pytest.fail(f"{entry} loads {url} from the network")
