@@ -203,7 +203,7 @@ def bits_explorer():
 
     p = widgets.FloatSlider(value=0.8, min=0.001, max=0.999, step=0.001, readout_format=".3f",
                             description="pass rate p")
-    v = widgets.FloatSlider(value=1.0, min=np.log10(2), max=6.0, step=0.05, description="log10 V")
+    v = widgets.FloatSlider(value=1.0, min=round(float(np.log10(2)), 2), max=6.0, step=0.05, description="log10 V")
     out = widgets.interactive_output(update, {"p": p, "log10_V": v})
     return widgets.VBox([widgets.HBox([p, v]), out]), update
 
@@ -278,7 +278,7 @@ def update_explorer():
         plt.show()
         return panel
 
-    p = widgets.FloatSlider(value=-2.0, min=-4.0, max=np.log10(0.9), step=0.1, description="log10 p")
+    p = widgets.FloatSlider(value=-2.0, min=-4.0, max=round(float(np.log10(0.9)), 2), step=0.1, description="log10 p")
     n = widgets.IntSlider(value=64, min=1, max=1024, step=1, description="batch size")
     b = widgets.ToggleButtons(options=["none", "pass rate"], description="baseline")
     out = widgets.interactive_output(update, {"log10_p": p, "batch_size": n, "baseline": b})
@@ -395,7 +395,7 @@ def sampling_explorer():
         plt.show()
         return panel
 
-    p = widgets.FloatSlider(value=-2.0, min=-6.0, max=np.log10(0.5), step=0.1, description="log10 p")
+    p = widgets.FloatSlider(value=-2.0, min=-6.0, max=round(float(np.log10(0.5)), 2), step=0.1, description="log10 p")
     c = widgets.FloatSlider(value=0.95, min=0.5, max=0.999, step=0.005, readout_format=".3f",
                             description="confidence")
     k = widgets.IntSlider(value=10, min=1, max=100, description="k")
