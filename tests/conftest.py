@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,17 +45,107 @@ def chapter_notebooks() -> list[Path]:
     return [ROOT / f"{f}.ipynb" for f in toc_files() if (ROOT / f"{f}.ipynb").exists()]
 
 
+# --- Slow jobs in the background ---------------------------------------------------------------
+# The book build, the notebook runs in fresh reader environments and the nbval run with NumPy's SIMD
+# dispatch turned down each take a minute or more of one core. They are started as subprocesses as
+# soon as collection shows that a selected test needs them, so they run beside the library tests and
+# nbval; the tests that need a job's result wait for it.
+
+
+@dataclass
+class Job:
+    """A subprocess started in the background; ``result()`` waits for it."""
+
+    name: str
+    proc: subprocess.Popen
+    log: Path
+    started: float
+
+    def result(self, timeout: float = 2400) -> tuple[int, str]:
+        try:
+            code = self.proc.wait(timeout=max(1.0, timeout - (time.monotonic() - self.started)))
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            code = self.proc.wait()
+        return code, self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def _dispatch_env() -> dict[str, str]:
+    """NPY_DISABLE_CPU_FEATURES naming every SIMD target NumPy dispatches to above its baseline here."""
+    import numpy._core._multiarray_umath as umath  # noqa: PLC0415
+
+    return {"NPY_DISABLE_CPU_FEATURES": " ".join(umath.__cpu_dispatch__)}
+
+
+def _job_commands(tmp: Path) -> dict[str, tuple[list[str], dict[str, str]]]:
+    py = sys.executable
+    runs = str(ROOT / "tests" / "reader_runs.py")
+    return {
+        "book": ([str(Path(py).parent / "jupyter-book"), "build", str(ROOT), "--path-output", str(tmp / "book"),
+                  "-W", "-n", "--keep-going"], {}),
+        "nbval-dispatch-off": ([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
+                                "--nbval", "--nbval-current-env", *map(str, chapter_notebooks())], _dispatch_env()),
+        "colab-floors": ([py, runs, "--env", "colab-floors", "--venv", str(tmp / "venv-colab-floors"),
+                          "--mode", "full", "--explorers"], {}),
+        "binder": ([py, runs, "--env", "binder", "--venv", str(tmp / "venv-binder"),
+                    "--mode", "full", "--mode", "visible", "--explorers"], {}),
+    }
+
+
+def _start_job(config: pytest.Config, name: str) -> Job:
+    jobs = config.stash.setdefault(JOBS, {})
+    if name not in jobs:
+        tmp = config._tmp_path_factory.getbasetemp() / "jobs"  # type: ignore[attr-defined]
+        tmp.mkdir(exist_ok=True)
+        argv, extra = _job_commands(tmp)[name]
+        env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # Agg would drop every figure
+        env.update(extra)
+        log = tmp / f"{name}.log"
+        with log.open("w") as fh:
+            proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
+        jobs[name] = Job(name, proc, log, time.monotonic())
+    return jobs[name]
+
+
+JOBS = pytest.StashKey[dict]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start every background job a selected test needs (``book_build`` or ``@pytest.mark.job``)."""
+    if session.config.option.collectonly:
+        return
+    wanted = set()
+    for item in session.items:
+        if "book_build" in getattr(item, "fixturenames", ()):
+            wanted.add("book")
+        wanted.update(m.args[0] for m in item.iter_markers("job"))
+    for name in sorted(wanted):
+        _start_job(session.config, name)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    for job in session.config.stash.get(JOBS, {}).values():
+        if job.proc.poll() is None:
+            job.proc.kill()
+
+
 @pytest.fixture(scope="session")
-def book_build(tmp_path_factory: pytest.TempPathFactory) -> BookBuild:
+def background_job(request: pytest.FixtureRequest):
+    """``background_job(name)`` waits for that job (starting it if needed) and returns (code, log)."""
+
+    def get(name: str) -> tuple[int, str]:
+        return _start_job(request.config, name).result()
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def book_build(request: pytest.FixtureRequest) -> BookBuild:
     """Build the whole book once, warnings as errors, executing every notebook from scratch."""
-    out = tmp_path_factory.mktemp("book")
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # Agg would drop every figure
-    exe = Path(sys.executable).parent / "jupyter-book"
-    proc = subprocess.run(
-        [str(exe), "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800,
-    )
-    return BookBuild(proc.returncode, proc.stdout + proc.stderr, out / "_build" / "html")
+    job = _start_job(request.config, "book")
+    code, log = job.result()
+    out = job.log.parent / "book"
+    return BookBuild(code, log, out / "_build" / "html")
 
 
 # --- Browser tests (tests/test_browser.py): pages checked and page weights, in the summary ---

@@ -164,7 +164,7 @@ def test_performance_page_reads_the_committed_results():
     # the committed outputs were produced from the committed results (re-run the page after the benchmark)
     res = json.loads(RESULTS.read_text(encoding="utf-8"))
     assert float(glued["goal_widget_ms"]) == res["goals_targets"]["widget_p95_ms"]
-    assert float(glued["build_cold_s"]) == pytest.approx(res["build"]["cold_seconds"], rel=1e-12)
+    assert float(glued["build_cold_s"]) == pytest.approx(res["build"]["cold_seconds"], rel=1e-9)  # glued at ten significant digits
     assert int(glued["widget_count"]) == sum("p95_ms" in w for w in res["widgets"])
     outputs = json.dumps([c.get("outputs", []) for c in nb["cells"]])
     assert res["machine"]["date_utc"] in outputs, (

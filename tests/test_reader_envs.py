@@ -1,0 +1,125 @@
+"""The book runs everywhere it says it does: on any CPU, on Colab, on Binder and with Live Code.
+
+Each test here waits for a background job that tests/conftest.py starts at collection:
+
+- ``nbval-dispatch-off``: strict nbval over every notebook with NumPy's SIMD dispatch turned down to
+  the baseline (``NPY_DISABLE_CPU_FEATURES`` naming every dispatched target), so the committed
+  outputs are shown to match the code paths of CPUs without AVX-512 (or AVX2) on any machine.
+- ``colab-floors``: a fresh virtual environment with every dependency at its declared floor and
+  Colab's widget stack (ipywidgets 7.7, IPython 7.34), then ``pip install .``; every notebook runs,
+  and every explorer's controls redraw their figures (tests/reader_runs.py).
+- ``binder``: a fresh environment from binder/requirements.txt and binder/postBuild; every notebook
+  runs in full (a Binder reader) and with only the cells the page shows (a Live Code or copy-paste
+  reader), and every explorer's controls redraw their figures.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import tomllib
+from importlib.metadata import packages_distributions
+
+import pytest
+
+from conftest import ROOT
+
+
+def _tail(log: str, n: int = 60) -> str:
+    return "\n".join(log.splitlines()[-n:])
+
+
+@pytest.mark.job("nbval-dispatch-off")
+def test_nbval_passes_with_simd_dispatch_turned_down(background_job):
+    code, log = background_job("nbval-dispatch-off")
+    assert code == 0, f"strict nbval fails with NumPy's SIMD dispatch turned down:\n{_tail(log)}"
+    assert re.search(r"\d+ passed", log)
+
+
+@pytest.mark.job("colab-floors")
+def test_every_notebook_and_explorer_runs_with_the_dependency_floors_and_ipywidgets_7(background_job):
+    code, log = background_job("colab-floors")
+    assert code == 0, _tail(log)
+    assert "ipywidgets 7.7" in log and "explorers ok" in log
+
+
+@pytest.mark.job("binder")
+def test_every_notebook_runs_in_the_binder_environment_in_full_and_visible_cells_alone(background_job):
+    code, log = background_job("binder")
+    assert code == 0, _tail(log)
+    assert "ipywidgets 8." in log and "explorers ok" in log
+    assert re.search(r"^ok +visible ", log, re.M) and re.search(r"^ok +full ", log, re.M)
+
+
+# --- The package declares what it imports ---
+
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+def _declared() -> set[str]:
+    return {re.split(r"[\s<>=!~;\[]", dep, maxsplit=1)[0].lower().replace("_", "-")
+            for dep in PROJECT["dependencies"]}
+
+
+def _imports(tree: ast.AST) -> tuple[set[str], set[str]]:
+    """Top-level module names imported (required, optional-inside-try-ImportError)."""
+    required, optional = set(), set()
+    guarded = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and any(
+                isinstance(h.type, ast.Name) and h.type.id in ("ImportError", "ModuleNotFoundError")
+                for h in node.handlers):
+            guarded.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        for name in names:
+            (optional if id(node) in guarded else required).add(name.split(".")[0])
+    return required, optional
+
+
+def test_package_declares_every_third_party_import():
+    dists = packages_distributions()
+    required, optional = set(), set()
+    for path in (ROOT / "lib" / "rlbits").rglob("*.py"):
+        r, o = _imports(ast.parse(path.read_text(encoding="utf-8")))
+        required |= r
+        optional |= o
+    third_party = {m for m in required if m not in sys.stdlib_module_names and m not in ("rlbits", "__future__")}
+    needed = {dists[m][0].lower().replace("_", "-") for m in third_party}
+    missing = needed - _declared()
+    assert not missing, f"rlbits imports {sorted(missing)} but pyproject.toml does not declare them"
+    unused = _declared() - needed
+    assert not unused, f"pyproject.toml declares {sorted(unused)}, which rlbits never imports"
+    assert optional <= {"myst_nb"}, f"unexpected optional imports: {sorted(optional)}"
+
+
+def test_floors_environment_pins_every_declared_floor():
+    """tests/envs/colab-floors.txt installs exactly the floor of every declared dependency."""
+    floors = {}
+    for dep in PROJECT["dependencies"]:
+        name, _, version = dep.partition(">=")
+        floors[name.strip().lower()] = version.strip()
+    pins = dict(line.split("==") for line in (ROOT / "tests" / "envs" / "colab-floors.txt").read_text().splitlines()
+                if line and not line.startswith("#"))
+    pins = {k.lower(): v for k, v in pins.items()}
+    for name, floor in floors.items():
+        assert name in pins, f"{name} is not in the floors environment"
+        assert pins[name].startswith(floor), f"{name}: floor {floor}, tested {pins[name]}"
+    assert pins["ipywidgets"].startswith("7.7"), "the floors environment tests Colab's ipywidgets 7.7"
+
+
+def test_binder_environment_is_lean_and_pinned():
+    lines = [ln for ln in (ROOT / "binder" / "requirements.txt").read_text().splitlines()
+             if ln and not ln.startswith("#")]
+    assert all(re.fullmatch(r"[\w.-]+==[\w.]+", ln) for ln in lines), "every Binder requirement is pinned exactly"
+    names = {ln.split("==")[0].lower().replace("_", "-") for ln in lines}
+    assert _declared() <= names, "Binder pins every dependency rlbits declares"
+    toolchain = {"jupyter-book", "sphinx", "pytest", "hypothesis", "playwright", "nbval", "myst-nb"}
+    assert not names & toolchain, f"the reader's environment holds build/test tools: {names & toolchain}"
+    assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+    assert "pip install --no-deps" in (ROOT / "binder" / "postBuild").read_text()
