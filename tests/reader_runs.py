@@ -97,7 +97,11 @@ def _counting_publish(data, *args, **kwargs):
         images[0] += 1
     return _publish(data, *args, **kwargs)
 ip.display_pub.publish = _counting_publish
-ip.showtraceback = lambda *args, **kwargs: errors.append(repr(sys.exc_info()[1]))
+_showtraceback = ip.showtraceback
+def _recording_showtraceback(*args, **kwargs):
+    errors.append(repr(sys.exc_info()[1]))
+    return _showtraceback(*args, **kwargs)
+ip.showtraceback = _recording_showtraceback
 
 def _walk(widget):
     yield widget
@@ -154,7 +158,7 @@ def run(venv: Path, paths: list[Path], mode: str, timeout: int) -> list[str]:
         try:
             client.execute()
         except Exception as exc:  # report every notebook, not only the first failure
-            failures.append(f"{mode}: {path.relative_to(ROOT)}: {type(exc).__name__}: {str(exc)[-1500:]}")
+            failures.append(f"{mode}: {path.relative_to(ROOT)}: {type(exc).__name__}: {str(exc)[-3000:]}")
             print(f"FAIL {mode} {path.relative_to(ROOT)}", flush=True)
             continue
         print(f"ok   {mode} {path.relative_to(ROOT)} ({time.perf_counter() - start:.1f} s)", flush=True)
@@ -170,7 +174,7 @@ def run_explorer_check(timeout: int) -> list[str]:
     try:
         client.execute()
     except Exception as exc:
-        return [f"explorers: {type(exc).__name__}: {str(exc)[-1500:]}"]
+        return [f"explorers: {type(exc).__name__}: {str(exc)[-1200:]}"]
     print("ok   " + "".join(nb.cells[0].outputs[-1].get("text", "")).strip(), flush=True)
     return []
 
