@@ -362,7 +362,7 @@ def draw_sampling_panel(axes, panel: SamplingPanel, *, title: str | None = None)
     ax1.set_xscale("log")
     ax1.set_ylim(0, 1.02)
     ax1.set_xlabel("draws n (samples, log scale)")
-    ax1.set_ylabel("probability (no unit)")
+    ax1.set_ylabel("P(≥ 1 success in n draws)")
     ax1.set_title(title or f"pass rate p = {panel.p:.3g}")
     ax1.legend(loc="lower right", fontsize=7.5)
     ax2.plot(panel.k_grid, panel.true_pass_at_k, color=COLORS["sl"], linestyle=LINESTYLES["sl"],
@@ -373,7 +373,7 @@ def draw_sampling_panel(axes, panel: SamplingPanel, *, title: str | None = None)
     ax2.plot([panel.k], [panel.naive_at_k_k], "s", color=COLORS["rl"])
     ax2.set_ylim(0, min(1.02, 1.15 * float(panel.true_pass_at_k.max())))  # zoom in when pass@k is small
     ax2.set_xlabel("k (samples per problem)")
-    ax2.set_ylabel("pass rate (probability)")
+    ax2.set_ylabel("pass@k (probability)")
     ax2.set_title(f"k = {panel.k}: pass@k {panel.pass_at_k_k:.3g}, plug-in {panel.naive_at_k_k:.3g}")
     ax2.legend(loc="lower right", fontsize=7.5)
 
