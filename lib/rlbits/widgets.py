@@ -484,10 +484,10 @@ def draw_selfplay_panel(axes, panel: SelfPlayPanel, *, title: str | None = None)
     ax_bits.axhline(1.0, color=COLORS["reference"], linestyle=LINESTYLES["reference"], linewidth=1,
                     label="1 bit (win probability 1/2)")
     ax_bits.set_ylim(0, 1.1)
-    ax_bits.set_ylabel("outcome information (bits per game)")
+    ax_bits.set_ylabel("entropy of the outcome, H_b(w) (bits per game)")
     ax_bits.legend(loc="lower right")
     ax_skill.set_title(title or f"opponent skill {panel.opponent:+.1f}: learner's skill")
-    ax_bits.set_title("information in each game's outcome")
+    ax_bits.set_title("entropy of each game's outcome")
 
 
 def selfplay_explorer():
