@@ -403,3 +403,19 @@ def test_check_policy_target_bits():
     assert f"{expected:.4f}"[:4] not in check_policy_target_bits(3, target, uniform).message
     with pytest.raises(ValueError):
         check_policy_target_bits(1.0, [0.5, 0.6], [0.5, 0.5])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(min_value=2, max_value=20), st.integers(min_value=0, max_value=2**31 - 1))
+def test_verdict_bits_add_up_and_are_bounded(V, seed):
+    g = np.random.default_rng(seed)
+    c = int(g.integers(1, V))
+    correct = np.zeros(V, dtype=bool)
+    correct[g.choice(V, size=c, replace=False)] = True
+    order = g.permutation(V)
+    masks = [np.isin(np.arange(V), order[:j]) for j in range(V + 1)]  # reveal one answer at a time
+    steps = [float(distill.verdict_bits(correct, masks[j], masks[j + 1])) for j in range(V)]
+    total = math.log2(math.comb(V, c))
+    assert min(steps) >= 0 and sum(steps) == pytest.approx(total, abs=1e-9)
+    assert float(distill.verdict_bits(correct, masks[0], masks[-1])) == pytest.approx(total, abs=1e-9)
+    assert float(distill.verdict_bits(correct, masks[3 % V], masks[3 % V])) == 0.0
