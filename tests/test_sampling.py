@@ -474,3 +474,30 @@ def test_mean_pass_at_k():
     assert sampling.mean_pass_at_k(rates, 1) == pytest.approx(rates.mean())
     with pytest.raises(ValueError, match="1-D"):
         sampling.mean_pass_at_k(np.ones((2, 2)) / 2, 1)
+
+
+def test_pass_at_k_crossing_exact():
+    # a model solving one problem at 0.2 against one solving half the problems surely and half never:
+    # 1 - 0.8^k = 1/2 at k = ln 2 / ln 1.25
+    k = sampling.pass_at_k_crossing([0.2], [1.0, 0.0])
+    assert k == pytest.approx(math.log(2) / math.log(1.25), rel=1e-10)
+    with pytest.raises(ValueError, match="do not cross"):
+        sampling.pass_at_k_crossing([0.2], [0.3])
+
+
+def test_calibrated_problems_and_simulated_pass_at_k():
+    probs, right = sampling.calibrated_problems(300, 6, np.random.default_rng(3))
+    assert probs.shape == (300, 6) and right.shape == (300,) and np.allclose(probs.sum(axis=1), 1)
+    rates = probs[np.arange(300), right]
+    ks = np.array([1, 4, 32])
+    mean, se = sampling.simulate_mean_pass_at_k(probs, right, 64, ks, np.random.default_rng(4))
+    exact = np.asarray(sampling.mean_pass_at_k(rates, ks))
+    q = np.asarray(sampling.prob_at_least_one(rates[:, None], ks[None, :]))
+    spread = np.sqrt(np.mean(q * (1 - q), axis=0) / 300)  # the estimator's sampling spread is at most this
+    assert (np.abs(mean - exact) < 4 * spread).all() and (se > 0).all()
+    # calibration: the mean pass rate is the expected probability of a sampled answer, Σ π², up to noise
+    assert abs(rates.mean() - np.sum(probs**2, axis=1).mean()) < 4 * rates.std() / math.sqrt(300)
+    with pytest.raises(ValueError, match="right"):
+        sampling.simulate_mean_pass_at_k(probs, right[:10], 64, 1, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="n_draws"):
+        sampling.simulate_mean_pass_at_k(probs, right, 8, 16, np.random.default_rng(0))
