@@ -419,3 +419,17 @@ def test_verdict_bits_add_up_and_are_bounded(V, seed):
     assert min(steps) >= 0 and sum(steps) == pytest.approx(total, abs=1e-9)
     assert float(distill.verdict_bits(correct, masks[0], masks[-1])) == pytest.approx(total, abs=1e-9)
     assert float(distill.verdict_bits(correct, masks[3 % V], masks[3 % V])) == 0.0
+
+
+def test_elimination_reference():
+    assert distill.elimination_queries(16, 2) == pytest.approx(17 / 3)
+    assert distill.elimination_queries(5, 1) == 3.0  # (V + 1)/2 with one correct answer
+    # exact by enumeration of all orders of 5 answers, 2 correct
+    import itertools
+    firsts = [next(i for i, a in enumerate(order) if a < 2) + 1 for order in itertools.permutations(range(5))]
+    assert np.mean(firsts) == pytest.approx(distill.elimination_queries(5, 2), rel=1e-12)
+    sims = distill.simulate_elimination(16, 2, 200_000, np.random.default_rng(0))
+    assert abs(sims.mean() - 17 / 3) < 5 * sims.std() / math.sqrt(sims.size)
+    assert sims.min() == 1 and sims.max() <= 15
+    with pytest.raises(ValueError, match="n_correct"):
+        distill.elimination_queries(3, 4)

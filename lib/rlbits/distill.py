@@ -54,9 +54,11 @@ __all__ = [
     "amplify",
     "answer_information",
     "consistent_sets_log2",
+    "elimination_queries",
     "make_task",
     "mutual_information",
     "run_learning",
+    "simulate_elimination",
     "smoothed_teacher_targets",
     "soft_target_cross_entropy",
     "target_information",
@@ -355,3 +357,30 @@ def run_learning(task: Task, method: str, n_iterations: int, k: int, n_runs: int
     record(T, softmax(z))
     samples = np.arange(T + 1, dtype=np.int64) * k
     return DistillCurves(method, samples, pass_rate, env_bits, target_kl, target_ent)
+
+
+def elimination_queries(n_answers: int, n_correct: int) -> float:
+    """Expected verifier calls to find a correct answer by trying untried answers in random order: ``(V+1)/(c+1)``.
+
+    The position of the first of ``c`` marked items in a uniformly random order of ``V`` items has mean
+    ``(V + 1)/(c + 1)``; with one correct answer this is the ``(V + 1)/2`` of RL by elimination. An ideal
+    reference for the toy expert iteration (queries per prompt). Chapter 5, "A toy expert iteration".
+    """
+    V = _validate.positive_int(n_answers, "n_answers", minimum=1)
+    c = _validate.positive_int(n_correct, "n_correct", minimum=1)
+    if c > V:
+        raise ValueError(f"n_correct must be at most n_answers ({V}), got {c}")
+    return (V + 1) / (c + 1)
+
+
+def simulate_elimination(n_answers: int, n_correct: int, size: int, rng: np.random.Generator) -> NDArray[np.int64]:
+    """Monte Carlo of :func:`elimination_queries`: ``size`` random orders, the position of the first correct answer.
+
+    Answers ``0 .. n_correct - 1`` are the correct ones (any labelling gives the same distribution). Queries
+    per prompt. Chapter 5, "A toy expert iteration".
+    """
+    elimination_queries(n_answers, n_correct)  # validates the sizes
+    n = _validate.positive_int(size, "size")
+    rng = _validate.rng(rng)
+    orders = np.argsort(rng.random((n, int(n_answers))), axis=1)
+    return (np.argmax(orders < int(n_correct), axis=1) + 1).astype(np.int64)
