@@ -344,7 +344,8 @@ def test_draw_sampling_panel_labels_everything():
     widgets.draw_sampling_panel(axes, widgets.sampling_panel(0.01, 0.9, 5))
     for ax in axes:
         assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title() and ax.get_legend()
-    assert "samples" in axes[0].get_xlabel() and "pass rate" in axes[1].get_ylabel()
+    assert "samples" in axes[0].get_xlabel() and "pass@k" in axes[1].get_ylabel()
+    assert "pass rate" not in axes[1].get_ylabel() and "no unit" not in axes[0].get_ylabel()
     plt.close(fig)
 
 
@@ -393,3 +394,110 @@ def test_check_pass_at_k():
     assert "0.600877" in check_pass_at_k(0.1, 20, 3, 5, reveal=True).message
     # when c/n coincides with the answer (k = 1), the right answer is not flagged as a mistake
     assert check_pass_at_k(0.15, 20, 3, 1).correct
+
+
+# --- learning speed against pass rate (the Goldilocks zone of an update rule) --------------------
+
+
+def _grpo_speed_by_hand(p: float, N: int) -> float:
+    """GRPO's first-order speed from the advantages themselves, summed over k with math.comb."""
+    total = 0.0
+    for k in range(1, N):
+        p_hat = k / N
+        sd = math.sqrt(p_hat * (1 - p_hat))
+        a_correct = (1 - p_hat) / sd  # advantage of each success
+        weight = math.comb(N, k) * p**k * (1 - p) ** (N - k)
+        total += weight * k * a_correct / N  # the correct logit moves by (1/N) Σ_correct A
+    return total * (1 - p)
+
+
+@pytest.mark.parametrize("p", [0.01, 0.1, 0.293, 0.5, 0.9])
+@pytest.mark.parametrize("N", [2, 8, 16])
+def test_grpo_speed_matches_the_advantages(p, N):
+    assert sampling.grpo_speed(p, N) == pytest.approx(_grpo_speed_by_hand(p, N), rel=1e-12)
+
+
+@given(st.floats(min_value=0.0, max_value=1.0), st.integers(min_value=2, max_value=64))
+def test_baseline_speed_closed_form(p, N):
+    assert sampling.baseline_speed(p, N) == pytest.approx((1 - 1 / N) * p * (1 - p) ** 2, abs=1e-14)
+
+
+def test_speed_peaks():
+    assert sampling.speed_argmax("reinforce").argmax == pytest.approx(1 / 3, abs=1e-7)
+    assert sampling.speed_argmax("reinforce").peak == pytest.approx(4 / 27, rel=1e-12)
+    assert sampling.speed_argmax("baseline", 8).argmax == pytest.approx(1 / 3, abs=1e-7)
+    grpo8 = sampling.speed_argmax("grpo", 8)
+    grid = np.linspace(0.001, 0.999, 99_801)
+    assert grpo8.argmax == pytest.approx(grid[np.argmax(sampling.grpo_speed(grid, 8))], abs=2e-5)
+    assert 0.28 < grpo8.argmax < 0.31
+    # for large groups sqrt(k(N-k))/N -> sqrt(p(1-p)), and sqrt(p)(1-p)^(3/2) peaks at 1/4
+    assert sampling.speed_argmax("grpo", 4096).argmax == pytest.approx(0.25, abs=2e-3)
+    assert sampling.grpo_speed(0.0, 8) == 0.0 and sampling.grpo_speed(1.0, 8) == 0.0
+    with pytest.raises(ValueError, match="measure"):
+        sampling.speed_argmax("ppo")
+    with pytest.raises(ValueError, match="group_size"):
+        sampling.grpo_speed(0.5, 1)
+
+
+@pytest.mark.parametrize("method, p", [("grpo", 0.1), ("grpo", 0.3), ("baseline", 0.3)])
+def test_group_speed_simulation_agrees(method, p):
+    mean, se = sampling.simulate_group_speed(p, 8, 100_000, np.random.default_rng(7), method=method)
+    exact = sampling.grpo_speed(p, 8) if method == "grpo" else sampling.baseline_speed(p, 8)
+    assert abs(mean - exact) < 5 * se
+
+
+def test_group_speed_simulation_bad_input():
+    with pytest.raises(ValueError, match="method"):
+        sampling.simulate_group_speed(0.3, 8, 10, np.random.default_rng(0), method="ppo")
+    with pytest.raises(ValueError, match="p"):
+        sampling.simulate_group_speed(1.0, 8, 10, np.random.default_rng(0))
+
+
+# --- RL as sharpening ---------------------------------------------------------------------------
+
+
+def test_sharpen():
+    pi = np.array([0.5, 0.3, 0.2, 0.0])
+    assert np.allclose(sampling.sharpen(pi, 1.0), pi)
+    sharp = sampling.sharpen(pi, 3.0)
+    assert sharp.sum() == pytest.approx(1.0) and sharp[0] > pi[0] and sharp[2] < pi[2] and sharp[3] == 0.0
+    assert sharp[0] / sharp[1] == pytest.approx((0.5 / 0.3) ** 3)
+    with pytest.raises(ValueError, match="alpha"):
+        sampling.sharpen(pi, 0.0)
+
+
+def test_mean_pass_at_k():
+    rates = np.array([0.0, 0.1, 0.5, 1.0])
+    ks = np.array([1, 2, 10])
+    direct = [np.mean([1 - (1 - r) ** k for r in rates]) for k in ks]
+    assert np.allclose(sampling.mean_pass_at_k(rates, ks), direct, rtol=1e-14)
+    assert sampling.mean_pass_at_k(rates, 1) == pytest.approx(rates.mean())
+    with pytest.raises(ValueError, match="1-D"):
+        sampling.mean_pass_at_k(np.ones((2, 2)) / 2, 1)
+
+
+def test_pass_at_k_crossing_exact():
+    # a model solving one problem at 0.2 against one solving half the problems surely and half never:
+    # 1 - 0.8^k = 1/2 at k = ln 2 / ln 1.25
+    k = sampling.pass_at_k_crossing([0.2], [1.0, 0.0])
+    assert k == pytest.approx(math.log(2) / math.log(1.25), rel=1e-10)
+    with pytest.raises(ValueError, match="do not cross"):
+        sampling.pass_at_k_crossing([0.2], [0.3])
+
+
+def test_calibrated_problems_and_simulated_pass_at_k():
+    probs, right = sampling.calibrated_problems(300, 6, np.random.default_rng(3))
+    assert probs.shape == (300, 6) and right.shape == (300,) and np.allclose(probs.sum(axis=1), 1)
+    rates = probs[np.arange(300), right]
+    ks = np.array([1, 4, 32])
+    mean, se = sampling.simulate_mean_pass_at_k(probs, right, 64, ks, np.random.default_rng(4))
+    exact = np.asarray(sampling.mean_pass_at_k(rates, ks))
+    q = np.asarray(sampling.prob_at_least_one(rates[:, None], ks[None, :]))
+    spread = np.sqrt(np.mean(q * (1 - q), axis=0) / 300)  # the estimator's sampling spread is at most this
+    assert (np.abs(mean - exact) < 4 * spread).all() and (se > 0).all()
+    # calibration: the mean pass rate is the expected probability of a sampled answer, Σ π², up to noise
+    assert abs(rates.mean() - np.sum(probs**2, axis=1).mean()) < 4 * rates.std() / math.sqrt(300)
+    with pytest.raises(ValueError, match="right"):
+        sampling.simulate_mean_pass_at_k(probs, right[:10], 64, 1, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="n_draws"):
+        sampling.simulate_mean_pass_at_k(probs, right, 8, 16, np.random.default_rng(0))

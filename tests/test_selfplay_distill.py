@@ -147,14 +147,110 @@ def test_soft_target_cross_entropy_gradient_vanishes_at_target():
         assert abs(up - down) / (2 * eps) < 1e-6
 
 
-def test_go_numbers():
-    assert distill.policy_target_bits_bound(362) == pytest.approx(8.4998, abs=1e-4)
-    assert round(distill.policy_target_bits_bound(362), 2) == 8.50
-    assert distill.policy_target_bits_bound(362, 150) == pytest.approx(1275, abs=0.5)
-    assert distill.policy_target_bits_bound(362, 250) == pytest.approx(2125, abs=0.5)
+def test_target_information_is_kl_not_entropy():
+    V = 362
+    uniform = np.full(V, 1 / V)
+    assert distill.target_information(uniform, uniform) == pytest.approx(0.0, abs=1e-12)  # maximal entropy, 0 bits
+    pi = softmax(np.random.default_rng(0).standard_normal(V))
+    onehot = np.eye(V)[7]
+    assert distill.target_information(onehot, pi) == pytest.approx(-math.log2(pi[7]), rel=1e-12)
+    assert distill.target_information(pi, pi) == pytest.approx(0.0, abs=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=2, max_value=30), st.integers(min_value=0, max_value=2**31 - 1))
+def test_target_information_is_cross_entropy_minus_entropy(V, seed):
+    g = np.random.default_rng(seed)
+    t, pi = g.dirichlet(np.ones(V)), g.dirichlet(np.ones(V))
+    kl = distill.target_information(t, pi)
+    assert kl >= 0
+    assert kl == pytest.approx(distill.soft_target_cross_entropy(t, pi) - information.entropy(t), abs=1e-9)
+
+
+def test_mutual_information_closed_forms():
+    prior = np.array([0.5, 0.3, 0.2])
+    assert distill.mutual_information(np.diag(prior)) == pytest.approx(information.entropy(prior), abs=1e-12)
+    assert distill.mutual_information(np.outer(prior, [0.25, 0.75])) == pytest.approx(0.0, abs=1e-12)
+    # a binary symmetric channel with crossover 0.1 and a uniform input: 1 - H_b(0.1)
+    bsc = 0.5 * np.array([[0.9, 0.1], [0.1, 0.9]])
+    assert distill.mutual_information(bsc) == pytest.approx(1 - information.binary_entropy(0.1), abs=1e-12)
+    with pytest.raises(ValueError, match="sum to 1"):
+        distill.mutual_information(np.full((2, 2), 0.3))
+    with pytest.raises(ValueError, match="two axes"):
+        distill.mutual_information([0.5, 0.5])
+
+
+def test_answer_information_ignores_the_target_entropy():
+    V = 362
+    prior = np.full(V, 1 / V)
+    eps = np.array([0.0, 0.5, 0.99, 1.0])
+    tables = distill.smoothed_teacher_targets(V, eps)
+    info = [distill.answer_information(prior, tab) for tab in tables]
+    assert info[:3] == pytest.approx([math.log2(V)] * 3, rel=1e-12)  # any ε < 1: the argmax still tells C
+    assert info[3] == 0.0  # the uniform target carries nothing, though its entropy is log2 V
+    assert information.entropy(tables[3][0]) == pytest.approx(math.log2(V))
+    # two groups of moves that get the same target: I = H_b(share of the first group)
+    targets = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [0.0, 1.0]])
+    assert distill.answer_information(np.full(5, 0.2), targets) == pytest.approx(information.binary_entropy(0.4))
+    with pytest.raises(ValueError, match="one row per move"):
+        distill.answer_information(prior, np.eye(3))
+
+
+def test_verdict_bits_counts_conditional_information():
+    correct = np.array([True, False, True, False, False])
+    none = np.zeros(5, dtype=bool)
+    q1 = none.copy(); q1[1] = True
+    assert distill.verdict_bits(correct, q1, q1) == 0.0  # a verdict already known carries 0 bits
+    full = np.ones(5, dtype=bool)
+    assert distill.verdict_bits(correct, none, full) == pytest.approx(math.log2(math.comb(5, 2)), rel=1e-12)
+    q13 = q1.copy(); q13[3] = True
+    step = distill.verdict_bits(correct, none, q1) + distill.verdict_bits(correct, q1, q13)
+    assert step == pytest.approx(distill.verdict_bits(correct, none, q13), rel=1e-12)  # bits add up in any order
+    # averaged over a uniform prior on the correct pair, one query carries I(C; R) = H_b(2/5)
+    sets = [np.isin(np.arange(5), pair) for pair in __import__("itertools").combinations(range(5), 2)]
+    mean = np.mean([distill.verdict_bits(c, none, q1) for c in sets])
+    assert mean == pytest.approx(information.binary_entropy(0.4), rel=1e-12)
+    with pytest.raises(ValueError, match="forgotten"):
+        distill.verdict_bits(correct, q1, none)
+
+
+def test_target_information_about_the_answer_equals_the_verdict_bits():
+    # The amplifier's target is a one-to-one function of the verdicts (given the policy and the answers
+    # tried), so what it tells about the correct answer is exactly what the verifier revealed.
+    V, beta, q0 = 4, 3.0, 0.5
+    pi = np.array([0.4, 0.3, 0.2, 0.1])
+    tried = np.array([True, True, False, False])
+    targets, bits = [], []
+    for c in range(V):
+        correct = np.eye(V, dtype=bool)[c]
+        q = np.where(tried, correct.astype(float), q0)
+        targets.append(distill.amplify(pi, q, beta))
+        bits.append(distill.verdict_bits(correct, np.zeros(V, dtype=bool), tried))
+    prior = np.full(V, 1 / V)
+    assert distill.answer_information(prior, np.array(targets)) == pytest.approx(np.mean(bits), rel=1e-12)
+    assert np.mean(bits) == pytest.approx(1.5)
+
+
+def test_soft_target_is_memory_policy_gradient_to_first_order():
+    g = np.random.default_rng(4)
+    pi, q = g.dirichlet(np.ones(6)), g.random(6)
+    pg = pi * (q - pi @ q)
+    for beta in (1e-3, 1e-4):
+        step = (distill.amplify(pi, q, beta) - pi) / beta
+        assert np.max(np.abs(step - pg)) < 2 * beta
+
+
+def test_consistent_sets():
+    assert distill.consistent_sets_log2(16, 2) == pytest.approx(math.log2(120))
+    assert distill.consistent_sets_log2(5, 0) == 0.0
+    with pytest.raises(ValueError, match="whole numbers"):
+        distill.consistent_sets_log2(3, 4)
+
+
+def test_value_bound():
     assert distill.value_target_bits_bound(1) == 1.0
-    with pytest.raises(ValueError, match="n_moves"):
-        distill.policy_target_bits_bound(0)
+    with pytest.raises(ValueError, match="n_games"):
+        distill.value_target_bits_bound(0)
 
 
 def test_amplify():
@@ -200,18 +296,29 @@ def test_run_learning_bad_input(kwargs, match):
 
 def test_run_learning_reproducible_bounds_and_ordering():
     task = distill.make_task(6, 12, np.random.default_rng(2), prior_scale=1.0)
-    curves = {m: distill.run_learning(task, m, 30, 4, 60, np.random.default_rng(5), q0=0.5)
-              for m in distill.METHODS}
-    again = distill.run_learning(task, "hard", 30, 4, 60, np.random.default_rng(5), q0=0.5)
+    curves = {m: distill.run_learning(task, m, 30, 4, 60, np.random.default_rng(5), q0=0.5, beta=10.0,
+                                      learning_rate=2.0) for m in distill.METHODS}
+    again = distill.run_learning(task, "hard", 30, 4, 60, np.random.default_rng(5), q0=0.5, beta=10.0,
+                                 learning_rate=2.0)
     assert np.array_equal(again.pass_rate, curves["hard"].pass_rate)
+    bound = math.log2(math.comb(12, 2))
     for c in curves.values():
         assert c.pass_rate.shape == (60, 31) and c.samples[-1] == 120
         assert np.allclose(c.pass_rate[:, 0], task.start_pass_rates.mean())
-        assert (c.outcome_bits <= 1 + 1e-12).all()
-        assert (c.soft_bits <= math.log2(12) + 1e-9).all()
-        assert (c.hard_bits >= c.soft_bits - 1e-9).all()  # cross-entropy >= entropy
+        assert (c.env_bits[:, 0] == 0).all() and (c.env_bits >= 0).all()
+        assert (c.env_bits.sum(axis=1) <= bound + 1e-9).all()  # the verifier can tell at most log2 C(V, 2)
+        assert (c.target_entropy <= math.log2(12) + 1e-9).all() and (c.target_kl >= 0).all()
     final = {m: c.pass_rate[:, -1].mean() for m, c in curves.items()}
     assert final["soft"] > final["reinforce"]
+
+
+def test_hard_target_is_the_search_argmax():
+    # With beta = 0 the search's choice is the policy's own argmax: no sampling, so every run is identical.
+    task = distill.make_task(3, 6, np.random.default_rng(1))
+    c = distill.run_learning(task, "hard", 5, 3, 4, np.random.default_rng(0), beta=0.0)
+    assert np.ptp(c.pass_rate, axis=0).max() == 0.0
+    top = np.argmax(task.logits, axis=1)
+    assert np.allclose(c.target_kl[:, 0], np.mean(-np.log2(softmax(task.logits)[np.arange(3), top])))
 
 
 def test_soft_expert_iteration_does_nothing_without_amplification():
@@ -276,11 +383,53 @@ def test_check_outcome_bits():
 
 
 def test_check_policy_target_bits():
-    assert check_policy_target_bits(8.4998, 362).correct
-    for wrong, hint in [(8.4998 * math.log(2), "nats"), (362, "number of moves"), (1, "binary outcome"),
-                        (361, "free parameters")]:
-        r = check_policy_target_bits(wrong, 362)
-        assert not r.correct and hint in r.message and "8.4998" not in r.message
-    assert "8.49" in check_policy_target_bits(3, 362, reveal=True).message
+    V = 82
+    uniform = np.full(V, 1 / V)
+    target = np.full(V, 0.5 / 81)
+    target[0] = 0.5
+    expected = math.log2(82) - (1 + 0.5 * math.log2(81))
+    assert check_policy_target_bits(round(expected, 4), target, uniform).correct
+    assert check_policy_target_bits(0.0, uniform, uniform).correct  # a uniform target tells a uniform learner nothing
+    r = check_policy_target_bits(float(information.entropy(target)), target, uniform)
+    assert not r.correct and "entropy of the target" in r.message
+    skewed = softmax(np.arange(82.0) / 10)
+    cross = float(information.cross_entropy(target, skewed))
+    assert "cross-entropy" in check_policy_target_bits(cross, target, skewed).message
+    assert "wrong way round" in check_policy_target_bits(float(information.kl_divergence(skewed, target)), target,
+                                                         skewed).message
+    assert "log2 V" in check_policy_target_bits(math.log2(82), target, skewed).message
+    assert "nats" in check_policy_target_bits(expected * math.log(2), target, uniform).message
+    assert f"{expected:.4f}"[:4] in check_policy_target_bits(3, target, uniform, reveal=True).message
+    assert f"{expected:.4f}"[:4] not in check_policy_target_bits(3, target, uniform).message
     with pytest.raises(ValueError):
-        check_policy_target_bits(1.0, 1)
+        check_policy_target_bits(1.0, [0.5, 0.6], [0.5, 0.5])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(min_value=2, max_value=20), st.integers(min_value=0, max_value=2**31 - 1))
+def test_verdict_bits_add_up_and_are_bounded(V, seed):
+    g = np.random.default_rng(seed)
+    c = int(g.integers(1, V))
+    correct = np.zeros(V, dtype=bool)
+    correct[g.choice(V, size=c, replace=False)] = True
+    order = g.permutation(V)
+    masks = [np.isin(np.arange(V), order[:j]) for j in range(V + 1)]  # reveal one answer at a time
+    steps = [float(distill.verdict_bits(correct, masks[j], masks[j + 1])) for j in range(V)]
+    total = math.log2(math.comb(V, c))
+    assert min(steps) >= 0 and sum(steps) == pytest.approx(total, abs=1e-9)
+    assert float(distill.verdict_bits(correct, masks[0], masks[-1])) == pytest.approx(total, abs=1e-9)
+    assert float(distill.verdict_bits(correct, masks[3 % V], masks[3 % V])) == 0.0
+
+
+def test_elimination_reference():
+    assert distill.elimination_queries(16, 2) == pytest.approx(17 / 3)
+    assert distill.elimination_queries(5, 1) == 3.0  # (V + 1)/2 with one correct answer
+    # exact by enumeration of all orders of 5 answers, 2 correct
+    import itertools
+    firsts = [next(i for i, a in enumerate(order) if a < 2) + 1 for order in itertools.permutations(range(5))]
+    assert np.mean(firsts) == pytest.approx(distill.elimination_queries(5, 2), rel=1e-12)
+    sims = distill.simulate_elimination(16, 2, 200_000, np.random.default_rng(0))
+    assert abs(sims.mean() - 17 / 3) < 5 * sims.std() / math.sqrt(sims.size)
+    assert sims.min() == 1 and sims.max() <= 15
+    with pytest.raises(ValueError, match="n_correct"):
+        distill.elimination_queries(3, 4)

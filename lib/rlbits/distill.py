@@ -1,24 +1,39 @@
-"""Expert iteration in miniature: distilling an amplified policy, compared with REINFORCE.
+"""Expert iteration in miniature, and what a training target tells a learner, in bits.
 
-Setting (Chapter 5, "A toy expert iteration"). A task has ``M`` prompts, each with ``V`` possible
-answers, some of them correct (a verifier knows which). The apprentice is a tabular softmax policy
-``π(· | m) = softmax(z_m)``. Every iteration, for every prompt, the apprentice draws ``k`` answers and
-the verifier grades them: ``k`` environment samples, each returning one binary reward. Three learners
-use exactly these samples, from the same starting policy, with the same step size ``lr``:
+Chapter 5 ("What a target tells the apprentice" and "A toy expert iteration").
 
-- ``"reinforce"``: REINFORCE on the binary rewards with a leave-one-out baseline,
+**Information in a target.** A soft target ``t`` (a distribution over moves) is not worth its entropy
+``H(t)``: a uniform target has the largest entropy and tells the learner nothing. Two measures replace it:
+
+- :func:`target_information`: ``KL(t ‖ π)``, the excess code length (bits) that the learner with policy
+  ``π`` removes by matching the target, i.e. how much the target asks it to change. Zero when the target
+  is the learner's own policy; ``-log2 π(a)`` for a one-hot target on ``a``.
+- :func:`answer_information`: ``I(C; T)``, the mutual information (bits) between the correct move ``C``
+  (drawn from a prior) and the target ``T`` a teacher emits for it. At most ``H(C)``; zero for a target that
+  does not depend on ``C`` (a uniform target, whatever its entropy).
+
+**Environment bits, counted as in Chapter 2.** The verifier's verdicts on a prompt carry information about
+which answers are correct. Under a uniform prior over the sets of ``n_correct`` correct answers, a batch of
+queries carries ``log2 N_before - log2 N_after`` bits, where ``N`` counts the correct sets consistent with
+every verdict so far (:func:`verdict_bits`). A query whose verdict is already known carries 0 bits; the
+total over any run is at most ``log2 C(V, n_correct)``.
+
+**The toy.** A task has ``M`` prompts, each with ``V`` possible answers, ``n_correct`` of them correct. The
+apprentice is a tabular softmax policy ``π(· | m) = softmax(z_m)``. Every iteration, for every prompt, it
+draws ``k`` answers and the verifier grades them. A value head ``Q(m, a)`` remembers every verdict (``q0``
+for answers never tried). Four learners use exactly these samples, from the same start:
+
+- ``"reinforce"``: REINFORCE on the ``k`` fresh rewards, leave-one-out baseline, no memory:
   ``z_m += lr · mean_i (r_i - b_i)(e_{a_i} - π)``;
-- ``"soft"``: expert iteration with a soft target. A value head ``Q(m, a)`` stores the verifier's
-  verdict on every answer tried so far (``q0`` for answers never tried). The *amplifier* is a one-step
-  lookahead with this value head, ``π⁺(a | m) ∝ π(a | m) · exp(β Q(m, a))``; the apprentice takes a
-  cross-entropy step towards it, ``z_m += lr · (π⁺ - π)``, as AlphaGo Zero's policy head does towards
-  the search distribution;
-- ``"hard"``: the same amplifier, but the apprentice is trained on one action drawn from ``π⁺``,
-  ``z_m += lr · (e_{a*} - π)`` (the "chosen-action" target of Expert Iteration).
+- ``"memory_pg"`` (REINFORCE with memory, the control): the expected REINFORCE update with every
+  remembered verdict (and ``q0`` for untried answers) as reward, ``z_m += lr · π ⊙ (Q - ⟨π, Q⟩)``;
+- ``"soft"``: expert iteration with a soft target. The amplifier is a one-step lookahead on the value head,
+  ``π⁺ ∝ π · exp(β Q)``, and the apprentice takes a cross-entropy step ``z_m += lr · (π⁺ - π)``. To first
+  order in ``β`` this is ``β`` times the ``"memory_pg"`` update;
+- ``"hard"``: the same amplifier, but the apprentice is trained on the move the search chose,
+  ``a* = argmax π⁺`` (Expert Iteration's chosen-action target): ``z_m += lr · (e_{a*} - π)``.
 
-The soft target's entropy can reach ``log2 V`` bits per prompt, far more than the ``k`` binary rewards
-(at most ``k`` bits); the difference is not information from the environment but the agent's own
-computation on what it has stored (data-processing inequality). Everything is vectorised over runs.
+Everything is vectorised over runs and prompts; the only loop is over iterations.
 """
 
 from __future__ import annotations
@@ -27,6 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy.special import gammaln
 
 from . import _validate, information
 from .gradients import softmax
@@ -36,46 +52,149 @@ __all__ = [
     "DistillCurves",
     "Task",
     "amplify",
+    "answer_information",
+    "consistent_sets_log2",
+    "elimination_queries",
     "make_task",
-    "policy_target_bits_bound",
+    "mutual_information",
     "run_learning",
+    "simulate_elimination",
+    "smoothed_teacher_targets",
     "soft_target_cross_entropy",
+    "target_information",
     "value_target_bits_bound",
+    "verdict_bits",
 ]
 
-#: The three learners compared in Chapter 5.
-METHODS: tuple[str, ...] = ("soft", "hard", "reinforce")
+#: The four learners compared in Chapter 5.
+METHODS: tuple[str, ...] = ("soft", "hard", "memory_pg", "reinforce")
 
 
 def soft_target_cross_entropy(target: ArrayLike, policy: ArrayLike) -> float | NDArray[np.float64]:
     """Cross-entropy ``-Σ_a t_a log2 π_a`` of a soft target ``t`` under the policy ``π``, in bits.
 
     The loss AlphaGo Zero's policy head minimises against the search distribution (there in nats).
-    Over ``policy`` it is minimised exactly at ``policy = target``, where it equals the target's
-    entropy (Gibbs' inequality); the excess is ``KL(t ‖ π)``. Shapes ``(..., V)``, broadcast.
-    Chapter 5, "Bits per position".
+    It equals ``H(t) + KL(t ‖ π)``: only the KL part depends on the learner (Gibbs' inequality).
+    Shapes ``(..., V)``, broadcast. Chapter 5, "What a target tells the apprentice".
     """
     return information.cross_entropy(target, policy)
 
 
-def policy_target_bits_bound(n_moves: int = 362, n_positions: int = 1) -> float:
-    """Upper bound on the entropy of ``n_positions`` soft policy targets over ``n_moves`` moves (bits).
+def target_information(target: ArrayLike, policy: ArrayLike) -> float | NDArray[np.float64]:
+    """What a soft target tells a learner with policy ``policy``: ``KL(target ‖ policy)`` in bits.
 
-    ``n_positions · log2(n_moves)``; ``log2 362 ≈ 8.50`` bits per Go position (361 points and a pass).
-    An upper bound on label richness, not on information from the environment. Chapter 5, "Bits per
-    position".
+    The excess code length the learner removes by matching the target (cross-entropy minus the
+    target's entropy). Zero when the target equals the policy, whatever its entropy; for a one-hot
+    target on move ``a`` it is the surprisal ``-log2 π(a)``. Shapes ``(..., V)``, broadcast.
+    Chapter 5, "What a target tells the apprentice".
     """
-    n = _validate.positive_int(n_moves, "n_moves", minimum=1)
-    k = _validate.positive_int(n_positions, "n_positions", minimum=1)
-    return float(k * np.log2(n))
+    return information.kl_divergence(target, policy)
+
+
+def mutual_information(joint: ArrayLike) -> float | NDArray[np.float64]:
+    """Mutual information ``I(X; Y)`` in bits of a joint distribution table ``joint[..., x, y]``.
+
+    ``H(X) + H(Y) - H(X, Y)`` computed as ``Σ p(x,y) log2(p(x,y) / (p(x) p(y)))``; the last two axes
+    must hold a distribution (entries in [0, 1] summing to 1). Vectorised over leading axes.
+    Chapter 5, "What a target tells the apprentice".
+    """
+    arr = _validate.probability(joint, "joint")
+    if arr.ndim < 2:
+        raise ValueError(f"joint must have at least two axes (x, y), got shape {arr.shape}")
+    total = arr.sum(axis=(-2, -1))
+    if np.any(np.abs(total - 1.0) > _validate.SUM_TOLERANCE):
+        raise ValueError("joint must sum to 1 over its last two axes")
+    px = arr.sum(axis=-1, keepdims=True)
+    py = arr.sum(axis=-2, keepdims=True)
+    denom = px * py
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(arr > 0, arr * np.log2(np.where(arr > 0, arr, 1.0) / np.where(arr > 0, denom, 1.0)), 0.0)
+    return _validate.scalar_or_array(np.maximum(terms.sum(axis=(-2, -1)), 0.0))
+
+
+def answer_information(prior: ArrayLike, targets: ArrayLike) -> float:
+    """Information ``I(C; T)`` in bits that a teacher's target carries about the correct move ``C``.
+
+    ``prior`` (V,): the distribution of the correct move ``C``; ``targets`` (V, K): row ``c`` is the
+    target the teacher emits when the correct move is ``c`` (a deterministic teacher). Targets that are
+    exactly equal cannot be told apart, so ``I(C; T) = H(T)``, the entropy of ``C`` grouped by identical
+    rows: ``H(C)`` when every row differs, 0 when every row is the same (e.g. a uniform target).
+    The target's own entropy plays no part. Chapter 5, "What a target tells the apprentice".
+    """
+    pc = _validate.distribution(prior, "prior")
+    if pc.ndim != 1:
+        raise ValueError(f"prior must be one distribution (1-D), got shape {pc.shape}")
+    t = np.asarray(_validate.distribution(targets, "targets"))
+    if t.ndim != 2 or t.shape[0] != pc.shape[0]:
+        raise ValueError(f"targets must have one row per move, shape ({pc.shape[0]}, K), got {t.shape}")
+    _, inverse = np.unique(t, axis=0, return_inverse=True)
+    inverse = np.asarray(inverse).ravel()
+    grouped = np.bincount(inverse, weights=pc)  # P(T = each distinct target)
+    return float(information.entropy(grouped / grouped.sum()))  # I(C; T) = H(T) for a deterministic teacher
+
+
+def smoothed_teacher_targets(n_moves: int, smoothing: ArrayLike) -> NDArray[np.float64]:
+    """Targets of a teacher that knows the correct move ``c`` and emits ``(1 - ε) e_c + ε / V``.
+
+    Returns shape ``(..., V, V)`` (one ``V × V`` table per ``ε`` in ``smoothing``; row ``c`` is the
+    target for correct move ``c``). ``ε = 0``: one-hot targets; ``ε = 1``: the uniform target whatever
+    the move. Chapter 5, "What a target tells the apprentice".
+    """
+    V = _validate.positive_int(n_moves, "n_moves", minimum=2)
+    eps = _validate.probability(smoothing, "smoothing")[..., None, None]
+    return (1.0 - eps) * np.eye(V) + eps / V
 
 
 def value_target_bits_bound(n_games: int = 1) -> float:
     """Upper bound on the information in ``n_games`` binary game outcomes: 1 bit each (bits).
 
-    Chapter 5, "Bits per position".
+    For a binary outcome the entropy does bound the information about it. Chapter 5, "What a target
+    tells the apprentice".
     """
     return float(_validate.positive_int(n_games, "n_games", minimum=1))
+
+
+def consistent_sets_log2(n_unknown: ArrayLike, n_right_left: ArrayLike) -> float | NDArray[np.float64]:
+    """``log2 C(n_unknown, n_right_left)``: bits of uncertainty left about which answers are correct.
+
+    With ``n_unknown`` answers whose verdict is not yet known and ``n_right_left`` correct answers
+    still among them, a uniform prior over the correct sets leaves this many equally likely sets.
+    Broadcasts; whole numbers with ``0 <= n_right_left <= n_unknown``. Chapter 5, "A toy expert iteration".
+    """
+    u = np.asarray(n_unknown, dtype=np.float64)
+    r = np.asarray(n_right_left, dtype=np.float64)
+    if np.any(u < 0) or np.any(r < 0) or np.any(r > u) or np.any(u != np.round(u)) or np.any(r != np.round(r)):
+        raise ValueError("need whole numbers with 0 <= n_right_left <= n_unknown")
+    out = (gammaln(u + 1) - gammaln(r + 1) - gammaln(u - r + 1)) / np.log(2.0)
+    return _validate.scalar_or_array(np.maximum(out, 0.0))
+
+
+def verdict_bits(correct: ArrayLike, tried_before: ArrayLike, tried_after: ArrayLike) -> float | NDArray[np.float64]:
+    """Bits the verifier's verdicts revealed, ``log2 N_before - log2 N_after`` (conditional information).
+
+    ``correct`` (..., V) booleans: which answers are correct; ``tried_before`` and ``tried_after``
+    (..., V) booleans: answers whose verdict was known before and after a batch of queries (after ⊇
+    before). ``N`` counts the sets of ``correct.sum(-1)`` answers consistent with the known verdicts
+    (uniform prior over such sets, :func:`consistent_sets_log2`). A query whose verdict is already known
+    adds nothing; the total over a whole run is at most ``log2 C(V, n_correct)``. Its average over the
+    prior is ``I(C; R | history)``. Chapter 5, "A toy expert iteration".
+    """
+    c = np.asarray(correct, dtype=bool)
+    before = np.asarray(tried_before, dtype=bool)
+    after = np.asarray(tried_after, dtype=bool)
+    if not (c.shape == before.shape == after.shape):
+        raise ValueError(f"correct, tried_before and tried_after must have one shape, got {c.shape}, "
+                         f"{before.shape}, {after.shape}")
+    if np.any(before & ~after):
+        raise ValueError("tried_after must contain every answer in tried_before (verdicts are not forgotten)")
+    n_c = c.sum(axis=-1)
+
+    def log2_n(known: NDArray[np.bool_]) -> NDArray[np.float64]:
+        unknown = (~known).sum(axis=-1)
+        right_left = n_c - (known & c).sum(axis=-1)
+        return np.asarray(consistent_sets_log2(unknown, right_left))
+
+    return _validate.scalar_or_array(np.maximum(log2_n(before) - log2_n(after), 0.0))
 
 
 @dataclass(frozen=True)
@@ -140,22 +259,24 @@ class DistillCurves:
     """Learning curves of one learner, ``(n_runs, n_iterations + 1)`` arrays (column 0: the start).
 
     ``pass_rate``: exact pass rate of the policy, averaged over prompts. Per prompt and iteration,
-    averaged over prompts: ``outcome_bits``, the expected information of one binary reward,
-    ``H_b(p)`` (≤ 1 bit); ``soft_bits``, the entropy of the amplifier's target ``H(π⁺)`` (≤ log2 V);
-    ``hard_bits``, the expected surprisal to the apprentice of the amplifier's chosen action,
-    ``H(π⁺, π)`` (cross-entropy, bits). ``samples``: environment samples per prompt used so far.
+    averaged over prompts (bits): ``env_bits``, what the verdicts of that iteration revealed about which
+    answers are correct (:func:`verdict_bits`; column 0 is 0, nothing has been queried);
+    ``target_kl``, what the learner's target asked it to change, ``KL(target ‖ π)`` (for ``"soft"`` the
+    amplifier's ``π⁺``, for ``"hard"`` the one-hot chosen move, for the policy-gradient learners the
+    ``π⁺`` they would be shown, for comparison); ``target_entropy``, the entropy ``H(π⁺)`` (label
+    richness, not information). ``samples``: environment samples per prompt used so far.
     """
 
     method: str
     samples: NDArray[np.int64]
     pass_rate: NDArray[np.float64]
-    outcome_bits: NDArray[np.float64]
-    soft_bits: NDArray[np.float64]
-    hard_bits: NDArray[np.float64]
+    env_bits: NDArray[np.float64]
+    target_kl: NDArray[np.float64]
+    target_entropy: NDArray[np.float64]
 
     def mean_and_se(self, field: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Mean over runs of one curve and its standard error over runs (for error bands)."""
-        if field not in ("pass_rate", "outcome_bits", "soft_bits", "hard_bits"):
+        if field not in ("pass_rate", "env_bits", "target_kl", "target_entropy"):
             raise ValueError(f"field must name one of the curves, got {field!r}")
         arr = np.asarray(getattr(self, field), dtype=np.float64)
         n = arr.shape[0]
@@ -174,10 +295,10 @@ def run_learning(task: Task, method: str, n_iterations: int, k: int, n_runs: int
                  *, learning_rate: float = 1.0, beta: float = 3.0, q0: float = 0.0) -> DistillCurves:
     """Train ``n_runs`` copies of the task's starting policy with ``method`` for ``n_iterations`` iterations.
 
-    ``method``: ``"soft"``, ``"hard"`` or ``"reinforce"`` (see the module docstring). Each iteration
-    spends ``k`` verifier calls per prompt (``k >= 2``; the REINFORCE baseline is the mean of the other
-    ``k - 1`` rewards). ``beta``: amplification strength; ``q0``: the value head's estimate for answers
-    never tried. Returns a :class:`DistillCurves`. Chapter 5, "A toy expert iteration".
+    ``method``: one of :data:`METHODS` (see the module docstring). Each iteration spends ``k`` verifier
+    calls per prompt (``k >= 2``; the REINFORCE baseline is the mean of the other ``k - 1`` rewards).
+    ``beta``: amplification strength; ``q0``: the value head's estimate for answers never tried (also
+    used by ``"memory_pg"``). Returns a :class:`DistillCurves`. Chapter 5, "A toy expert iteration".
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
@@ -189,41 +310,77 @@ def run_learning(task: Task, method: str, n_iterations: int, k: int, n_runs: int
     beta = float(beta)
     if not np.isfinite(beta) or beta < 0:
         raise ValueError(f"beta must be a finite number >= 0, got {beta!r}")
+    q0 = float(q0)
+    if not np.isfinite(q0):
+        raise ValueError(f"q0 must be a finite number, got {q0!r}")
     correct = np.asarray(task.correct, dtype=bool)
     M, V = correct.shape
     z = np.broadcast_to(np.asarray(task.logits, dtype=np.float64), (R, M, V)).copy()
-    q = np.full((R, M, V), float(q0))
+    q = np.full((R, M, V), q0)
+    tried = np.zeros((R, M, V), dtype=bool)
+    correct_b = np.broadcast_to(correct, (R, M, V))
     eye = np.eye(V)
     shape = (R, T + 1)
-    pass_rate, out_bits, soft_bits, hard_bits = (np.empty(shape) for _ in range(4))
+    pass_rate, env_bits, target_kl, target_ent = (np.zeros(shape) for _ in range(4))
 
-    def record(t: int, pi: NDArray[np.float64], target: NDArray[np.float64]) -> None:
-        p = np.sum(pi * correct, axis=-1)  # (R, M)
-        pass_rate[:, t] = p.mean(axis=1)
-        out_bits[:, t] = np.asarray(information.binary_entropy(np.clip(p, 0.0, 1.0))).mean(axis=1)
-        soft_bits[:, t] = np.asarray(information.entropy(target)).mean(axis=1)
-        hard_bits[:, t] = np.asarray(information.cross_entropy(target, pi)).mean(axis=1)
+    def record(t: int, pi: NDArray[np.float64]) -> None:
+        plus = amplify(pi, q, beta)
+        pass_rate[:, t] = np.sum(pi * correct, axis=-1).mean(axis=1)
+        target_ent[:, t] = np.asarray(information.entropy(plus)).mean(axis=1)
+        if method == "hard":
+            a_star = np.argmax(plus, axis=-1)
+            p_star = np.take_along_axis(pi, a_star[..., None], axis=-1)[..., 0]
+            target_kl[:, t] = np.asarray(information.surprisal(p_star)).mean(axis=1)
+        else:
+            target_kl[:, t] = np.asarray(information.kl_divergence(plus, pi)).mean(axis=1)
 
     rows = np.arange(R)[:, None, None]
     cols = np.arange(M)[None, :, None]
     for t in range(T):
         pi = softmax(z)
-        record(t, pi, amplify(pi, q, beta))
+        record(t, pi)
         a = _sample(pi, rng.random((R, M, k)))  # (R, M, k) answers tried
         r = correct[np.arange(M)[None, :, None], a].astype(np.float64)  # verifier verdicts
+        before = tried.copy()
+        tried[rows, cols, a] = True
+        env_bits[:, t + 1] = np.asarray(verdict_bits(correct_b, before, tried)).mean(axis=1)
         q[rows, cols, a] = r  # the value head remembers every verdict (deterministic verifier)
         if method == "reinforce":
             b = (r.sum(axis=-1, keepdims=True) - r) / (k - 1)
             grad = np.einsum("rmk,rmkv->rmv", r - b, eye[a] - pi[..., None, :]) / k
+        elif method == "memory_pg":
+            grad = pi * (q - np.sum(pi * q, axis=-1, keepdims=True))
         else:
             target = amplify(pi, q, beta)
-            if method == "soft":
-                grad = target - pi
-            else:
-                choice = _sample(target, rng.random((R, M, 1)))[..., 0]
-                grad = eye[choice] - pi
+            grad = target - pi if method == "soft" else eye[np.argmax(target, axis=-1)] - pi
         z += lr * grad
-    pi = softmax(z)
-    record(T, pi, amplify(pi, q, beta))
+    record(T, softmax(z))
     samples = np.arange(T + 1, dtype=np.int64) * k
-    return DistillCurves(method, samples, pass_rate, out_bits, soft_bits, hard_bits)
+    return DistillCurves(method, samples, pass_rate, env_bits, target_kl, target_ent)
+
+
+def elimination_queries(n_answers: int, n_correct: int) -> float:
+    """Expected verifier calls to find a correct answer by trying untried answers in random order: ``(V+1)/(c+1)``.
+
+    The position of the first of ``c`` marked items in a uniformly random order of ``V`` items has mean
+    ``(V + 1)/(c + 1)``; with one correct answer this is the ``(V + 1)/2`` of RL by elimination. An ideal
+    reference for the toy expert iteration (queries per prompt). Chapter 5, "A toy expert iteration".
+    """
+    V = _validate.positive_int(n_answers, "n_answers", minimum=1)
+    c = _validate.positive_int(n_correct, "n_correct", minimum=1)
+    if c > V:
+        raise ValueError(f"n_correct must be at most n_answers ({V}), got {c}")
+    return (V + 1) / (c + 1)
+
+
+def simulate_elimination(n_answers: int, n_correct: int, size: int, rng: np.random.Generator) -> NDArray[np.int64]:
+    """Monte Carlo of :func:`elimination_queries`: ``size`` random orders, the position of the first correct answer.
+
+    Answers ``0 .. n_correct - 1`` are the correct ones (any labelling gives the same distribution). Queries
+    per prompt. Chapter 5, "A toy expert iteration".
+    """
+    elimination_queries(n_answers, n_correct)  # validates the sizes
+    n = _validate.positive_int(size, "size")
+    rng = _validate.rng(rng)
+    orders = np.argsort(rng.random((n, int(n_answers))), axis=1)
+    return (np.argmax(orders < int(n_correct), axis=1) + 1).astype(np.int64)

@@ -506,24 +506,31 @@ def check_outcome_bits(answer: Any, win_probability: float, *, reveal: bool = Fa
     return _judge(answer, expected, mistakes, reveal, "The information in the outcome")
 
 
-def check_policy_target_bits(answer: Any, n_moves: int, *, reveal: bool = False) -> CheckResult:
-    """Check a reader's upper bound, in bits, on the entropy of a soft target over ``n_moves`` moves.
+def check_policy_target_bits(answer: Any, target: ArrayLike, policy: ArrayLike, *, reveal: bool = False) -> CheckResult:
+    """Check a reader's count of what a soft target tells an apprentice: ``KL(target ‖ policy)`` in bits.
 
-    The answer is ``log2(n_moves)`` (Chapter 5, "Bits per position").
+    Not the target's entropy: a target equal to the apprentice's own policy tells it nothing, however
+    spread out it is (Chapter 5, "What a target tells the apprentice").
     """
-    from . import _validate
-
-    n = _validate.positive_int(n_moves, "n_moves", minimum=2)
-    expected = math.log2(n)
-    mistakes = _unit_mistakes(expected) + [
-        (float(n), "That is the number of moves itself. A distribution over n outcomes has entropy at "
-                   "most log2 n bits (the uniform distribution)."),
-        (1.0, "One bit is the ceiling for a binary outcome such as a win or a loss. A soft target is a "
-              "distribution over all the moves."),
-        (float(n - 1), "That counts the free parameters of the distribution, not its entropy: the "
-                       "maximum entropy over n outcomes is log2 n bits."),
-    ]
-    return _judge(answer, expected, mistakes, reveal, "The upper bound")
+    t = np.asarray(target, dtype=np.float64)
+    pi = np.asarray(policy, dtype=np.float64)
+    expected = float(information.kl_divergence(t, pi))
+    mistakes = _unit_mistakes(expected)
+    entropy = float(information.entropy(t))
+    cross = float(information.cross_entropy(t, pi))
+    reverse = float(information.kl_divergence(pi, t))
+    if not math.isclose(entropy, expected, rel_tol=1e-3):
+        mistakes.append((entropy, "That is the entropy of the target, H(t): how spread out the label is, not "
+                                  "what it tells the apprentice. Subtract it from the cross-entropy H(t, π)."))
+    if not math.isclose(cross, expected, rel_tol=1e-3):
+        mistakes.append((cross, "That is the cross-entropy H(t, π), the loss. Part of it, H(t), does not depend "
+                                "on the apprentice at all: subtract it."))
+    if math.isfinite(reverse) and not math.isclose(reverse, expected, rel_tol=1e-3):
+        mistakes.append((reverse, "That is KL(π ‖ t), the divergence the wrong way round. Average the log-ratio "
+                                  "log2(t/π) over the target t."))
+    mistakes.append((math.log2(t.shape[-1]), "log2 V is the largest entropy a target over V moves can have. "
+                                             "A uniform target has it and tells the apprentice nothing."))
+    return _judge(answer, expected, mistakes, reveal, "What the target tells the apprentice")
 
 
 # --- Chapter 6: training both ways ---

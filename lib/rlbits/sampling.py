@@ -33,27 +33,37 @@ from . import _validate, information
 __all__ = [
     "CurriculumRun",
     "GoldilocksPeak",
+    "baseline_speed",
     "binary_entropy_argmax",
     "calibrated_bits",
     "calibrated_bits_argmax",
+    "calibrated_problems",
     "expected_naive_pass_at_k",
     "expected_wait",
     "goldilocks_measures",
     "goldilocks_peaks",
     "graded_reward_bits",
+    "grpo_speed",
     "max_reward_bits",
+    "mean_pass_at_k",
     "naive_pass_at_k",
     "pass_at_k",
+    "pass_at_k_crossing",
     "prob_at_least_one",
+    "reinforce_speed",
     "reward_variance",
     "rule_of_three",
     "rule_of_three_samples",
     "samples_for_confidence",
     "samples_for_confidence_real",
+    "sharpen",
     "simulate_at_least_one",
     "simulate_curriculum",
+    "simulate_group_speed",
+    "simulate_mean_pass_at_k",
     "simulate_pass_at_k",
     "simulate_waits",
+    "speed_argmax",
     "success_bits",
     "success_bits_argmax",
     "zero_success_upper_bound",
@@ -603,3 +613,241 @@ def simulate_curriculum(
         schedule=schedule,
         reward=reward,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# learning speed against pass rate: REINFORCE, the batch-mean baseline and GRPO's normalisation
+
+
+def _group_size(group_size: Any) -> int:
+    return _validate.positive_int(group_size, "group_size", minimum=2)
+
+
+def reinforce_speed(p: ArrayLike) -> FloatOrArray:
+    """First-order learning speed of REINFORCE without a baseline, per sample: ``p (1 - p)^2``.
+
+    The expected drop in the surprisal ``-ln p`` of the correct answer per sample and per unit step
+    size, for a softmax policy that puts ``p`` on the correct answer and spreads the rest over very many
+    wrong answers (nats per sample per unit step). Peaks at ``p = 1/3``. Chapter 4, "The Goldilocks zone
+    of an update rule".
+    """
+    pa = _validate.probability(p, "p")
+    return _validate.scalar_or_array(pa * (1.0 - pa) ** 2)
+
+
+def _binomial_weights(pa: NDArray[np.float64], N: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """``(k, pmf)`` with ``k = 0..N`` and the Binomial(N, p) pmf for every ``p`` (shape ``p.shape + (N + 1,)``).
+
+    Computed in logs (``0 log 0 = 0``), so it stays finite for ``p`` down to the smallest float and at 0 and 1.
+    """
+    from scipy.special import gammaln
+
+    k = np.arange(N + 1, dtype=np.float64)
+    log_choose = gammaln(N + 1.0) - gammaln(k + 1.0) - gammaln(N - k + 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_p = np.log(pa)[..., None]
+        log_q = np.log1p(-pa)[..., None]
+        succ = np.where(k == 0, 0.0, k * log_p)
+        fail = np.where(k == N, 0.0, (N - k) * log_q)
+    return k, np.exp(log_choose + succ + fail)
+
+
+def baseline_speed(p: ArrayLike, group_size: int) -> FloatOrArray:
+    """First-order speed of REINFORCE with the group-mean baseline: ``E[k (N - k)] / N^2 · (1 - p)``.
+
+    ``k ~ Binomial(N, p)`` successes in a group of ``N = group_size``; computed exactly by enumeration
+    over ``k``. Equals ``(1 - 1/N) p (1 - p)^2`` (so it peaks at ``p = 1/3``). Nats of drop in ``-ln p``
+    per update (the mean over the group) per unit step size, many wrong answers. Chapter 4, "The
+    Goldilocks zone of an update rule".
+    """
+    pa = _validate.probability(p, "p")
+    N = _group_size(group_size)
+    k, pmf = _binomial_weights(pa, N)
+    return _validate.scalar_or_array(np.sum(pmf * k * (N - k), axis=-1) / N**2 * (1.0 - pa))
+
+
+def grpo_speed(p: ArrayLike, group_size: int) -> FloatOrArray:
+    """First-order speed of GRPO's std-normalised update: ``E[sqrt(k (N - k))] / N · (1 - p)``.
+
+    With binary rewards and ``k`` successes among ``N = group_size`` rollouts, the normalised advantages
+    are ``sqrt((N - k)/k)`` for a success and ``-sqrt(k/(N - k))`` for a failure (population std; a
+    group with ``k = 0`` or ``k = N`` has none), so the group's update moves the correct answer's logit
+    by ``sqrt(k (N - k)) / N`` times the step size; projected on ``e_c - π`` (many wrong answers) it
+    lowers ``-ln p`` by that times ``(1 - p)``. Computed exactly by enumeration over ``k``. Nats per
+    update per unit step size. Peaks near ``p = 0.29`` for ``N = 8`` and tends to ``1/4`` as ``N`` grows.
+    Chapter 4, "The Goldilocks zone of an update rule".
+    """
+    pa = _validate.probability(p, "p")
+    N = _group_size(group_size)
+    k, pmf = _binomial_weights(pa, N)
+    return _validate.scalar_or_array(np.sum(pmf * np.sqrt(k * (N - k)), axis=-1) / N * (1.0 - pa))
+
+
+def speed_argmax(measure: str, group_size: int = 8) -> GoldilocksPeak:
+    """Pass rate at which a learning-speed measure peaks, and its peak value (nats per update per unit step).
+
+    ``measure``: ``"reinforce"`` (:func:`reinforce_speed`), ``"baseline"`` (:func:`baseline_speed`) or
+    ``"grpo"`` (:func:`grpo_speed`). Found by bounded scalar minimisation to ``1e-10``. Chapter 4,
+    "The Goldilocks zone of an update rule".
+    """
+    from scipy.optimize import minimize_scalar
+
+    funcs = {"reinforce": lambda q: float(reinforce_speed(q)),
+             "baseline": lambda q: float(baseline_speed(q, group_size)),
+             "grpo": lambda q: float(grpo_speed(q, group_size))}
+    if measure not in funcs:
+        raise ValueError(f"measure must be one of {sorted(funcs)}, got {measure!r}")
+    f = funcs[measure]
+    res = minimize_scalar(lambda q: -f(q), bounds=(1e-9, 1 - 1e-9), method="bounded", options={"xatol": 1e-10})
+    return GoldilocksPeak(f"{measure} speed", float(res.x), f(float(res.x)), "nats per update")
+
+
+def simulate_group_speed(p: float, group_size: int, n_groups: int, rng: np.random.Generator, *,
+                         method: str = "grpo", V: int = 100_000, step: float = 1e-3) -> tuple[float, float]:
+    """Monte Carlo of one update on a real softmax: mean drop in ``-ln p`` per unit step, and its standard error.
+
+    The policy puts ``p`` on answer 0 (correct) and ``(1 - p)/(V - 1)`` on each other answer. For each of
+    ``n_groups`` independent groups, ``group_size`` answers are drawn, rewarded 1 if correct, given
+    advantages (``"grpo"``: mean-centred and divided by the population std, 0 for a group with equal
+    rewards; ``"baseline"``: mean-centred only), and the logits move by ``step`` times the mean over the
+    group of ``A_i (e_{a_i} - π)``. The exact new ``ln p`` is computed from the moved logits (no
+    linearisation). Checks :func:`grpo_speed` and :func:`baseline_speed`. Chapter 4, "The Goldilocks
+    zone of an update rule".
+    """
+    p = _validate.open_unit(p, "p")
+    N = _group_size(group_size)
+    G = _validate.positive_int(n_groups, "n_groups", minimum=2)
+    V = _validate.positive_int(V, "V", minimum=2)
+    step = _validate.positive_number(step, "step")
+    rng = _validate.rng(rng)
+    if method not in ("grpo", "baseline"):
+        raise ValueError(f"method must be 'grpo' or 'baseline', got {method!r}")
+    right = rng.random((G, N)) < p
+    answer = np.where(right, 0, rng.integers(1, V, size=(G, N)))
+    r = right.astype(np.float64)
+    centred = r - r.mean(axis=1, keepdims=True)
+    if method == "grpo":
+        sd = r.std(axis=1, keepdims=True)
+        adv = np.divide(centred, sd, out=np.zeros_like(centred), where=sd > 0)
+    else:
+        adv = centred
+    # Σ_i A_i = 0, so the -π part of every e_{a_i} - π cancels: only the drawn answers' logits move.
+    w = step * adv / N
+    order = np.argsort(answer, axis=1, kind="stable")
+    a_sorted = np.take_along_axis(answer, order, axis=1)
+    w_sorted = np.take_along_axis(w, order, axis=1)
+    first = np.ones_like(a_sorted, dtype=bool)
+    first[:, 1:] = a_sorted[:, 1:] != a_sorted[:, :-1]
+    slot = np.cumsum(first, axis=1) - 1  # which distinct answer of its row each draw belongs to
+    rows = np.repeat(np.arange(G), N)
+    dz = np.zeros((G, N))  # the logit change of each distinct answer drawn (unused slots stay 0)
+    np.add.at(dz, (rows, slot.ravel()), w_sorted.ravel())
+    token = np.full((G, N), -1)  # the answer in each slot (-1: unused)
+    token[rows[first.ravel()], slot[first]] = a_sorted[first]
+    prob = np.where(token == 0, p, np.where(token > 0, (1.0 - p) / (V - 1), 0.0))
+    dz_correct = np.sum(np.where(token == 0, dz, 0.0), axis=1)
+    d_log_norm = np.log1p(np.sum(prob * np.expm1(dz), axis=1))
+    drop = (dz_correct - d_log_norm) / step
+    return float(drop.mean()), float(drop.std(ddof=1) / math.sqrt(G))
+
+
+# ---------------------------------------------------------------------------------------------
+# RL as sharpening: pass@k before and after
+
+
+def sharpen(probs: ArrayLike, alpha: float) -> NDArray[np.float64]:
+    """The distribution ``π^α / Σ π^α`` on the last axis: ``α > 1`` sharpens, ``α = 1`` leaves it alone.
+
+    A model of an RL update that can only reweight what the model already samples (lowering its
+    temperature to ``1/α``); answers with probability 0 stay at 0. Chapter 4, "Best-of-k, RL and
+    sharpening".
+    """
+    pi = _validate.distribution(probs, "probs")
+    a = _validate.positive_number(alpha, "alpha")
+    with np.errstate(divide="ignore"):
+        logw = np.where(pi > 0, a * np.log(np.where(pi > 0, pi, 1.0)), -np.inf)
+    w = np.exp(logw - logw.max(axis=-1, keepdims=True))
+    return w / w.sum(axis=-1, keepdims=True)
+
+
+def mean_pass_at_k(pass_rates: ArrayLike, k: ArrayLike) -> FloatOrArray:
+    """pass@k of a benchmark: the mean over problems of ``1 - (1 - p_i)^k``, for each ``k``.
+
+    ``pass_rates``: 1-D array of per-problem pass rates; ``k``: whole numbers ``>= 1`` (any shape).
+    A probability. Chapter 4, "Best-of-k, RL and sharpening".
+    """
+    pa = _validate.probability(pass_rates, "pass_rates")
+    if pa.ndim != 1:
+        raise ValueError(f"pass_rates must be 1-D (one pass rate per problem), got shape {pa.shape}")
+    ka = _int_array(k, "k", minimum=1)
+    out = np.asarray(prob_at_least_one(pa[:, None], ka.ravel()[None, :])).mean(axis=0)
+    return _validate.scalar_or_array(out.reshape(ka.shape))
+
+
+def calibrated_problems(n_problems: int, n_answers: int, rng: np.random.Generator, *,
+                        concentration: float = 0.5) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+    """A toy benchmark: each problem's answer distribution and its correct answer, drawn from that distribution.
+
+    ``probs`` (n_problems, n_answers) are Dirichlet(``concentration``) draws (a base model's answer
+    distributions); ``right`` (n_problems,) are the correct answers, each drawn from its own row, so the
+    base model is calibrated. Chapter 4, "Best-of-k, RL and sharpening".
+    """
+    P = _validate.positive_int(n_problems, "n_problems")
+    V = _validate.positive_int(n_answers, "n_answers", minimum=2)
+    a = _validate.positive_number(concentration, "concentration")
+    rng = _validate.rng(rng)
+    probs = rng.dirichlet(np.full(V, a), size=P)
+    right = np.minimum((rng.random((P, 1)) > np.cumsum(probs, axis=1)).sum(axis=1), V - 1)
+    return probs, right.astype(np.intp)
+
+
+def pass_at_k_crossing(rates_a: ArrayLike, rates_b: ArrayLike, *, k_max: float = 1e6) -> float:
+    """The real ``k >= 1`` at which two benchmarks' pass@k curves cross (mean of ``1 - (1 - p_i)^k``).
+
+    ``rates_a``, ``rates_b``: per-problem pass rates of two models (1-D, any lengths). The difference of the
+    two curves must change sign between ``k = 1`` and ``k_max``; the root is found by Brent's method on
+    ``ln k`` to ``1e-12``. Raises ``ValueError`` when the curves do not cross there. Chapter 4, "Best-of-k,
+    RL and sharpening".
+    """
+    from scipy.optimize import brentq
+
+    a = _validate.probability(rates_a, "rates_a").ravel()
+    b = _validate.probability(rates_b, "rates_b").ravel()
+
+    with np.errstate(divide="ignore"):
+        log_miss_a, log_miss_b = np.log1p(-a), np.log1p(-b)  # -inf for a sure success: pass@k = 1
+
+    def gap(log_k: float) -> float:
+        k = math.exp(log_k)
+        return float(np.mean(-np.expm1(k * log_miss_a)) - np.mean(-np.expm1(k * log_miss_b)))
+
+    lo, hi = 0.0, math.log(float(k_max))
+    if gap(lo) * gap(hi) >= 0:
+        raise ValueError("the two pass@k curves do not cross between k = 1 and k_max")
+    return float(math.exp(brentq(gap, lo, hi, xtol=1e-12)))
+
+
+def simulate_mean_pass_at_k(probs: ArrayLike, right: ArrayLike, n_draws: int, k: ArrayLike,
+                            rng: np.random.Generator) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Monte Carlo of a benchmark's pass@k: ``n_draws`` sampled answers per problem, scored without bias.
+
+    ``probs`` (P, V): each problem's answer distribution; ``right`` (P,): the correct answers. Returns
+    the mean over problems of :func:`pass_at_k` for each ``k`` and the standard error of that mean. Chapter
+    4, "Best-of-k, RL and sharpening".
+    """
+    pi = _validate.distribution(probs, "probs")
+    if pi.ndim != 2:
+        raise ValueError(f"probs must be 2-D (problems, answers), got shape {pi.shape}")
+    P, V = pi.shape
+    r = np.asarray(right)
+    if r.shape != (P,) or not np.issubdtype(r.dtype, np.integer) or (r < 0).any() or (r >= V).any():
+        raise ValueError(f"right must hold one answer index in [0, {V}) per problem")
+    n = _validate.positive_int(n_draws, "n_draws")
+    ka = _int_array(k, "k", minimum=1).ravel()
+    if (ka > n).any():
+        raise ValueError("k must satisfy 1 <= k <= n_draws")
+    rng = _validate.rng(rng)
+    draws = (rng.random((P, n, 1)) > np.cumsum(pi, axis=1)[:, None, :]).sum(axis=2)
+    c = (np.minimum(draws, V - 1) == r[:, None]).sum(axis=1)
+    est = np.asarray(pass_at_k(n, c[:, None], ka[None, :]))  # (P, len(k))
+    return est.mean(axis=0), est.std(axis=0, ddof=1) / math.sqrt(P)

@@ -362,7 +362,7 @@ def draw_sampling_panel(axes, panel: SamplingPanel, *, title: str | None = None)
     ax1.set_xscale("log")
     ax1.set_ylim(0, 1.02)
     ax1.set_xlabel("draws n (samples, log scale)")
-    ax1.set_ylabel("probability (no unit)")
+    ax1.set_ylabel("P(≥ 1 success in n draws)")
     ax1.set_title(title or f"pass rate p = {panel.p:.3g}")
     ax1.legend(loc="lower right", fontsize=7.5)
     ax2.plot(panel.k_grid, panel.true_pass_at_k, color=COLORS["sl"], linestyle=LINESTYLES["sl"],
@@ -373,7 +373,7 @@ def draw_sampling_panel(axes, panel: SamplingPanel, *, title: str | None = None)
     ax2.plot([panel.k], [panel.naive_at_k_k], "s", color=COLORS["rl"])
     ax2.set_ylim(0, min(1.02, 1.15 * float(panel.true_pass_at_k.max())))  # zoom in when pass@k is small
     ax2.set_xlabel("k (samples per problem)")
-    ax2.set_ylabel("pass rate (probability)")
+    ax2.set_ylabel("pass@k (probability)")
     ax2.set_title(f"k = {panel.k}: pass@k {panel.pass_at_k_k:.3g}, plug-in {panel.naive_at_k_k:.3g}")
     ax2.legend(loc="lower right", fontsize=7.5)
 
@@ -484,10 +484,10 @@ def draw_selfplay_panel(axes, panel: SelfPlayPanel, *, title: str | None = None)
     ax_bits.axhline(1.0, color=COLORS["reference"], linestyle=LINESTYLES["reference"], linewidth=1,
                     label="1 bit (win probability 1/2)")
     ax_bits.set_ylim(0, 1.1)
-    ax_bits.set_ylabel("outcome information (bits per game)")
+    ax_bits.set_ylabel("entropy of the outcome, H_b(w) (bits per game)")
     ax_bits.legend(loc="lower right")
     ax_skill.set_title(title or f"opponent skill {panel.opponent:+.1f}: learner's skill")
-    ax_bits.set_title("information in each game's outcome")
+    ax_bits.set_title("entropy of each game's outcome")
 
 
 def selfplay_explorer():
