@@ -338,8 +338,9 @@ def _infinite_where_q_rules_out_p(out: NDArray[np.float64], pa: NDArray[np.float
 def kl_divergence(p: ArrayLike, q: ArrayLike) -> FloatOrArray:
     """Kullback–Leibler divergence ``D(p ‖ q) = Σ_k p_k log2(p_k / q_k)`` in bits, always ``≥ 0``.
 
-    ``H(p, q) = H(p) + D(p ‖ q)``: the bits a learner with model ``q`` still has to learn about
-    data from ``p``. Infinite when ``q`` rules out an outcome ``p`` allows. Chapter 1,
+    ``H(p, q) = H(p) + D(p ‖ q)``: the excess code length, in bits per outcome, of describing data
+    from ``p`` with a code built for ``q`` (the part of the expected loss a better model removes).
+    Infinite when ``q`` rules out an outcome ``p`` allows. Chapter 1,
     "Cross-entropy and KL".
     """
     pa, qa, p_lo, q_lo = _pair(p, q)
