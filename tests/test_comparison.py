@@ -203,3 +203,21 @@ def test_reward_entropy_given_answer_averages_to_conditional_mutual_information(
     c_vs_ar = joint.reshape(V, V * 2)  # table (C, (A, R))
     assert rlbits.information.mutual_information(c_vs_ar) == pytest.approx(cmi, abs=1e-9)
     assert cmi <= rlbits.entropy(probs) + 1e-9
+
+
+@pytest.mark.parametrize("p, V", [(0.8, 2), (0.8, 10), (0.01, 50), (0.3, 7)])
+def test_calibrated_pass_rate_is_sum_of_squares(p, V):
+    """With the correct answer drawn from the model, P(A = C) = Σ p_k², not p (Chapter 2's explorer)."""
+    from rlbits import widgets
+
+    dist = distributions.correct_plus_uniform(p, V)
+    joint = comparison.answer_guess_reward_joint(dist)
+    assert joint[..., 1].sum() == pytest.approx(float(dist @ dist), rel=1e-12)
+    assert widgets.bits_comparison_panel(p, V).calibrated_pass_rate == pytest.approx(float(dist @ dist), rel=1e-12)
+
+
+def test_calibrated_pass_rates_quoted_for_the_explorer():
+    from rlbits import widgets
+
+    assert widgets.bits_comparison_panel(0.01, 100_000).calibrated_pass_rate == pytest.approx(1.1e-4, rel=0.01)
+    assert widgets.bits_comparison_panel(0.8, 100_000).calibrated_pass_rate == pytest.approx(0.64, rel=1e-4)

@@ -319,3 +319,29 @@ def test_sequence_validation():
         gradients.sequence_moments(np.full((2, 2), 0.5), np.array([[True, False], [False, False]]))
     with pytest.raises(ValueError, match="too many"):
         gradients.sequence_moments_enumerated(np.full((10, 5), 0.2), np.ones((10, 5), dtype=bool))
+
+
+def test_mean_scale_is_p_even_with_two_answers():
+    """E ĝ = p g_SL for V = 2, where Chapter 2's information ratio is 1: the factor p is the mean's scale."""
+    for p in (0.01, 0.3, 0.7):
+        pi = np.array([p, 1 - p])
+        m = gradients.reinforce_moments(pi, 0, 0.0)
+        np.testing.assert_allclose(m.mean, p * gradients.sl_gradient(pi, 0), atol=1e-15)
+        assert m.snr == pytest.approx(p / (1 - p))
+        # dividing by p restores the SL gradient and leaves the SNR alone
+        np.testing.assert_allclose(m.mean / p, gradients.sl_gradient(pi, 0), atol=1e-14)
+
+
+def test_baseline_p_helps_a_spread_policy_only_below_about_a_third():
+    snr = {}
+    for p in (0.2, 0.3, 0.36, 0.45):
+        pi = distributions.correct_plus_uniform(p, 1000)
+        none, bp = gradients.reinforce_moments(pi, 0, 0.0).snr, gradients.reinforce_moments(pi, 0, p).snr
+        best = gradients.reinforce_moments(pi, 0, gradients.optimal_baseline(pi, 0)).snr
+        assert best >= max(none, bp) * (1 - 1e-12)
+        snr[p] = bp / none
+    assert snr[0.2] > 1 and snr[0.3] > 1 and snr[0.36] < 1 and snr[0.45] < 1
+    # for a uniform policy b = p is the best constant and gives p / (1 - 2p)
+    for V in (3, 10, 50):
+        u = distributions.uniform(V)
+        assert gradients.reinforce_moments(u, 0, 1 / V).snr == pytest.approx((1 / V) / (1 - 2 / V), rel=1e-12)
