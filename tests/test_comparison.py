@@ -90,3 +90,134 @@ def test_axis_shares_match_brief():
 def test_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# --- what decides the ratio: the concentration of the wrong mass ---
+
+
+def test_decoy_counterexample_to_ratio_p():
+    """V = 10^5, p = 0.01, one wrong answer at 0.98: RL 5.60 bits against SL 6.64 (ratio 0.84, not 0.01)."""
+    d = comparison.decoy_bits(0.01, 0.98, 100_000)
+    assert float(d.rl) == pytest.approx(5.5974, abs=1e-4)
+    assert float(d.sl) == pytest.approx(6.6439, abs=1e-4)
+    assert float(d.ratio) == pytest.approx(0.8425, abs=1e-4)
+    V = 100_000
+    dist = np.full(V, 0.01 / (V - 2))
+    dist[0], dist[1] = 0.01, 0.98
+    assert float(d.rl) == pytest.approx(rlbits.rl_bits_given_answer(dist, 0), rel=1e-12)
+    assert float(d.concentration) == pytest.approx(comparison.wrong_mass_concentration(dist, 0), rel=1e-12)
+    # the same pass rate with the wrong mass spread evenly: ratio about p
+    spread = comparison.family_bits(0.01, V)
+    assert spread.rl_conditional / spread.sl_conditional == pytest.approx(0.01, rel=0.01)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(1e-6, 0.99), st.floats(0.0, 1.0), st.integers(3, 40))
+def test_decoy_closed_form_matches_explicit_distribution(p, share, V):
+    decoy = share * (1 - p)
+    dist = np.full(V, (1 - p - decoy) / (V - 2))
+    dist[0], dist[1] = p, decoy
+    dist = dist / dist.sum()
+    d = comparison.decoy_bits(p, decoy, V)
+    assert float(d.rl) == pytest.approx(rlbits.rl_bits_given_answer(dist, 0), rel=1e-9, abs=1e-12)
+    assert float(d.concentration) == pytest.approx(comparison.wrong_mass_concentration(dist, 0), rel=1e-9)
+
+
+def test_decoy_limits_and_monotonicity():
+    p, V = 0.01, 1000
+    uniform_decoy = comparison.decoy_bits(p, (1 - p) / (V - 1), V)  # the correct-plus-uniform member
+    assert float(uniform_decoy.rl) == pytest.approx(comparison.family_bits(p, V).rl_conditional, rel=1e-12)
+    assert float(uniform_decoy.concentration) == pytest.approx(1 / (V - 1), rel=1e-9)
+    all_on_decoy = comparison.decoy_bits(p, 1 - p, V)  # like two answers: RL = SL
+    assert float(all_on_decoy.ratio) == pytest.approx(1.0, rel=1e-12)
+    shares = np.linspace(1 / (V - 1), 1, 200)
+    ratios = comparison.decoy_bits(p, shares * (1 - p), V).ratio
+    assert np.all(np.diff(ratios) > 0)  # more concentrated wrong mass: more RL bits
+    with pytest.raises(ValueError, match="at most 1 - p"):
+        comparison.decoy_bits(0.5, 0.6, 10)
+    with pytest.raises(ValueError, match="at least 3"):
+        comparison.decoy_bits(0.5, 0.5, 2)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(2, 30).flatmap(lambda V: st.tuples(
+    st.lists(st.floats(0.0, 1.0, allow_subnormal=False), min_size=V, max_size=V), st.integers(0, V - 1))))
+def test_ratio_lower_bound_holds(case):
+    w, i = case
+    w = np.asarray(w)
+    if w.sum() < 1e-6:
+        return
+    dist = w / w.sum()
+    p = dist[i]
+    if not 1e-9 < p < 1 - 1e-9:
+        return
+    ratio = rlbits.rl_bits_given_answer(dist, i) / rlbits.sl_bits_given_answer(dist, i)
+    kappa = comparison.wrong_mass_concentration(dist, i)
+    assert 1 / (len(dist) - 1) - 1e-12 <= kappa <= 1 + 1e-12
+    assert ratio >= comparison.ratio_lower_bound(p, kappa) - 1e-9
+
+
+def test_wrong_mass_concentration_values():
+    assert comparison.wrong_mass_concentration([0.2, 0.8], 0) == pytest.approx(1.0)
+    assert comparison.wrong_mass_concentration(distributions.uniform(5), 2) == pytest.approx(0.25)
+    assert math.isnan(comparison.wrong_mass_concentration([1.0, 0.0], 0))
+
+
+def test_peak_advantage_two_routes_agree():
+    p_bisect, gap_bisect = comparison.max_naive_rl_advantage()
+    p_w, gap_w = comparison.max_naive_rl_advantage_closed_form()
+    assert p_w == pytest.approx(p_bisect, abs=1e-12)
+    assert gap_w == pytest.approx(gap_bisect, abs=1e-12)
+
+
+# --- answer, guess and reward: E_C[H(R | C)] = I(C; R | A) (Chapter 1) and the DPI (Chapter 2) ---
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(2, 12).flatmap(lambda V: st.lists(st.floats(0.0, 1.0, allow_subnormal=False),
+                                                      min_size=V, max_size=V)))
+def test_reward_entropy_given_answer_averages_to_conditional_mutual_information(w):
+    w = np.asarray(w)
+    if w.sum() < 1e-6:
+        return
+    probs = w / w.sum()
+    V = probs.size
+    joint = comparison.answer_guess_reward_joint(probs)  # (C, A, R)
+    assert joint.sum() == pytest.approx(1.0)
+    # H(R | C = i) from the enumerated table: the reward is Bernoulli(p_i) once the answer is known
+    for i in range(V):
+        if probs[i] > 0:
+            r_given_c = joint[i].sum(axis=0)
+            r_given_c = r_given_c / r_given_c.sum()
+            assert rlbits.entropy(r_given_c) == pytest.approx(rlbits.binary_entropy(probs[i]), abs=1e-9)
+    # averaged over C ~ p: H(R | C); and I(C; R | A) = H(R | A) - H(R | A, C) from the table
+    h_r_given_c = rlbits.information.conditional_entropy(joint.sum(axis=1).T)  # table (R, C)
+    h_r_given_a = rlbits.information.conditional_entropy(joint.sum(axis=0).T)  # table (R, A)
+    h_r_given_ac = rlbits.information.conditional_entropy(joint.reshape(V * V, 2).T)  # table (R, (C, A))
+    assert h_r_given_ac == pytest.approx(0.0, abs=1e-12)
+    cmi = h_r_given_a - h_r_given_ac
+    assert h_r_given_c == pytest.approx(cmi, abs=1e-9)
+    assert cmi == pytest.approx(rlbits.expected_rl_bits(probs), abs=1e-9)
+    assert cmi == pytest.approx(comparison.conditional_mutual_information_enumerated(probs), abs=1e-9)
+    # data-processing: I(C; A, R) = I(C; R | A) <= I(C; C, A) = H(C)
+    c_vs_ar = joint.reshape(V, V * 2)  # table (C, (A, R))
+    assert rlbits.information.mutual_information(c_vs_ar) == pytest.approx(cmi, abs=1e-9)
+    assert cmi <= rlbits.entropy(probs) + 1e-9
+
+
+@pytest.mark.parametrize("p, V", [(0.8, 2), (0.8, 10), (0.01, 50), (0.3, 7)])
+def test_calibrated_pass_rate_is_sum_of_squares(p, V):
+    """With the correct answer drawn from the model, P(A = C) = Σ p_k², not p (Chapter 2's explorer)."""
+    from rlbits import widgets
+
+    dist = distributions.correct_plus_uniform(p, V)
+    joint = comparison.answer_guess_reward_joint(dist)
+    assert joint[..., 1].sum() == pytest.approx(float(dist @ dist), rel=1e-12)
+    assert widgets.bits_comparison_panel(p, V).calibrated_pass_rate == pytest.approx(float(dist @ dist), rel=1e-12)
+
+
+def test_calibrated_pass_rates_quoted_for_the_explorer():
+    from rlbits import widgets
+
+    assert widgets.bits_comparison_panel(0.01, 100_000).calibrated_pass_rate == pytest.approx(1.1e-4, rel=0.01)
+    assert widgets.bits_comparison_panel(0.8, 100_000).calibrated_pass_rate == pytest.approx(0.64, rel=1e-4)

@@ -181,3 +181,167 @@ def test_best_baseline_snr_for_uniform_policy():
         u = np.full(V, p)
         m = gradients.reinforce_moments(u, 0, gradients.optimal_baseline(u, 0))
         assert m.snr == pytest.approx(p / (1 - 2 * p), rel=1e-9)
+
+
+# --- GRPO's expected update (Chapter 3, "Group normalisation") ---
+
+
+def test_grpo_mean_scale_true_p_closed_form():
+    assert gradients.grpo_mean_scale(0.01) == pytest.approx(math.sqrt(0.01 / 0.99))
+    assert gradients.grpo_mean_scale(0.5) == pytest.approx(1.0)
+    assert gradients.grpo_mean_scale(0.0) == 0.0 and gradients.grpo_mean_scale(1.0) == 0.0
+
+
+@pytest.mark.parametrize("p", [0.01, 0.2, 0.5, 0.9])
+def test_grpo_true_p_is_a_rescaled_baseline(p):
+    """Normalising with the true p is REINFORCE with b = p divided by sqrt(p(1-p)): mean scaled, SNR unchanged."""
+    pi = distributions.correct_plus_uniform(p, 7)
+    base = gradients.reinforce_moments(pi, 0, p)
+    scale = 1 / math.sqrt(p * (1 - p))
+    np.testing.assert_allclose(base.mean * scale, gradients.grpo_mean_scale(p) * gradients.sl_gradient(pi, 0),
+                               atol=1e-14)
+
+
+@pytest.mark.parametrize("G", [2, 3, 8])
+def test_grpo_mean_scale_group_matches_enumeration(G):
+    """Exact: every assignment of actions to the G samples of a small problem (V = 3)."""
+    pi = np.array([0.3, 0.5, 0.2])
+    c = 0
+    g_sl = gradients.sl_gradient(pi, c)
+    mean = np.zeros(3)
+    import itertools
+    for actions in itertools.product(range(3), repeat=G):
+        prob = np.prod(pi[list(actions)])
+        adv = gradients.grpo_advantages(np.array([a == c for a in actions], dtype=float))
+        upd = sum(adv[i] * (np.eye(3)[a] - pi) for i, a in enumerate(actions)) / G
+        mean += prob * upd
+    np.testing.assert_allclose(mean, gradients.grpo_mean_scale(0.3, G) * g_sl, atol=1e-13)
+
+
+def test_grpo_mean_scale_limits():
+    p = np.array([0.01, 0.1, 0.5, 0.9])
+    np.testing.assert_allclose(gradients.grpo_mean_scale(p, 20_000), gradients.grpo_mean_scale(p), rtol=2e-3)
+    assert np.all(gradients.grpo_mean_scale(p, 8) < gradients.grpo_mean_scale(p) + 1e-12)  # dead groups cost
+
+
+def test_grpo_group_means_monte_carlo():
+    rng = np.random.default_rng(5)
+    pi = distributions.correct_plus_uniform(0.1, 6)
+    g_sl = gradients.sl_gradient(pi, 0)
+    for normalise, expected in (("group", gradients.grpo_mean_scale(0.1, 8)), ("true", gradients.grpo_mean_scale(0.1))):
+        means = gradients.grpo_group_means(pi, 0, 8, 100_000, rng, normalise)
+        est = means.mean(axis=0)
+        se = means.std(axis=0, ddof=1) / math.sqrt(means.shape[0])
+        assert np.all(np.abs(est - expected * g_sl) < 5 * se + 1e-12)
+    with pytest.raises(ValueError):
+        gradients.grpo_group_means(pi, 0, 8, 10, rng, "batch")
+
+
+# --- many tokens, one reward (Chapter 3) ---
+
+
+def _policies(rng, T, V, p_correct):
+    pis = np.full((T, V), (1 - p_correct) / (V - 1))
+    pis[:, 0] = p_correct
+    return pis
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 4), st.integers(2, 4), st.integers(0, 10_000), st.floats(-1, 1), st.booleans())
+def test_sequence_closed_form_matches_enumeration(T, V, seed, b, many):
+    rng = np.random.default_rng(seed)
+    pis = rng.dirichlet(np.ones(V), size=T)
+    acc = np.zeros((T, V), dtype=bool)
+    acc[np.arange(T), rng.integers(0, V, size=T)] = True
+    if many:
+        acc |= rng.random((T, V)) < 0.4
+    a = gradients.sequence_moments(pis, acc, b)
+    e = gradients.sequence_moments_enumerated(pis, acc, b)
+    assert a.p_seq == pytest.approx(e.p_seq, rel=1e-12)
+    np.testing.assert_allclose(a.mean, e.mean, atol=1e-14)
+    assert a.total_variance == pytest.approx(e.total_variance, rel=1e-9, abs=1e-15)
+
+
+@pytest.mark.parametrize("T", [1, 10, 100, 1000, 5000])
+def test_one_correct_sequence_snr_is_odds_whatever_T(T):
+    rng = np.random.default_rng(T)
+    p_seq = 0.1
+    pis = _policies(rng, T, 5, p_seq ** (1 / T))
+    acc = np.zeros((T, 5), dtype=bool)
+    acc[:, 0] = True
+    m = gradients.sequence_moments(pis, acc, 0.0)
+    assert m.p_seq == pytest.approx(p_seq, rel=1e-9)
+    assert m.snr == pytest.approx(p_seq / (1 - p_seq), rel=1e-9)
+    g_sl = acc / acc.sum(axis=1, keepdims=True) - pis  # the supervised gradient of the whole sequence
+    np.testing.assert_allclose(m.mean, p_seq * g_sl, atol=1e-15)
+    # a baseline adds failure noise from every position: never helps beyond p/(1-2p)-type gains, and here hurts
+    with_b = gradients.sequence_moments(pis, acc, p_seq)
+    assert with_b.total_variance > 0
+
+
+def test_free_positions_dilute_the_snr_like_one_over_T():
+    """One decisive position, T - 1 positions where any token is accepted: signal fixed, noise grows with T."""
+    V, p = 5, 0.3
+    snrs = []
+    for T in (1, 10, 100, 1000):
+        pis = _policies(None, T, V, 0.6)
+        pis[0] = distributions.correct_plus_uniform(p, V)
+        acc = np.ones((T, V), dtype=bool)
+        acc[0] = False
+        acc[0, 0] = True
+        m = gradients.sequence_moments(pis, acc, 0.0)
+        assert m.p_seq == pytest.approx(p)
+        snrs.append(m.snr)
+    assert snrs[0] == pytest.approx(p / (1 - p))
+    assert np.all(np.diff(snrs) < 0)
+    assert snrs[-1] * 1000 == pytest.approx(snrs[-2] * 100, rel=0.02)  # ~ 1/T once T is large
+
+
+def test_sequence_monte_carlo_at_T_1000():
+    rng = np.random.default_rng(11)
+    T, V = 1000, 4
+    pis = _policies(rng, T, V, 0.999)
+    acc = np.zeros((T, V), dtype=bool)
+    acc[:, 0] = True
+    for b in (0.0, 0.3):
+        exact = gradients.sequence_moments(pis, acc, b)
+        mean, g2, se, rate = gradients.sequence_batch_moments(pis, acc, b, 20_000, rng)
+        assert abs(g2 - (exact.total_variance + exact.signal)) < 5 * se
+        assert abs(rate - exact.p_seq) < 5 * math.sqrt(exact.p_seq * (1 - exact.p_seq) / 20_000)
+        err = np.linalg.norm(mean - exact.mean)
+        assert err < 5 * math.sqrt(exact.total_variance / 20_000)
+
+
+def test_sequence_validation():
+    with pytest.raises(ValueError, match="shape"):
+        gradients.sequence_moments(np.ones(3) / 3, np.ones(3, dtype=bool))
+    with pytest.raises(ValueError, match="at least one accepted"):
+        gradients.sequence_moments(np.full((2, 2), 0.5), np.array([[True, False], [False, False]]))
+    with pytest.raises(ValueError, match="too many"):
+        gradients.sequence_moments_enumerated(np.full((10, 5), 0.2), np.ones((10, 5), dtype=bool))
+
+
+def test_mean_scale_is_p_even_with_two_answers():
+    """E ĝ = p g_SL for V = 2, where Chapter 2's information ratio is 1: the factor p is the mean's scale."""
+    for p in (0.01, 0.3, 0.7):
+        pi = np.array([p, 1 - p])
+        m = gradients.reinforce_moments(pi, 0, 0.0)
+        np.testing.assert_allclose(m.mean, p * gradients.sl_gradient(pi, 0), atol=1e-15)
+        assert m.snr == pytest.approx(p / (1 - p))
+        # dividing by p restores the SL gradient and leaves the SNR alone
+        np.testing.assert_allclose(m.mean / p, gradients.sl_gradient(pi, 0), atol=1e-14)
+
+
+def test_baseline_p_helps_a_spread_policy_only_below_about_a_third():
+    snr = {}
+    for p in (0.2, 0.3, 0.36, 0.45):
+        pi = distributions.correct_plus_uniform(p, 1000)
+        none, bp = gradients.reinforce_moments(pi, 0, 0.0).snr, gradients.reinforce_moments(pi, 0, p).snr
+        best = gradients.reinforce_moments(pi, 0, gradients.optimal_baseline(pi, 0)).snr
+        assert best >= max(none, bp) * (1 - 1e-12)
+        snr[p] = bp / none
+    assert snr[0.2] > 1 and snr[0.3] > 1 and snr[0.36] < 1 and snr[0.45] < 1
+    # for a uniform policy b = p is the best constant and gives p / (1 - 2p)
+    for V in (3, 10, 50):
+        u = distributions.uniform(V)
+        assert gradients.reinforce_moments(u, 0, 1 / V).snr == pytest.approx((1 / V) / (1 - 2 / V), rel=1e-12)

@@ -347,3 +347,94 @@ def test_positive_number_accepts():
     from rlbits import _validate
 
     assert _validate.positive_number(3, "step") == 3.0 and _validate.positive_number("0.5", "step") == 0.5
+
+
+# --- two variables (Chapter 1, "Two variables") and the small-p ratio (Chapter 2) ---
+
+
+def _joint_by_loops(table):
+    """H(X, Y), H(X | Y), I(X; Y) from the textbook definitions, one term at a time (no NumPy tricks)."""
+    table = np.asarray(table, dtype=float)
+    px, py = table.sum(axis=1), table.sum(axis=0)
+    h_xy = h_x_given_y = i_xy = 0.0
+    for x in range(table.shape[0]):
+        for y in range(table.shape[1]):
+            pxy = table[x, y]
+            if pxy > 0:
+                h_xy -= pxy * math.log2(pxy)
+                h_x_given_y -= pxy * math.log2(pxy / py[y])
+                i_xy += pxy * (math.log2(pxy) - math.log2(px[x]) - math.log2(py[y]))
+    return h_xy, h_x_given_y, i_xy
+
+
+@st.composite
+def joints(draw):
+    nx, ny = draw(st.integers(1, 6)), draw(st.integers(1, 6))
+    flat = draw(distributions_(min_v=nx * ny, max_v=nx * ny))
+    return flat.reshape(nx, ny)
+
+
+@settings(max_examples=300, deadline=None)
+@given(joints())
+def test_joint_measures_match_definitions_and_chain_rule(table):
+    h_xy, h_x_given_y, i_xy = _joint_by_loops(table)
+    assert inf.joint_entropy(table) == pytest.approx(h_xy, abs=1e-9)
+    assert inf.conditional_entropy(table) == pytest.approx(h_x_given_y, abs=1e-9)
+    assert inf.mutual_information(table) == pytest.approx(i_xy, abs=1e-9)
+    # marginals clipped at 1: a one-row table sums to 1 + 2e-16 in floating point
+    h_x, h_y = inf.entropy(np.minimum(table.sum(axis=1), 1.0)), inf.entropy(np.minimum(table.sum(axis=0), 1.0))
+    # chain rule H(X, Y) = H(Y) + H(X | Y); I = H(X) - H(X | Y) = H(X) + H(Y) - H(X, Y); 0 <= I <= min(H(X), H(Y))
+    assert inf.joint_entropy(table) == pytest.approx(h_y + inf.conditional_entropy(table), abs=1e-9)
+    assert inf.mutual_information(table) == pytest.approx(h_x - inf.conditional_entropy(table), abs=1e-9)
+    assert inf.mutual_information(table) == pytest.approx(h_x + h_y - inf.joint_entropy(table), abs=1e-9)
+    assert -1e-12 <= inf.mutual_information(table) <= min(h_x, h_y) + 1e-9
+
+
+def test_joint_measures_known_values_and_validation():
+    independent = np.outer([0.5, 0.5], [0.25, 0.75])
+    assert inf.mutual_information(independent) == pytest.approx(0.0, abs=1e-15)
+    assert inf.conditional_entropy(independent) == pytest.approx(1.0)
+    copy = np.diag([0.5, 0.25, 0.25])  # Y = X: knowing Y leaves nothing, I = H(X)
+    assert inf.conditional_entropy(copy) == 0.0
+    assert inf.mutual_information(copy) == pytest.approx(1.5)
+    with pytest.raises(ValueError, match="table"):
+        inf.joint_entropy([0.5, 0.5])
+    with pytest.raises(ValueError, match="sum to 1"):
+        inf.conditional_entropy([[0.5, 0.4], [0.0, 0.0]])
+
+
+@st.composite
+def distribution_pairs(draw):
+    v = draw(st.integers(2, 20))
+    return draw(distributions_(min_v=v, max_v=v)), draw(distributions_(min_v=v, max_v=v))
+
+
+@settings(max_examples=200, deadline=None)
+@given(distribution_pairs())
+def test_shannon_code_length_within_one_bit_of_cross_entropy(pair):
+    p, q = pair
+    length = inf.shannon_code_length(p, q)
+    ce = inf.cross_entropy(p, q)
+    if np.isinf(ce):
+        assert np.isinf(length)
+    else:
+        assert ce - 1e-9 <= length < ce + 1 + 1e-9
+
+
+def test_shannon_code_dyadic_is_exact():
+    p = [0.5, 0.25, 0.125, 0.125]
+    assert inf.shannon_code_length(p, p) == 1.75 == pytest.approx(inf.entropy(p))
+    assert inf.shannon_code_length(p, [0.25] * 4) == 2.0  # a code for the uniform: 0.25 bits of excess = KL
+    assert inf.shannon_code_length(p, [0.25] * 4) - inf.entropy(p) == pytest.approx(inf.kl_divergence(p, [0.25] * 4))
+
+
+def test_naive_ratio_small_p_asymptotics():
+    # the essay's ratio at p = 1e-5 is 92,008 (SL/RL), not 100,000
+    assert 1 / inf.naive_ratio_small_p(1e-5) == pytest.approx(92_008, abs=1)
+    p = np.logspace(-12, -2, 40)
+    exact = inf.binary_entropy(p) / inf.surprisal(p)
+    rel = np.abs(inf.naive_ratio_small_p(p) / exact - 1)
+    assert np.all(rel < p)  # relative error O(p)
+    assert np.all(np.abs(exact / p - 1) > 0.01)  # whereas "ratio = p" is off by the log2 e / log2(1/p) term
+    with pytest.raises(ValueError):
+        inf.naive_ratio_small_p(0.0)

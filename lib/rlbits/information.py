@@ -6,7 +6,8 @@ outcomes on the last axis, and the result has shape ``(...)``. Scalar inputs giv
 floats. Inputs are validated (see :mod:`rlbits._validate`) and bad input raises
 :class:`ValueError` with a message that says what was wrong.
 
-Chapter 1 (Entropy) introduces surprisal, entropy, binary entropy, cross-entropy and KL;
+Chapter 1 (Entropy) introduces surprisal, entropy, binary entropy, cross-entropy and KL, the
+measures of two variables (joint and conditional entropy, mutual information) and code lengths;
 Chapter 2 (Information per sample) uses the essay's naive figures, Yorwba's conditional
 expectation and Niels Rolf's calibrated expectation.
 """
@@ -24,15 +25,20 @@ __all__ = [
     "BITS_PER_NAT",
     "binary_entropy",
     "bits_to_nats",
+    "conditional_entropy",
     "cross_entropy",
     "entropy",
     "expected_rl_bits",
     "expected_sl_bits",
+    "joint_entropy",
     "kl_divergence",
+    "mutual_information",
     "naive_rl_bits",
     "naive_sl_bits",
     "nats_to_bits",
+    "naive_ratio_small_p",
     "rl_bits_given_answer",
+    "shannon_code_length",
     "sl_bits_given_answer",
     "surprisal",
 ]
@@ -332,8 +338,9 @@ def _infinite_where_q_rules_out_p(out: NDArray[np.float64], pa: NDArray[np.float
 def kl_divergence(p: ArrayLike, q: ArrayLike) -> FloatOrArray:
     """Kullback–Leibler divergence ``D(p ‖ q) = Σ_k p_k log2(p_k / q_k)`` in bits, always ``≥ 0``.
 
-    ``H(p, q) = H(p) + D(p ‖ q)``: the bits a learner with model ``q`` still has to learn about
-    data from ``p``. Infinite when ``q`` rules out an outcome ``p`` allows. Chapter 1,
+    ``H(p, q) = H(p) + D(p ‖ q)``: the excess code length, in bits per outcome, of describing data
+    from ``p`` with a code built for ``q`` (the part of the expected loss a better model removes).
+    Infinite when ``q`` rules out an outcome ``p`` allows. Chapter 1,
     "Cross-entropy and KL".
     """
     pa, qa, p_lo, q_lo = _pair(p, q)
@@ -448,3 +455,95 @@ def expected_rl_bits(probs: ArrayLike) -> FloatOrArray:
     terms = _binary_entropy(arr, lo > 0)
     terms *= arr
     return _validate.scalar_or_array(terms.sum(axis=-1))
+
+
+def naive_ratio_small_p(pass_rate: ArrayLike) -> FloatOrArray:
+    """Small-``p`` approximation of the essay's ratio ``H_b(p) / (-log2 p)``: ``p (1 + log2 e / log2(1/p))``.
+
+    From ``H_b(p) = -p log2 p - (1-p) log2(1-p)`` and ``-(1-p) log2(1-p) = p log2 e + O(p^2)``:
+    the failure term adds ``log2 e`` bits per unit of ``p`` on top of the success term's
+    ``p log2(1/p)``, so the ratio exceeds ``p`` by the factor ``1 + log2 e / log2(1/p)``; the relative
+    error of the approximation is ``O(p)``. ``p`` must lie strictly between 0 and 1.
+    Chapter 2, "The essay's comparison".
+    """
+    arr = _validate.probability(pass_rate, "pass_rate")
+    if not ((arr > 0) & (arr < 1)).all():
+        raise ValueError("pass_rate must lie strictly between 0 and 1 (the ratio is 0/0 or undefined at the ends)")
+    return _validate.scalar_or_array(arr * (1.0 + BITS_PER_NAT / -np.log2(arr)))
+
+
+# ---------------------------------------------------------------------------------------------
+# two variables: joint and conditional entropy, mutual information (Chapter 1)
+
+
+def _joint(joint: ArrayLike, name: str = "joint") -> NDArray[np.float64]:
+    arr = _validate.probability(joint, name)
+    if arr.ndim < 2:
+        raise ValueError(f"{name} must be a table P(X = x, Y = y) of shape (..., nx, ny), got shape {arr.shape}")
+    sums = arr.sum(axis=(-2, -1))
+    if (np.abs(sums - 1.0) > _validate.SUM_TOLERANCE).any():
+        raise ValueError(f"{name} must sum to 1 over its last two axes, got a table summing to "
+                         f"{float(np.asarray(sums).flat[0]):.10g}")
+    return arr
+
+
+def joint_entropy(joint: ArrayLike) -> FloatOrArray:
+    """Joint entropy ``H(X, Y) = -Σ_{x,y} P(x, y) log2 P(x, y)`` in bits.
+
+    ``joint`` is the table ``P(X = x, Y = y)`` with ``x`` on the second-last axis and ``y`` on the
+    last (shape ``(..., nx, ny)``, summing to 1). Chapter 1, "Two variables".
+    """
+    arr = _joint(joint)
+    return _validate.scalar_or_array(np.subtract(0.0, _xlog2x(arr).sum(axis=(-2, -1))))
+
+
+def conditional_entropy(joint: ArrayLike) -> FloatOrArray:
+    """Conditional entropy ``H(X | Y) = Σ_y P(y) H(X | Y = y)`` in bits, from the table ``P(X = x, Y = y)``.
+
+    The uncertainty left about ``X`` once ``Y`` is known, averaged over ``Y``; computed as
+    ``Σ_{x,y} P(x, y) (-log2 P(x | y))`` (never through the chain rule, so that the chain rule
+    ``H(X, Y) = H(Y) + H(X | Y)`` is a check, not a definition). ``x`` is on the second-last
+    axis, ``y`` on the last. Chapter 1, "Two variables".
+    """
+    arr = _joint(joint)
+    p_y = arr.sum(axis=-2, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cond = np.where(p_y > 0, arr / np.where(p_y > 0, p_y, 1.0), 0.0)
+    terms = arr * np.log2(np.maximum(cond, _TINY))
+    return _validate.scalar_or_array(np.subtract(0.0, terms.sum(axis=(-2, -1))))
+
+
+def mutual_information(joint: ArrayLike) -> FloatOrArray:
+    """Mutual information ``I(X; Y) = Σ_{x,y} P(x, y) log2 [P(x, y) / (P(x) P(y))]`` in bits, ``>= 0``.
+
+    The bits that observing ``Y`` tells about ``X`` on average (and vice versa):
+    ``I(X; Y) = H(X) - H(X | Y) = D(P_XY ‖ P_X P_Y)``. Computed as the KL divergence from the
+    product of the marginals. ``x`` is on the second-last axis, ``y`` on the last.
+    Chapter 1, "Two variables".
+    """
+    arr = _joint(joint)
+    p_x = arr.sum(axis=-1, keepdims=True)
+    p_y = arr.sum(axis=-2, keepdims=True)
+    # log2 P(x,y) - log2 P(x) - log2 P(y) term by term: the product P(x) P(y) can underflow to 0
+    # where P(x, y) > 0 (tiny marginals), which a ratio against the product would call infinite.
+    safe = lambda a: np.log2(np.maximum(a, _TINY))  # noqa: E731 (only entries with P(x, y) > 0 count)
+    terms = np.where(arr > 0, arr * (safe(arr) - safe(p_x) - safe(p_y)), 0.0)
+    return _validate.scalar_or_array(np.maximum(terms.sum(axis=(-2, -1)), 0.0))
+
+
+def shannon_code_length(p: ArrayLike, q: ArrayLike) -> FloatOrArray:
+    """Expected length in bits of the Shannon code built for ``q``, on data drawn from ``p``.
+
+    The code gives outcome ``k`` a codeword of ``ceil(-log2 q_k)`` bits (Kraft's inequality
+    guarantees such a prefix code exists), so its expected length ``Σ_k p_k ceil(-log2 q_k)``
+    lies in ``[H(p, q), H(p, q) + 1)``: cross-entropy is the cost of describing data from ``p``
+    with a code built for ``q``, and the KL divergence is the excess over the best code (built for
+    ``p``). Infinite if ``q`` rules out an outcome ``p`` allows. Chapter 1, "Cross-entropy and KL".
+    """
+    pa, qa, _, q_lo = _pair(p, q)
+    with np.errstate(divide="ignore"):
+        lengths = np.ceil(-np.log2(qa) - 1e-12)  # a length that is an integer up to rounding stays it
+    lengths = np.where(pa > 0, np.maximum(lengths, 0.0), 0.0)  # outcomes that never occur cost nothing
+    terms = pa * lengths
+    out = terms.sum(axis=-1)
+    return _validate.scalar_or_array(_infinite_where_q_rules_out_p(out, pa, qa, q_lo))

@@ -80,25 +80,32 @@ def entropy_panel(V: int, sharpness: float, chosen: int = 0) -> EntropyPanel:
     )
 
 
-def draw_entropy_panel(ax: Axes, panel: EntropyPanel, *, title: str | None = None) -> None:
-    """Draw ``panel`` on ``ax``: bars of each answer's surprisal, the entropy and ``log2 V`` as lines."""
+def draw_entropy_panel(ax: Axes, panel: EntropyPanel, *, title: str | None = None, legend: bool = True) -> None:
+    """Draw ``panel`` on ``ax``: bars of each answer's surprisal, the entropy and ``log2 V`` as lines.
+
+    The highlighted answer's bar is vermillion (the others sky blue). The ceiling ``log2 V`` is a
+    wide grey band drawn under the entropy's solid line, so the two stay visible when they coincide
+    (the uniform distribution). ``legend=False`` leaves the legend to the caller (one legend for a
+    row of panels: the handles have the same labels on every panel).
+    """
     k = np.arange(1, panel.probs.size + 1)
     others = np.arange(panel.probs.size) != panel.chosen
     ax.bar(k[others], panel.surprisal[others], color=COLORS["sixth"], edgecolor="none",
            label="surprisal -log2 p_k of each answer")
     ax.bar(k[panel.chosen], panel.surprisal[panel.chosen], color=COLORS["rl"], edgecolor="none",
-           label=f"highlighted answer k = {panel.chosen + 1}")
-    ax.axhline(panel.entropy, color=COLORS["sl"], linestyle=LINESTYLES["sl"],
-               label=f"entropy H = {panel.entropy:.2f} bits (average surprisal)")
-    ax.axhline(panel.max_entropy, color=COLORS["reference"], linestyle=LINESTYLES["reference"],
-               label=f"log2 V = {panel.max_entropy:.2f} bits (uniform maximum)")
+           label="highlighted answer (its surprisal is in the title)")
+    ax.axhline(panel.max_entropy, color=COLORS["reference"], alpha=0.25, linewidth=7, zorder=2,
+               label="ceiling log2 V (uniform maximum)")
+    ax.axhline(panel.entropy, color=COLORS["sl"], linestyle=LINESTYLES["sl"], zorder=3,
+               label="entropy H (average surprisal)")
     ax.set_xlabel("answer k (most likely first)")
     ax.set_ylabel("information (bits)")
     top = float(np.max(panel.surprisal))
     ax.set_ylim(0, max(top, panel.max_entropy) * 1.35 + 0.1)
-    ax.set_title(title or f"p(highlighted) = {panel.probs[panel.chosen]:.3f}: "
-                 f"{panel.chosen_surprisal:.2f} bits if it happens")
-    ax.legend(loc="upper left")
+    ax.set_title(title or f"H = {panel.entropy:.2f} bits (ceiling {panel.max_entropy:.2f}); answer "
+                 f"{panel.chosen + 1}: p = {panel.probs[panel.chosen]:.3f}, {panel.chosen_surprisal:.2f} bits")
+    if legend:
+        ax.legend(loc="upper left")
 
 
 def entropy_explorer():
@@ -146,12 +153,15 @@ class BitsComparisonPanel:
     rl_conditional: float
     sl_calibrated: float
     rl_calibrated: float
+    calibrated_pass_rate: float
 
 
 def bits_comparison_panel(p: float, V: int) -> BitsComparisonPanel:
     """The essay's two numbers and the corrected conditional and calibrated pairs at (p, V).
 
-    The correct answer has probability ``p``; the other ``V - 1`` share ``1 - p``.
+    The correct answer has probability ``p``; the other ``V - 1`` share ``1 - p``. In the
+    calibrated pair the correct answer is drawn from the model itself, so the pass rate there is
+    ``Σ_k p_k² = p² + (1 - p)²/(V - 1)``, not ``p`` (``calibrated_pass_rate``).
     Chapter 2, "How the answer space matters".
     """
     from . import comparison
@@ -163,12 +173,14 @@ def bits_comparison_panel(p: float, V: int) -> BitsComparisonPanel:
         essay_sl=float(information.naive_sl_bits(p)), essay_rl=float(information.naive_rl_bits(p)),
         sl_conditional=float(fb.sl_conditional), rl_conditional=float(fb.rl_conditional),
         sl_calibrated=float(fb.sl_calibrated), rl_calibrated=float(fb.rl_calibrated),
+        calibrated_pass_rate=float(p) ** 2 + (1.0 - float(p)) ** 2 / (V - 1),
     )
 
 
 def draw_bits_comparison(ax: Axes, panel: BitsComparisonPanel, *, title: str | None = None) -> None:
     """Grouped bars: SL and RL under the essay's formulas, conditioned on the answer, and calibrated."""
-    groups = ["essay's formulas", "given the answer\n(Yorwba)", "averaged over answers\n(Niels Rolf)"]
+    groups = [f"essay\npass rate {panel.p:.3g}", f"given the answer\npass rate {panel.p:.3g}",
+              f"calibrated\npass rate {panel.calibrated_pass_rate:.2g}"]
     sl = [panel.essay_sl, panel.sl_conditional, panel.sl_calibrated]
     rl = [panel.essay_rl, panel.rl_conditional, panel.rl_calibrated]
     x = np.arange(3)
@@ -180,7 +192,7 @@ def draw_bits_comparison(ax: Axes, panel: BitsComparisonPanel, *, title: str | N
     ax.set_xticks(x, groups)
     ax.set_ylabel("information per sample (bits)")
     ax.set_ylim(0, max(max(sl), max(rl)) * 1.25 + 0.05)
-    ax.set_title(title or f"correct answer has p = {panel.p:.3g}, V = {panel.V:,} answers")
+    ax.set_title(title or f"p = {panel.p:.3g} on the correct answer, V = {panel.V:,} answers")
     ax.legend(loc="upper right")
 
 
