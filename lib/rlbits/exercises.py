@@ -568,10 +568,12 @@ def check_samples_to_learn(answer: Any, V: int, lr: float, method: str = "reinfo
 
 
 def check_bits_absorbed(answer: Any, V: int, pass_rate: float, samples: float, *, reveal: bool = False) -> CheckResult:
-    """Check a reader's bits absorbed per sample: ``(log2 V - (-log2 p)) / n`` (Chapter 6).
+    """Check a reader's bits learned about the answer per sample: ``(log2 V - (-log2 p)) / n`` (Chapter 6).
 
     A model trained from the uniform policy over ``V`` tokens (``-log2 p = log2 V``) that reaches pass
-    rate ``pass_rate`` after ``samples`` samples has absorbed ``log2(V p)`` bits about its answer.
+    rate ``pass_rate`` after ``samples`` samples has cut the surprisal of its answer by ``log2(V p)``
+    bits, out of the ``log2 V`` bits there are to learn. (The name is kept for readers' notebooks; it
+    checks the drop in surprisal, not a count of "available" bits, which is not information.)
     """
     from . import _validate
 
@@ -585,8 +587,10 @@ def check_bits_absorbed(answer: Any, V: int, pass_rate: float, samples: float, *
     mistakes = _unit_mistakes(expected) + [
         (total, "That is the total over the whole run; the question asks per sample (divide by the samples)."),
         (math.log2(V) / n, "That assumes the model ended certain (p = 1); subtract the -log2 p that is left."),
-        (-math.log2(p) / n, "That is what is still missing at the end, -log2 p, not what was absorbed."),
-        (information.binary_entropy(1.0 / V), "That is the bits one pass/fail sample carries at the start "
-                                              "(available), not what the learner absorbed."),
+        (-math.log2(p) / n, "That is what is still missing at the end, -log2 p, not what was learned."),
+        (information.binary_entropy(1.0 / V), "That is Chapter 2's information in one pass/fail sample at the start, "
+                                              "a property of the signal, not what this learner's policy gained."),
+        (math.log2(V) / ((V + 1) / 2), "That is the ideal learner by elimination (log2 V bits in (V + 1)/2 samples "
+                                       "on average), not the trained policy."),
     ]
-    return _judge(answer, expected, mistakes, reveal, "Bits absorbed per sample")
+    return _judge(answer, expected, mistakes, reveal, "Bits learned about the answer per sample")
