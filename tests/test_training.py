@@ -289,7 +289,10 @@ def test_check_samples_to_learn():
     assert "answer is" in exercises.check_samples_to_learn(1.0, 1000, 0.5, reveal=True).message
     sl = exercises.samples_to_learn_mean_field(1000, 0.5, "sl")
     assert "other method" in exercises.check_samples_to_learn(sl, 1000, 0.5).message
-    assert "learning rate" in exercises.check_samples_to_learn(exact * 0.5, 1000, 0.5).message
+    assert "step size" in exercises.check_samples_to_learn(exact * 0.5, 1000, 0.5).message
+    big = exercises.samples_to_learn_mean_field(1000, 10.0, "reinforce")
+    assert "first success" in exercises.check_samples_to_learn(big, 1000, 10.0).message
+    assert "first success" not in exercises.check_samples_to_learn(exact, 1000, 0.5).message
     assert not exercises.check_samples_to_learn("lots", 1000, 0.5)
     assert exercises.check_samples_to_learn(sl, 1000, 0.5, "sl")
     with pytest.raises(ValueError):
@@ -438,3 +441,35 @@ def test_first_order_speed_against_the_simulator():
         assert abs(drop.mean() - training.first_order_speed(method, 0.3, N)) < 4 * se + 2e-3, method
     p = np.linspace(0.01, 0.99, 981)
     assert p[np.argmax(training.first_order_speed("reinforce", p))] == pytest.approx(1 / 3, abs=0.002)
+
+
+# --- invariants of the ideal references and the intervals (hypothesis) ---
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(V=st.integers(2, 10**6), a=st.floats(0, 2e6), b=st.floats(0, 2e6))
+def test_elimination_information_is_monotone_and_bounded(V, a, b):
+    lo, hi = sorted((a, b))
+    i_lo, i_hi = training.elimination_information(V, lo), training.elimination_information(V, hi)
+    assert 0 <= i_lo <= i_hi + 1e-12 <= math.log2(V) + 1e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(p=st.floats(1e-9, 1.0), N=st.integers(1, 64))
+def test_first_success_samples_lies_between_its_bounds(p, N):
+    """At least one batch and at least 1/p samples; at most 1/p + N (a whole last batch)."""
+    n = training.first_success_samples(p, N)
+    assert max(N, 1 / p) * (1 - 1e-9) <= n <= (1 / p + N) * (1 + 1e-9)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), S=st.integers(2, 40))
+def test_bootstrap_band_brackets_the_mean(seed, S):
+    rng = np.random.default_rng(seed)
+    y = rng.exponential(size=(S, 3))
+    mean, lo, hi = training.bootstrap_mean_band(y, rng=rng, n_boot=200)
+    assert (lo <= mean + 1e-12).all() and (mean <= hi + 1e-12).all()
+    assert (lo >= y.min(axis=0) - 1e-12).all() and (hi <= y.max(axis=0) + 1e-12).all()

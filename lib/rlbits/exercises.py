@@ -541,6 +541,8 @@ def check_samples_to_learn(answer: Any, V: int, lr: float, method: str = "reinfo
     """Check a reader's mean-field number of samples to reach pass rate ``target`` from uniform (Chapter 6).
 
     Answers within 2% of :func:`samples_to_learn_mean_field` pass (a reader may round ``V - 1`` to ``V``).
+    The mean field is a small-step picture: at large ``η`` it undercuts the wait for a first success
+    (about ``V`` samples for REINFORCE), which no step size can beat; the message says so when it does.
     """
     expected = samples_to_learn_mean_field(V, lr, method, target)
     other = samples_to_learn_mean_field(V, lr, "sl" if method == "reinforce" else "reinforce", target)
@@ -549,12 +551,16 @@ def check_samples_to_learn(answer: Any, V: int, lr: float, method: str = "reinfo
     if value is None or math.isnan(value):
         return CheckResult(False, f"Your answer should be a single number (samples), got {answer!r}.{solution}")
     if math.isclose(value, expected, rel_tol=0.02):
-        return CheckResult(True, f"About {value:,.4g} samples (exactly {expected:,.6g} in the mean-field model).")
+        note = ""
+        if method == "reinforce" and expected < V:
+            note = (f" At this step size the mean field is below the wait for a first success (about V = {V:,} samples),"
+                    " which no learner that needs a success can beat: the small-step picture no longer applies.")
+        return CheckResult(True, f"About {value:,.4g} samples (exactly {expected:,.6g} in the mean-field model).{note}")
     hints = [
         (other, "That is the answer for the other method: SL moves the gap by η(1 - p) per sample, "
                 "REINFORCE by η p (1 - p)."),
-        (expected * float(lr), "You left out the learning rate: every sample moves the logits by η times its gradient, "
-                               "so the count scales like 1/η."),
+        (expected * float(lr), "You left out the step size: each step moves the logits by η times the batch's summed "
+                               "gradient, so the count scales like 1/η."),
         (float(V), "V is the waiting time for the first success, 1/p at the start; the learner also needs η and the "
                    "rest of the climb. Integrate dn = dd / (dd/dn)."),
         (math.log(V) / float(lr), "ln V / η drops the '+1' part of the integral (the e^{d*} term)."),
