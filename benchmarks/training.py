@@ -6,6 +6,8 @@ by the same simulator with dead-batch skipping turned off (vectorisation alone),
 :func:`rlbits.training.reference_train` (a per-sample Python loop over dense logits). It prints the
 speed ratios and the samples per second each one processes, and how the simulator's cost grows with
 the vocabulary size ``V`` (runs to mastery) and with the number of seeds (fitted log-log exponents).
+The shared-parameter model of the same chapter (:mod:`rlbits.features`, a linear softmax policy over
+prompt features) is timed the same way against its per-sample loop (:func:`compare_shared`).
 Nothing here is a pass/fail test; numbers vary from machine to machine.
 
 Run with ``python -m benchmarks.training`` (add ``--quick`` for a smoke run).
@@ -19,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from rlbits import training
+from rlbits import features, training
 
 #: The speed ratio the simulator is held to (vectorised vs the per-sample reference, same workload).
 GOAL_RATIO = 30.0
@@ -88,6 +90,27 @@ def growth_with_seeds(method: str, V: int, seed_counts: list[int], lr: float = 0
     return {"method": method, "seeds": seed_counts, "seconds": secs, "exponent": _fit(seed_counts, secs)}
 
 
+def compare_shared(method: str, V: int, d: int, prompts: int, seeds: int, max_samples: int, lr: float = 3.0,
+                   prompts_per_step: int = 8, group: int = 8, repeats: int = 3) -> dict[str, Any]:
+    """Time the shared-parameter model, vectorised over seeds, against its per-sample loop (same workload).
+
+    Both consume the same random numbers and follow the same trajectory, so samples per second compare
+    like for like.
+    """
+    task = features.make_task(V, d, prompts, 256, rng=np.random.default_rng(4))
+    kw = dict(seeds=seeds, prompts_per_step=prompts_per_step, group=group, max_samples=max_samples, evals=20)
+    t_ref, ref = _best_of(lambda: features.reference_train_shared(method, task, lr, rng=np.random.default_rng(5), **kw), 1)
+    t_vec, vec = _best_of(lambda: features.train_shared(method, task, lr, rng=np.random.default_rng(5), **kw), repeats)
+    n = float(vec.samples[-1] * seeds)  # every seed runs the whole budget (no early stop)
+    return {
+        "method": method, "V": V, "d": d, "prompts": prompts, "seeds": seeds, "max_samples": max_samples, "lr": lr,
+        "reference_seconds": t_ref, "vectorised_seconds": t_vec,
+        "reference_samples_per_second": n / t_ref, "vectorised_samples_per_second": n / t_vec,
+        "speed_ratio": t_ref / t_vec,
+        "max_pass_rate_difference": float(np.abs(ref.test_pass - vec.test_pass).max()),
+    }
+
+
 def run(quick: bool = False) -> dict[str, Any]:
     """Run the whole benchmark and return the measured numbers (JSON-ready)."""
     if quick:
@@ -100,6 +123,8 @@ def run(quick: bool = False) -> dict[str, Any]:
     main = next(c for c in comparisons if c["method"] == "baseline")
     gv = [growth_with_V(m, Vs, 32, repeats=2 if quick else 3) for m in ("reinforce", "grpo")]
     gs = growth_with_seeds("grpo", 1_000, seed_counts, repeats=2 if quick else 3)
+    shared = [compare_shared(m, 32, 8, 512, 4 if quick else 16, 1_024 if quick else 4_096, repeats=2 if quick else 3)
+              for m in (("grpo",) if quick else features.SHARED_METHODS)]
     return {
         "workload": f"baseline REINFORCE, V = {V}, {seeds} seeds, up to {budget:,} samples each, lr 0.5, batch 8",
         "speed_ratio": main["speed_ratio"],
@@ -114,6 +139,8 @@ def run(quick: bool = False) -> dict[str, Any]:
         "comparisons": comparisons,
         "growth_V": gv,
         "growth_seeds": gs,
+        "shared_speed_ratio": min(c["speed_ratio"] for c in shared),
+        "shared": shared,
     }
 
 
@@ -134,6 +161,12 @@ def report(out: dict[str, Any]) -> str:
     g = out["growth_seeds"]
     pts = ", ".join(f"{s}: {t * 1e3:.1f} ms" for s, t in zip(g["seeds"], g["seconds"]))
     lines.append(f"cost vs seeds ({g['method']}, V=1,000): exponent {g['exponent']:.2f}  [{pts}]")
+    for c in out.get("shared", []):
+        lines.append(
+            f"shared-parameter model, {c['method']} (V = {c['V']}, d = {c['d']}, {c['seeds']} seeds, {c['max_samples']:,} "
+            f"samples each): reference {c['reference_seconds']:.3f} s, vectorised {c['vectorised_seconds'] * 1e3:.1f} ms "
+            f"-> speed ratio {c['speed_ratio']:,.0f}x ({c['vectorised_samples_per_second']:,.0f} samples/s; same trajectory "
+            f"to {c['max_pass_rate_difference']:.1e})")
     return "\n".join(lines)
 
 

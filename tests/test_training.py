@@ -247,11 +247,11 @@ def test_rng_must_be_a_generator():
 
 
 def test_training_panel_and_draw():
-    panel = widgets.training_panel("reinforce", 1_000, 0.3)
+    panel = widgets.training_panel("reinforce", 1_000, 1.0)
     assert panel.samples.shape == panel.median.shape == panel.low.shape == panel.high.shape
     assert (panel.low <= panel.median + 1e-12).all() and (panel.median <= panel.high + 1e-12).all()
     assert panel.median[0] == pytest.approx(1e-3)
-    sl = widgets.training_panel("sl", 1_000, 0.3)
+    sl = widgets.training_panel("sl", 1_000, 1.0)
     assert sl.samples_to_half < panel.samples_to_half
     fig, ax = plt.subplots()
     widgets.draw_training_panel(ax, panel)
@@ -289,7 +289,10 @@ def test_check_samples_to_learn():
     assert "answer is" in exercises.check_samples_to_learn(1.0, 1000, 0.5, reveal=True).message
     sl = exercises.samples_to_learn_mean_field(1000, 0.5, "sl")
     assert "other method" in exercises.check_samples_to_learn(sl, 1000, 0.5).message
-    assert "learning rate" in exercises.check_samples_to_learn(exact * 0.5, 1000, 0.5).message
+    assert "step size" in exercises.check_samples_to_learn(exact * 0.5, 1000, 0.5).message
+    big = exercises.samples_to_learn_mean_field(1000, 10.0, "reinforce")
+    assert "first success" in exercises.check_samples_to_learn(big, 1000, 10.0).message
+    assert "first success" not in exercises.check_samples_to_learn(exact, 1000, 0.5).message
     assert not exercises.check_samples_to_learn("lots", 1000, 0.5)
     assert exercises.check_samples_to_learn(sl, 1000, 0.5, "sl")
     with pytest.raises(ValueError):
@@ -308,6 +311,165 @@ def test_check_bits_absorbed():
     assert "nats" in exercises.check_bits_absorbed(expected * math.log(2), 1000, 0.5, 2000).message
     assert "per sample" in exercises.check_bits_absorbed(math.log2(500), 1000, 0.5, 2000).message
     assert "p = 1" in exercises.check_bits_absorbed(math.log2(1000) / 2000, 1000, 0.5, 2000).message
-    assert "available" in exercises.check_bits_absorbed(information.binary_entropy(1e-3), 1000, 0.5, 2000).message
+    assert "signal" in exercises.check_bits_absorbed(information.binary_entropy(1e-3), 1000, 0.5, 2000).message
+    assert "elimination" in exercises.check_bits_absorbed(math.log2(1000) / 500.5, 1000, 0.5, 2000).message
+    assert "available" not in exercises.check_bits_absorbed(information.binary_entropy(1e-3), 1000, 0.5, 2000).message
     with pytest.raises(ValueError):
         exercises.check_bits_absorbed(1.0, 1000, 0.5, 0)
+
+
+# --- the simulator against the per-sample reference: whole distributions (KS) ---
+
+
+def _to_learn(run: training.TrainingRun, target: float) -> np.ndarray:
+    return run.samples_to_reach(target).ravel()
+
+
+@pytest.mark.parametrize("method", ["reinforce", "baseline", "grpo"])
+def test_samples_to_learn_have_the_reference_distribution(method):
+    """Kolmogorov-Smirnov on samples-to-learn (pass rate 0.5), simulator vs per-sample reference loop."""
+    from scipy import stats
+
+    kw = dict(seeds=300, max_samples=400, batch_size=4, stop_pass_rate=0.5)
+    a = _to_learn(training.train(method, 12, 0.5, rng=np.random.default_rng(20), **kw), 0.5)
+    b = _to_learn(training.reference_train(method, 12, 0.5, rng=np.random.default_rng(21), **kw), 0.5)
+    assert np.isfinite(a).all() and np.isfinite(b).all()
+    assert stats.ks_2samp(a, b).pvalue > 1e-3
+
+
+def test_the_ks_check_can_fail():
+    """The same KS check tells a halved step size apart: the test above has power."""
+    from scipy import stats
+
+    kw = dict(seeds=300, max_samples=800, batch_size=4, stop_pass_rate=0.5)
+    a = _to_learn(training.train("reinforce", 12, 0.5, rng=np.random.default_rng(20), **kw), 0.5)
+    b = _to_learn(training.reference_train("reinforce", 12, 0.25, rng=np.random.default_rng(21), **kw), 0.5)
+    assert stats.ks_2samp(a, b).pvalue < 1e-3
+
+
+# --- ideal learners, step-size sweeps, intervals ---
+
+
+def test_ideal_samples_against_monte_carlo():
+    rng = np.random.default_rng(30)
+    V, n = 50, 40_000
+    order = rng.permuted(np.tile(np.arange(V), (n, 1)), axis=1)
+    position = np.argmax(order == 0, axis=1) + 1  # tries until the answer, never repeating a guess
+    assert position.mean() == pytest.approx(training.ideal_samples(V, "elimination"), rel=0.02)
+    guesses = rng.geometric(1 / V, size=n)
+    assert guesses.mean() == pytest.approx(training.ideal_samples(V, "guessing"), rel=0.03)
+    assert training.ideal_samples(10**6, "sl") == 1.0
+    with pytest.raises(ValueError, match="learner"):
+        training.ideal_samples(10, "oracle")
+
+
+def test_first_success_samples_by_enumeration():
+    for p, N in ((0.01, 8), (0.3, 4), (1e-6, 8), (1.0, 3)):
+        q = (1 - p) ** N
+        b = np.arange(1, 200_000)
+        series = float(np.sum(N * b * q ** (b - 1) * (1 - q))) if p < 1 else float(N)
+        expected = series if p > 1e-5 else N / (1 - q)  # the series is too long to sum at tiny p
+        assert training.first_success_samples(p, N) == pytest.approx(expected, rel=1e-9)
+    assert training.first_success_samples(1e-6, 8) == pytest.approx(1e6 + 3.5, rel=1e-6)
+    with pytest.raises(ValueError, match="p"):
+        training.first_success_samples(0.0, 8)
+
+
+def test_elimination_information_enumerated_and_simulated():
+    V = 6
+    # exact: average over the answer's position k (1..V) in the order of tries
+    for n in range(V + 2):
+        bits = [math.log2(V) if k <= n else math.log2(V / (V - n)) for k in range(1, V + 1)]
+        assert training.elimination_information(V, n) == pytest.approx(np.mean(bits), abs=1e-12)
+    # Monte Carlo at a larger V
+    rng = np.random.default_rng(31)
+    V, n = 200, 120
+    pos = rng.integers(1, V + 1, size=50_000)
+    sim = np.where(pos <= n, math.log2(V), math.log2(V / (V - n)))
+    assert training.elimination_information(V, n) == pytest.approx(sim.mean(), rel=0.01)
+    assert training.elimination_information(V, 10 * V) == pytest.approx(math.log2(V))
+    with pytest.raises(ValueError, match="n"):
+        training.elimination_information(V, -1)
+
+
+def test_bootstrap_slope_recovers_a_power_law():
+    rng = np.random.default_rng(32)
+    x = np.array([10.0, 100.0, 1000.0, 10_000.0])
+    exact = np.repeat((3.0 * x ** 0.7)[:, None], 5, axis=1)
+    s, lo, hi = training.bootstrap_slope(x, exact, rng=rng, n_boot=200)
+    assert s == pytest.approx(0.7) and lo == pytest.approx(0.7) and hi == pytest.approx(0.7)
+    noisy = x[:, None] * rng.exponential(size=(4, 400))  # mean proportional to x: slope 1
+    s, lo, hi = training.bootstrap_slope(x, noisy, rng=rng, n_boot=500)
+    assert lo < 1.0 < hi and hi - lo < 0.2
+    with pytest.raises(ValueError, match="finite"):
+        training.bootstrap_slope(x, np.full((4, 3), np.inf), rng=rng)
+
+
+def test_bootstrap_bands_and_ratios():
+    rng = np.random.default_rng(33)
+    y = rng.normal(size=(400, 3)) + np.array([0.0, 1.0, 2.0])
+    mean, lo, hi = training.bootstrap_mean_band(y, rng=rng, n_boot=400)
+    assert ((lo < mean) & (mean < hi)).all()
+    np.testing.assert_allclose(hi - lo, 2 * 1.96 / 20, rtol=0.25)  # ±1.96 standard errors
+    r = training.bootstrap_ratio(np.full((10, 2), 3.0), np.full((10, 2), 2.0), rng=rng, n_boot=50)
+    np.testing.assert_allclose(r, 1.5)
+    with pytest.raises(ValueError, match="shape"):
+        training.bootstrap_ratio(np.ones((3, 2)), np.ones((3, 3)), rng=rng)
+
+
+def test_lr_sweep_common_random_numbers_and_limits():
+    rng = np.random.default_rng(34)
+    sl = training.lr_sweep("sl", 1000, [0.1, 1000.0], rng=rng, seeds=4)
+    assert (sl[1] == 8).all()  # one batch: the whole climb in one step
+    assert sl[0, 0] == pytest.approx(training.samples_to_learn_mean_field(1000, 0.1, "sl"), rel=0.1)
+    rl = training.lr_sweep("grpo", 200, [100.0, 1000.0], rng=rng, seeds=64)
+    np.testing.assert_array_equal(rl[0], rl[1])  # same stream: the first success decides both
+    big = training.lr_sweep("reinforce", 300, [1000.0], rng=np.random.default_rng(35), seeds=2000)[0]
+    se = big.std() / math.sqrt(big.size)
+    assert abs(big.mean() - training.first_success_samples(1 / 300, 8)) < 4 * se
+
+
+def test_first_order_speed_against_the_simulator():
+    """One batch at a tiny step from p = 0.3 over many rows: mean drop in -log2 p per sample / η."""
+    V, N, eta, rows = 2000, 8, 1e-3, 200_000
+    for method in ("sl", "reinforce", "grpo"):
+        st, cfg = _state(method, V, 0.3, rows=rows, N=N, lr=eta)
+        nl0 = st.measures()[0]
+        _step(st, cfg, np.ones(rows, bool), np.random.default_rng(36), skip=False)
+        drop = (nl0 - st.measures()[0]) / (eta * N)
+        se = drop.std() / math.sqrt(rows)
+        assert abs(drop.mean() - training.first_order_speed(method, 0.3, N)) < 4 * se + 2e-3, method
+    p = np.linspace(0.01, 0.99, 981)
+    assert p[np.argmax(training.first_order_speed("reinforce", p))] == pytest.approx(1 / 3, abs=0.002)
+
+
+# --- invariants of the ideal references and the intervals (hypothesis) ---
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(V=st.integers(2, 10**6), a=st.floats(0, 2e6), b=st.floats(0, 2e6))
+def test_elimination_information_is_monotone_and_bounded(V, a, b):
+    lo, hi = sorted((a, b))
+    i_lo, i_hi = training.elimination_information(V, lo), training.elimination_information(V, hi)
+    assert 0 <= i_lo <= i_hi + 1e-12 <= math.log2(V) + 1e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(p=st.floats(1e-9, 1.0), N=st.integers(1, 64))
+def test_first_success_samples_lies_between_its_bounds(p, N):
+    """At least one batch and at least 1/p samples; at most 1/p + N (a whole last batch)."""
+    n = training.first_success_samples(p, N)
+    assert max(N, 1 / p) * (1 - 1e-9) <= n <= (1 / p + N) * (1 + 1e-9)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), S=st.integers(2, 40))
+def test_bootstrap_band_brackets_the_mean(seed, S):
+    rng = np.random.default_rng(seed)
+    y = rng.exponential(size=(S, 3))
+    mean, lo, hi = training.bootstrap_mean_band(y, rng=rng, n_boot=200)
+    assert (lo <= mean + 1e-12).all() and (mean <= hi + 1e-12).all()
+    assert (lo >= y.min(axis=0) - 1e-12).all() and (hi <= y.max(axis=0) + 1e-12).all()

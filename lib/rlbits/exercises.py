@@ -548,6 +548,8 @@ def check_samples_to_learn(answer: Any, V: int, lr: float, method: str = "reinfo
     """Check a reader's mean-field number of samples to reach pass rate ``target`` from uniform (Chapter 6).
 
     Answers within 2% of :func:`samples_to_learn_mean_field` pass (a reader may round ``V - 1`` to ``V``).
+    The mean field is a small-step picture: at large ``η`` it undercuts the wait for a first success
+    (about ``V`` samples for REINFORCE), which no step size can beat; the message says so when it does.
     """
     expected = samples_to_learn_mean_field(V, lr, method, target)
     other = samples_to_learn_mean_field(V, lr, "sl" if method == "reinforce" else "reinforce", target)
@@ -556,12 +558,16 @@ def check_samples_to_learn(answer: Any, V: int, lr: float, method: str = "reinfo
     if value is None or math.isnan(value):
         return CheckResult(False, f"Your answer should be a single number (samples), got {answer!r}.{solution}")
     if math.isclose(value, expected, rel_tol=0.02):
-        return CheckResult(True, f"About {value:,.4g} samples (exactly {expected:,.6g} in the mean-field model).")
+        note = ""
+        if method == "reinforce" and expected < V:
+            note = (f" At this step size the mean field is below the wait for a first success (about V = {V:,} samples),"
+                    " which no learner that needs a success can beat: the small-step picture no longer applies.")
+        return CheckResult(True, f"About {value:,.4g} samples (exactly {expected:,.6g} in the mean-field model).{note}")
     hints = [
         (other, "That is the answer for the other method: SL moves the gap by η(1 - p) per sample, "
                 "REINFORCE by η p (1 - p)."),
-        (expected * float(lr), "You left out the learning rate: every sample moves the logits by η times its gradient, "
-                               "so the count scales like 1/η."),
+        (expected * float(lr), "You left out the step size: each step moves the logits by η times the batch's summed "
+                               "gradient, so the count scales like 1/η."),
         (float(V), "V is the waiting time for the first success, 1/p at the start; the learner also needs η and the "
                    "rest of the climb. Integrate dn = dd / (dd/dn)."),
         (math.log(V) / float(lr), "ln V / η drops the '+1' part of the integral (the e^{d*} term)."),
@@ -575,10 +581,12 @@ def check_samples_to_learn(answer: Any, V: int, lr: float, method: str = "reinfo
 
 
 def check_bits_absorbed(answer: Any, V: int, pass_rate: float, samples: float, *, reveal: bool = False) -> CheckResult:
-    """Check a reader's bits absorbed per sample: ``(log2 V - (-log2 p)) / n`` (Chapter 6).
+    """Check a reader's bits learned about the answer per sample: ``(log2 V - (-log2 p)) / n`` (Chapter 6).
 
     A model trained from the uniform policy over ``V`` tokens (``-log2 p = log2 V``) that reaches pass
-    rate ``pass_rate`` after ``samples`` samples has absorbed ``log2(V p)`` bits about its answer.
+    rate ``pass_rate`` after ``samples`` samples has cut the surprisal of its answer by ``log2(V p)``
+    bits, out of the ``log2 V`` bits there are to learn. (The name is kept for readers' notebooks; it
+    checks the drop in surprisal, not a count of "available" bits, which is not information.)
     """
     from . import _validate
 
@@ -592,8 +600,10 @@ def check_bits_absorbed(answer: Any, V: int, pass_rate: float, samples: float, *
     mistakes = _unit_mistakes(expected) + [
         (total, "That is the total over the whole run; the question asks per sample (divide by the samples)."),
         (math.log2(V) / n, "That assumes the model ended certain (p = 1); subtract the -log2 p that is left."),
-        (-math.log2(p) / n, "That is what is still missing at the end, -log2 p, not what was absorbed."),
-        (information.binary_entropy(1.0 / V), "That is the bits one pass/fail sample carries at the start "
-                                              "(available), not what the learner absorbed."),
+        (-math.log2(p) / n, "That is what is still missing at the end, -log2 p, not what was learned."),
+        (information.binary_entropy(1.0 / V), "That is Chapter 2's information in one pass/fail sample at the start, "
+                                              "a property of the signal, not what this learner's policy gained."),
+        (math.log2(V) / ((V + 1) / 2), "That is the ideal learner by elimination (log2 V bits in (V + 1)/2 samples "
+                                       "on average), not the trained policy."),
     ]
-    return _judge(answer, expected, mistakes, reveal, "Bits absorbed per sample")
+    return _judge(answer, expected, mistakes, reveal, "Bits learned about the answer per sample")

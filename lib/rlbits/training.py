@@ -5,8 +5,10 @@ Setting (Chapter 6, "The toy model"): each prompt has its own row of ``V`` logit
 correct token ``c``; the policy is ``π = softmax(z)`` and the pass rate is ``p = π_c``. Training
 starts from the uniform policy (``p = 1/V``) unless an initial pass rate is given. Every method sees
 the same number of samples per step, ``N`` per prompt (``batch_size``), and uses **the same
-learning-rate rule**: after each batch, ``z ← z + η Σ_{i=1}^{N} A_i ∇_z log π(a_i)``, i.e. every sample
-moves the logits by ``η`` times its own per-sample gradient (a sum over the batch, not a mean):
+learning-rate rule**: after each batch, ``z ← z + η Σ_{i=1}^{N} A_i ∇_z log π(a_i)``, one step by the
+*sum* (not the mean) of the batch's per-sample gradients, all evaluated at the parameters the batch
+started from. The step size ``η`` is a free parameter of every method; Chapter 6 tunes it per method
+(:func:`lr_sweep`) before comparing them:
 
 - ``"sl"``: the sample is the correct token, ``A = 1``: ``Δz = η N (e_c - π)``;
 - ``"reinforce"``: ``a_i ~ π``, ``A_i = R_i = 1[a_i = c]`` (Williams' REINFORCE, no baseline);
@@ -17,6 +19,8 @@ moves the logits by ``η`` times its own per-sample gradient (a sum over the bat
   whose rewards are all equal has ``A = 0``), as :func:`rlbits.gradients.grpo_advantages`;
 - ``"distill"``: the sample is the teacher's whole distribution ``q`` (soft label), per-sample
   gradient ``q - π``; the teacher puts ``teacher_pass_rate`` on ``c`` and spreads the rest evenly.
+  A teacher that knows the answer makes this SL with label smoothing, not distillation from a
+  teacher *policy*; Chapter 6 no longer uses it (kept for the tests and for readers' comparisons).
 
 Exact structure exploited (nothing below is an approximation):
 
@@ -54,6 +58,14 @@ __all__ = [
     "METHODS",
     "TrainingRun",
     "absorbed_vs_pass_rate",
+    "bootstrap_mean_band",
+    "bootstrap_ratio",
+    "bootstrap_slope",
+    "first_order_speed",
+    "elimination_information",
+    "first_success_samples",
+    "ideal_samples",
+    "lr_sweep",
     "reference_train",
     "rl_bits_compact",
     "sample_cost",
@@ -626,7 +638,13 @@ def absorbed_vs_pass_rate(run: TrainingRun, bins: ArrayLike) -> dict[str, NDArra
     state before it (constant over those samples) times that count. Updates are grouped by the pass
     rate before them into ``bins`` (edges) and each group's totals are divided by its samples:
     ``{"centers", "absorbed", "sl_available", "rl_available", "samples"}`` (bits per sample).
-    Chapter 6, "Bits absorbed".
+    ``"drop_per_seed"`` and ``"samples_per_seed"`` (shape ``(seeds, bins)``) hold each seed's totals,
+    for confidence intervals by resampling seeds (:func:`bootstrap_ratio`).
+
+    The "available" columns sum Chapter 2's per-sample bits over samples; repeated identical labels
+    are counted again each time, so they are **not** information about the answer (which is at most
+    ``log2 V`` bits in all). Chapter 6 uses only ``absorbed`` (the drop in the surprisal of the
+    correct token, per sample). Chapter 6, "Where in training".
     """
     edges = np.asarray(bins, dtype=np.float64)
     if edges.ndim != 1 or edges.size < 2 or (np.diff(edges) <= 0).any():
@@ -645,4 +663,199 @@ def absorbed_vs_pass_rate(run: TrainingRun, bins: ArrayLike) -> dict[str, NDArra
         out["absorbed"] = np.bincount(which[ok], weights=drop[ok], minlength=nb) / tot
         out["sl_available"] = np.bincount(which[ok], weights=(run.event_sl_bits[:-1] * spent)[ok], minlength=nb) / tot
         out["rl_available"] = np.bincount(which[ok], weights=(run.event_rl_bits[:-1] * spent)[ok], minlength=nb) / tot
+    seed = np.broadcast_to(np.arange(run.seeds)[None, :, None], which.shape)
+    key = seed[ok] * nb + which[ok]
+    out["drop_per_seed"] = np.bincount(key, weights=drop[ok], minlength=run.seeds * nb).reshape(run.seeds, nb)
+    out["samples_per_seed"] = np.bincount(key, weights=spent[ok], minlength=run.seeds * nb).reshape(run.seeds, nb)
     return out
+
+
+# --- Fair comparisons: ideal learners, step-size sweeps, intervals over seeds (Chapter 6) ---
+
+
+def ideal_samples(V: int, learner: str) -> float:
+    """Expected samples an ideal learner needs to identify the answer among ``V`` equally likely ones.
+
+    ``"sl"``: 1 (one label names the answer, ``log2 V`` bits); ``"elimination"``: ``(V + 1)/2``, a
+    pass/fail learner that never repeats a failed guess (the answer's position in a random order of
+    the ``V`` candidates); ``"guessing"``: ``V``, a pass/fail learner that guesses uniformly with
+    replacement until its first success (the mean of a geometric law with ``p = 1/V``). Units:
+    samples. Chapter 6, "Each method at its best step size".
+    """
+    V = _validate.positive_int(V, "V")
+    if learner == "sl":
+        return 1.0
+    if learner == "elimination":
+        return (V + 1) / 2
+    if learner == "guessing":
+        return float(V)
+    raise ValueError(f"learner must be 'sl', 'elimination' or 'guessing', got {learner!r}")
+
+
+def first_success_samples(p: ArrayLike, batch_size: int) -> NDArray[np.float64] | float:
+    """Expected samples, counted in whole batches of ``N``, until a batch contains a success.
+
+    Each sample succeeds independently with probability ``p``: ``N / (1 - (1 - p)^N)``, which is
+    ``1/p + (N - 1)/2`` to first order. This is the cost of a policy-gradient learner whose first
+    success takes it all the way (an infinite step size). Units: samples. Chapter 6.
+    """
+    pp = _validate.probability(p, "p")
+    if (pp <= 0).any():
+        raise ValueError("p must be positive: with p = 0 no success ever comes")
+    N = _validate.positive_int(batch_size, "batch_size")
+    q = np.minimum(pp, 0.5)  # p = 1 would divide by zero below; its answer (one batch) is set apart
+    out = N / -np.expm1(N * np.log1p(-np.where(pp >= 1, q, pp)))
+    return _validate.scalar_or_array(np.where(pp >= 1, float(N), out))
+
+
+def elimination_information(V: int, n: ArrayLike) -> NDArray[np.float64] | float:
+    """Expected bits about the answer an ideal pass/fail learner holds after ``n`` samples, by elimination.
+
+    The answer is uniform over ``V`` candidates and the learner tries them without repetition. After
+    ``n`` tries it has found the answer with probability ``n/V`` (then it knows all ``log2 V`` bits);
+    otherwise ``V - n`` candidates remain (``log2(V/(V - n))`` bits). So
+    ``I(n) = (n/V) log2 V + (1 - n/V) log2(V/(V - n))`` for ``0 ≤ n < V`` and ``log2 V`` beyond. For a
+    Bayesian learner this expected drop in the answer's surprisal is the mutual information between
+    the answer and the ``n`` outcomes. Units: bits. Chapter 6, "Information about the answer".
+    """
+    V = _validate.positive_int(V, "V")
+    nn = np.asarray(n, dtype=np.float64)
+    if not np.isfinite(nn).all() or (nn < 0).any():
+        raise ValueError("n must be finite and non-negative")
+    f = np.minimum(np.floor(nn), V) / V
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rest = np.where(f < 1, -(1 - f) * np.log2(np.where(f < 1, 1 - f, 1.0)), 0.0)
+    return _validate.scalar_or_array(f * math.log2(V) + rest)
+
+
+def lr_sweep(method: str, V: int, lrs: ArrayLike, *, rng: np.random.Generator, seeds: int = 32,
+             batch_size: int = 8, target: float = 0.5, init_pass_rate: ArrayLike | None = None,
+             curriculum: ArrayLike | None = None) -> NDArray[np.float64]:
+    """Samples for each seed to reach pass rate ``target``, at each step size in ``lrs``.
+
+    Returns shape ``(len(lrs), seeds)``; ``inf`` where a seed did not get there within the budget,
+    ``8 (n_mf + 10 V + 10 N)`` samples with ``n_mf`` the mean-field count from uniform
+    (:func:`samples_to_learn_mean_field`; REINFORCE's for every sampled method). Training stops at
+    ``target``. Every step size sees the same random stream (common random numbers, one seed drawn
+    from ``rng``), so differences between step sizes are not differences between seeds. Chapter 6,
+    "Each method at its best step size".
+    """
+    _check_method(method)
+    V = _validate.positive_int(V, "V", minimum=2)
+    etas = np.asarray(lrs, dtype=np.float64)
+    if etas.ndim != 1 or etas.size == 0:
+        raise ValueError("lrs must be a non-empty 1-D list of step sizes")
+    rng = _validate.rng(rng)
+    t = _validate.open_unit(target, "target")
+    N = _validate.positive_int(batch_size, "batch_size")
+    out = np.empty((etas.size, _validate.positive_int(seeds, "seeds")))
+    kind = "sl" if method in ("sl", "distill") else "reinforce"
+    stream = int(rng.integers(2**63))
+    for j, eta in enumerate(etas):
+        eta = _validate.positive_number(eta, "lrs")
+        budget = int(min(8 * (samples_to_learn_mean_field(V, eta, kind, t) + 10 * V + 10 * N), 4e15))
+        run = train(method, V, eta, rng=np.random.default_rng(stream), batch_size=N, seeds=out.shape[1],
+                    max_samples=max(budget, N), stop_pass_rate=t, init_pass_rate=init_pass_rate,
+                    curriculum=curriculum, grid_points=2, max_updates=2_000_000)
+        out[j] = run.samples_to_reach(t)[:, 0]
+    return out
+
+
+def _log_mean(y: NDArray[np.float64], axis: int = -1) -> NDArray[np.float64]:
+    return np.log(np.mean(y, axis=axis))
+
+
+def bootstrap_slope(x: ArrayLike, y: ArrayLike, *, rng: np.random.Generator, n_boot: int = 2000,
+                    level: float = 0.95) -> tuple[float, float, float]:
+    """Log-log slope of the mean of ``y`` against ``x``, with a percentile bootstrap interval over seeds.
+
+    ``x``: shape ``(K,)`` (e.g. vocabulary sizes); ``y``: shape ``(K, seeds)`` (e.g. samples to learn
+    per seed). The slope is the least-squares fit of ``log mean(y[k])`` on ``log x[k]``; each bootstrap
+    replicate resamples the seeds at every ``x`` independently, with replacement. Returns
+    ``(slope, low, high)``. Chapter 6, "Each method at its best step size".
+    """
+    xx = np.log(np.asarray(x, dtype=np.float64))
+    yy = np.asarray(y, dtype=np.float64)
+    if yy.ndim != 2 or yy.shape[0] != xx.size or xx.size < 2:
+        raise ValueError(f"y must have shape (len(x), seeds) with at least two x, got {yy.shape} for {xx.size} x")
+    if not np.isfinite(yy).all() or (yy <= 0).any():
+        raise ValueError("y must be finite and positive (did every seed reach the target?)")
+    rng = _validate.rng(rng)
+    B = _validate.positive_int(n_boot, "n_boot")
+    lv = _validate.open_unit(level, "level")
+    xc = xx - xx.mean()
+
+    def slope(ly: NDArray[np.float64]) -> NDArray[np.float64]:
+        return (ly - ly.mean(axis=-1, keepdims=True)) @ xc / (xc @ xc)
+
+    K, S = yy.shape
+    idx = rng.integers(0, S, size=(B, K, S))
+    boot = slope(_log_mean(np.take_along_axis(np.broadcast_to(yy, (B, K, S)), idx, axis=2)))
+    lo, hi = np.quantile(boot, [(1 - lv) / 2, (1 + lv) / 2])
+    return float(slope(_log_mean(yy))), float(lo), float(hi)
+
+
+def bootstrap_ratio(num: ArrayLike, den: ArrayLike, *, rng: np.random.Generator, n_boot: int = 2000
+                    ) -> NDArray[np.float64]:
+    """Bootstrap replicates of ``Σ num / Σ den`` over seeds (axis 0), for every column.
+
+    ``num``, ``den``: shape ``(seeds, ...)`` (e.g. bits dropped and samples spent per seed and bin, from
+    :func:`absorbed_vs_pass_rate`). Returns shape ``(n_boot, ...)``; take quantiles for an interval.
+    Chapter 6.
+    """
+    a = np.asarray(num, dtype=np.float64)
+    b = np.asarray(den, dtype=np.float64)
+    if a.shape != b.shape or a.ndim < 1:
+        raise ValueError(f"num and den must have the same shape (seeds, ...), got {a.shape} and {b.shape}")
+    rng = _validate.rng(rng)
+    B = _validate.positive_int(n_boot, "n_boot")
+    idx = rng.integers(0, a.shape[0], size=(B, a.shape[0]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return a[idx].sum(axis=1) / b[idx].sum(axis=1)
+
+
+def bootstrap_mean_band(y: ArrayLike, *, rng: np.random.Generator, n_boot: int = 1000, level: float = 0.95
+                        ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Mean over seeds (axis 0) of ``y`` and a percentile bootstrap interval for it, for every column.
+
+    ``y``: shape ``(seeds, ...)``. Returns ``(mean, low, high)``, each of shape ``y.shape[1:]``. The band
+    every averaged curve of Chapter 6 is drawn with.
+    """
+    a = np.asarray(y, dtype=np.float64)
+    if a.ndim < 1 or a.shape[0] < 2:
+        raise ValueError(f"y needs at least two seeds along axis 0, got shape {a.shape}")
+    rng = _validate.rng(rng)
+    B = _validate.positive_int(n_boot, "n_boot")
+    lv = _validate.open_unit(level, "level")
+    idx = rng.integers(0, a.shape[0], size=(B, a.shape[0]))
+    boot = a[idx].mean(axis=1)
+    lo, hi = np.quantile(boot, [(1 - lv) / 2, (1 + lv) / 2], axis=0)
+    return a.mean(axis=0), lo, hi
+
+
+def first_order_speed(method: str, p: ArrayLike, batch_size: int = 8) -> NDArray[np.float64] | float:
+    """Expected drop in ``-log2 p`` per sample divided by ``η``, to first order in ``η``, at large ``V``.
+
+    SL: ``log2(e) (1 - p)^2`` (one label raises the correct logit by ``η (1 - p)``, and the normaliser
+    takes a share ``p`` of it). REINFORCE (with or without the leave-one-out baseline, whose expected
+    update is the same): ``p`` times SL's, ``log2(e) p (1 - p)^2``, largest at ``p = 1/3``. GRPO with
+    groups of ``N``: a group with ``k`` successes raises the correct logit by ``η sqrt(k (N - k))``, so
+    ``log2(e) (1 - p) E[sqrt(k (N - k))] / N`` with ``k ~ Binomial(N, p)``. Terms of order ``1/V``
+    (the pushed-down wrong tokens' own mass) are dropped. Units: bits per sample per unit of ``η``.
+    Chapter 6, "Where in training".
+    """
+    _check_method(method)
+    pp = _validate.probability(p, "p")
+    base = math.log2(math.e) * (1 - pp) ** 2
+    if method in ("sl", "distill"):
+        return _validate.scalar_or_array(base)
+    if method in ("reinforce", "baseline"):
+        return _validate.scalar_or_array(pp * base)
+    N = _validate.positive_int(batch_size, "batch_size", minimum=2)
+    ks = np.arange(N + 1, dtype=np.float64)
+    logc = np.array([math.lgamma(N + 1) - math.lgamma(k + 1) - math.lgamma(N - k + 1) for k in range(N + 1)])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logpmf = logc + ks * np.log(pp[..., None]) + (N - ks) * np.log1p(-pp[..., None])
+    pmf = np.where(np.isnan(logpmf), 0.0, np.exp(logpmf))
+    mean_root = (pmf * np.sqrt(ks * (N - ks))).sum(axis=-1)
+    return _validate.scalar_or_array(math.log2(math.e) * (1 - pp) * mean_root / N)

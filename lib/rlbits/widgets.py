@@ -526,17 +526,16 @@ def selfplay_explorer():
 # --- Chapter 6: training both ways ---
 
 #: The settings the Chapter 6 explorer offers (every combination is precomputed once, then cached).
-TRAINING_METHODS: tuple[str, ...] = ("sl", "reinforce", "baseline", "grpo", "distill")
+TRAINING_METHODS: tuple[str, ...] = ("sl", "reinforce", "baseline", "grpo")
 TRAINING_V: tuple[int, ...] = (10, 100, 1_000, 10_000, 100_000)
-TRAINING_LR: tuple[float, ...] = (0.1, 0.3, 1.0)
+TRAINING_LR: tuple[float, ...] = (0.1, 1.0, 10.0, 100.0)
 TRAINING_LABELS: dict[str, str] = {
     "sl": "SL (cross-entropy)",
     "reinforce": "REINFORCE",
     "baseline": "REINFORCE + baseline",
     "grpo": "GRPO",
-    "distill": "distillation (teacher 0.9)",
 }
-TRAINING_ROLES: dict[str, str] = {"sl": "sl", "reinforce": "rl", "baseline": "third", "grpo": "fourth", "distill": "fifth"}
+TRAINING_ROLES: dict[str, str] = {"sl": "sl", "reinforce": "rl", "baseline": "third", "grpo": "fourth"}
 
 
 @dataclass(frozen=True)
@@ -561,8 +560,12 @@ class TrainingPanel:
 
 
 def training_budget(V: int, lr: float) -> int:
-    """Sample budget per run used by the Chapter 6 explorer: ``30 V / lr + 1000`` samples."""
-    return int(30 * V / lr) + 1000
+    """Sample budget per run used by the Chapter 6 explorer: ``30 V / min(lr, 1) + 1000`` samples.
+
+    Enough for the slowest setting (REINFORCE, ``~V/η`` samples) and, at large steps, for the wait
+    for a first success (``~V`` samples).
+    """
+    return int(30 * V / min(lr, 1.0)) + 1000
 
 
 _TRAINING_CACHE: dict[tuple[str, int, float], tuple] = {}
@@ -648,7 +651,7 @@ def training_explorer():
 
     _training_grid()  # train every combination once, before the first redraw
 
-    def update(method: str = "reinforce", V: int = 1_000, lr: float = 0.3) -> TrainingPanel:
+    def update(method: str = "reinforce", V: int = 1_000, lr: float = 1.0) -> TrainingPanel:
         panel = training_panel(method, V, lr)
         fig, ax = plt.subplots(figsize=(6.4, 4.2))
         draw_training_panel(ax, panel)
@@ -659,7 +662,7 @@ def training_explorer():
     m = widgets.ToggleButtons(options=[(TRAINING_LABELS[k], k) for k in TRAINING_METHODS], value="reinforce",
                               description="method")
     v = widgets.SelectionSlider(options=[(f"{x:,}", x) for x in TRAINING_V], value=1_000, description="V")
-    lr = widgets.SelectionSlider(options=[(f"{x:g}", x) for x in TRAINING_LR], value=0.3, description="η")
+    lr = widgets.SelectionSlider(options=[(f"{x:g}", x) for x in TRAINING_LR], value=1.0, description="η")
     out = widgets.interactive_output(update, {"method": m, "V": v, "lr": lr})
     return widgets.VBox([m, widgets.HBox([v, lr]), out]), update
 
