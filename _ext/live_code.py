@@ -11,7 +11,8 @@ kernel, cell selectors) and swaps its loader:
   they are copied with ``_ext/thebe/live-code.js`` and ``live-code.css`` to ``_static/thebe/``
   in the build;
 * each page's ``THEBE_JS_URL`` points at ``_static/thebe/index.js`` instead of unpkg, and
-  ``sphinx-thebe.js`` is replaced by ``live-code.js`` (see that file for what it does and why).
+  ``sphinx-thebe.js`` is replaced by ``live-code.js`` (see that file for what it does and why);
+* each page tells thebe which BinderHub to use (``launch_buttons.binderhub_url``).
 
 Nothing is loaded before a reader clicks "Live Code"; then everything but the kernel (Binder, or
 the Jupyter server a test configures) comes from the site. ``tests/test_livecode.py`` proves it in
@@ -24,6 +25,7 @@ import json
 import shutil
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders.html._assets import _JavaScript
 from sphinx.errors import ExtensionError
@@ -106,8 +108,19 @@ def _page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, 
             scripts[i] = _JavaScript(f"{OUT}/{LOADER.name}", priority=js.priority, **js.attributes)
 
 
+def _binder_config(app: Sphinx, doctree, docname: str) -> None:
+    """Ask thebe for the BinderHub of ``launch_buttons.binderhub_url`` (sphinx-thebe does not pass
+    it, and thebe would use its own default); thebe 0.9 merges every x-thebe-config block."""
+    url = (app.config.html_theme_options or {}).get("launch_buttons", {}).get("binderhub_url")
+    if not _enabled(app.config) or not url:
+        return
+    fragment = json.dumps({"binderOptions": {"binderUrl": url.rstrip("/")}}).replace("<", "\\u003c")
+    doctree.append(nodes.raw(text=f'<script type="text/x-thebe-config">{fragment}</script>\n', format="html"))
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _check)
+    app.connect("doctree-resolved", _binder_config)
     app.connect("builder-inited", _copy)
     app.connect("html-page-context", _page_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

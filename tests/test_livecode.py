@@ -147,7 +147,7 @@ def chromium():
             browser.close()
 
 
-ERROR_MIME = "application/vnd.jupyter.error"
+ERROR_MIME = "application/vnd.jupyter.stderr"  # tracebacks and stderr, as JupyterLab renders them
 
 
 def run_cell(page, cell) -> None:
@@ -198,7 +198,7 @@ def test_live_code_explorer_slider_redraws_figure(chromium, site, jupyter_server
         page.hover(".dropdown-launch-buttons")
         page.locator(".btn-launch-thebe").click()
         page.wait_for_function(
-            "() => (document.querySelector('.thebe-launch-button') || {}).textContent?.includes('ready')",
+            "() => (document.querySelector('.thebe-launch-button') || {}).textContent?.startsWith('Live Code is ready')",
             timeout=KERNEL_READY_MS)
 
         # Run the (hidden-input) imports cell, as a reader who opens "Show code cell source" would,

@@ -87,29 +87,31 @@
     };
     prepareCells(kernelName.includes("python") ? "python" : kernelName);
     const where = options.useBinder ? "Binder" : "a Jupyter server";
-    let ready = false;
+    // thebe reports the session ready before it attaches the cells to it: the button says "ready"
+    // only once bootstrap has returned, when a cell's run button does run it.
+    let attached = false;
     window.thebe.on("status", (_event, data) => {
-      if (data.subject === "session") {
-        if (data.status === "ready") ready = true;
-        if (data.status === "shutdown" || data.status === "dead") {
-          ready = false;
-          setButton("Live Code: the kernel has stopped; reload the page to start another");
-          return;
-        }
+      if (data.subject === "session" && (data.status === "shutdown" || data.status === "dead")) {
+        attached = false;
+        setButton("Live Code: the kernel has stopped; reload the page to start another");
+      } else if (!attached) {
+        setButton(`Live Code: starting a kernel on ${where} (${data.status})`);
       }
-      setButton(ready ? "Live Code is ready: run a cell with its “run” button"
-                      : `Live Code: starting a kernel on ${where} (${data.status})`);
     });
     window.thebe.on("error", (_event, data) => setButton(`Live Code: ${data.message}`));
-    await window.thebe.bootstrap(options);
+    const { session } = await window.thebe.bootstrap(options);
+    if (!session) throw new Error(`no kernel from ${where}`);
+    attached = true;
+    setButton("Live Code is ready: run a cell with its “run” button");
   };
 
   let started = null;
   window.initThebe = () => {
     if (!started) {
       started = start().catch((error) => {
-        console.error("[live-code]", error);
-        setButton(`Live Code could not start: ${error.message}`);
+        const message = (error && error.message) || String(error);  // thebe may reject with a string
+        console.error("[live-code]", message);
+        setButton(`Live Code could not start: ${message}`);
         started = null;
       });
     }
