@@ -1,9 +1,9 @@
 """Live Code runs an explorer in a real browser: the slider redraws the figure, offline.
 
 A reader presses "Live Code" on Chapter 1, runs the imports cell and the entropy explorer's cell,
-moves the "V (answers)" slider one step and sees the figure change. That needs thebe's ipywidgets 8 widget
-manager (thebe 0.9, served by the site: see ``_ext/live_code.py``) to build the sliders and the
-Output widget from the kernel's messages, and to send the slider's new value back.
+moves the "V (answers)" slider one step and sees the figure change. That needs thebe's ipywidgets 8
+widget manager (thebe 0.9, served by the site: see ``_ext/live_code.py``) to build the sliders and
+the Output widget from the kernel's messages, and to send the slider's new value back.
 
 The kernel is a Jupyter server this test starts on 127.0.0.1 with a random token (killed at the
 end, with its kernel). The built page is used as published; only a test configuration fragment
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import os
 import secrets
 import socket
@@ -27,7 +26,6 @@ import sys
 import threading
 import time
 import urllib.request
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
