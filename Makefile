@@ -7,10 +7,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.requirements-installed
+# Live Code's thebe, unpacked from npm (see live-code below).
+THEBE  := _ext/thebe/dist/.unpacked
 # Notebooks are re-executed whenever rlbits or the pinned requirements change.
 LIB_HASH = $(shell cat requirements.txt $$(find lib -name '*.py' | LC_ALL=C sort) | sha256sum | cut -c1-16)
 
-.PHONY: book test notebooks clean browser-deps
+.PHONY: book test notebooks clean browser-deps live-code
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +20,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install -r requirements.txt
 	touch $(STAMP)
 
-book: $(STAMP)
+book: $(STAMP) $(THEBE)
 	@mkdir -p _build
 	@if [ "$$(cat _build/.lib-hash 2>/dev/null)" != "$(LIB_HASH)" ]; then \
 		echo "rlbits or requirements changed: clearing the execution cache"; \
@@ -27,8 +29,23 @@ book: $(STAMP)
 	@echo "$(LIB_HASH)" > _build/.lib-hash
 	@echo "The book is in _build/html: open _build/html/index.html in a browser."
 
-test: $(STAMP)
+test: $(STAMP) $(THEBE)
 	$(BIN)/python -m pytest
+
+# Live Code (Thebe) is served from the site itself: the npm tarballs named in _ext/thebe/SHA512SUMS
+# (thebe's prebuilt bundle and require.js), checked against those hashes and unpacked into
+# _ext/thebe/dist/, which _ext/live_code.py copies into the build. Needs npm (`npm pack` only: no
+# node_modules, none of thebe's 960 build dependencies).
+live-code: $(THEBE)
+
+$(THEBE): _ext/thebe/SHA512SUMS
+	@command -v npm >/dev/null || { echo "Live Code needs npm to fetch thebe (Debian: apt-get install npm)"; exit 1; }
+	rm -rf _ext/thebe/dist && mkdir -p _ext/thebe/dist
+	cd _ext/thebe/dist && for tgz in $$(awk '{print $$2}' ../SHA512SUMS); do \
+		npm pack --silent "$$(echo $$tgz | sed -E 's/-([0-9][^-]*)\.tgz$$/@\1/')" >/dev/null || exit 1; done \
+	&& sha512sum -c ../SHA512SUMS \
+	&& for tgz in *.tgz; do mkdir -p "$${tgz%.tgz}" && tar xzf "$$tgz" -C "$${tgz%.tgz}" --strip-components=1 || exit 1; done
+	touch $(THEBE)
 
 # What the browser tests (tests/test_browser.py) need besides .venv: Debian's Chromium and axe-core
 # (npm, pinned in tests/browser/package-lock.json). Run as root (CI does, in .ci/run); each step is
