@@ -345,8 +345,8 @@ def _bench_one_widget(name: str, build: Callable[[], Any], n: int, rng: np.rando
     import warnings
 
     import matplotlib.pyplot as plt
-    from rlbits import widgets
 
+    module = sys.modules[build.__module__]  # the chapter module holding its panel and draw functions
     with contextlib.redirect_stdout(io.StringIO()):  # interactive_output's first draw, outside a kernel
         control, update = build()
     plt.close("all")
@@ -356,7 +356,7 @@ def _bench_one_widget(name: str, build: Callable[[], Any], n: int, rng: np.rando
     total, compute, png, errors = [], [], [], []
     for kwargs in inputs:
         plt.close("all")
-        with _Stopwatch(widgets) as sw, warnings.catch_warnings():
+        with _Stopwatch(module) as sw, warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "FigureCanvasAgg is non-interactive" from plt.show()
             t0 = time.perf_counter()
             try:

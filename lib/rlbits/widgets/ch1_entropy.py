@@ -1,0 +1,101 @@
+"""Chapter 1, "Entropy": the entropy explorer (panel, drawing, explorer)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.axes import Axes
+from numpy.typing import NDArray
+
+from .. import _validate, distributions, information
+from ..plotting import COLORS, LINESTYLES
+from ._common import _fast_redraw
+
+
+@dataclass(frozen=True)
+class EntropyPanel:
+    """What the entropy explorer shows for one setting of its sliders (all information in bits)."""
+
+    probs: NDArray[np.float64]
+    surprisal: NDArray[np.float64]
+    entropy: float
+    max_entropy: float
+    chosen: int
+    chosen_surprisal: float
+
+
+def entropy_panel(V: int, sharpness: float, chosen: int = 0) -> EntropyPanel:
+    """Compute the explorer's state: a Zipf distribution over ``V`` answers and its information.
+
+    ``chosen`` is the (0-based) answer whose surprisal is highlighted. Chapter 1, "Entropy".
+    """
+    probs = distributions.zipf(V, sharpness)
+    chosen = _validate.positive_int(chosen, "chosen", minimum=0)
+    if chosen >= probs.size:
+        raise ValueError(f"chosen must lie in [0, {probs.size - 1}], got {chosen}")
+    surprisal = np.asarray(information.surprisal(probs))
+    return EntropyPanel(
+        probs=probs,
+        surprisal=surprisal,
+        entropy=float(information.entropy(probs)),
+        max_entropy=float(np.log2(probs.size)),
+        chosen=chosen,
+        chosen_surprisal=float(surprisal[chosen]),
+    )
+
+
+def draw_entropy_panel(ax: Axes, panel: EntropyPanel, *, title: str | None = None) -> None:
+    """Draw ``panel`` on ``ax``: bars of each answer's surprisal, the entropy and ``log2 V`` as lines."""
+    k = np.arange(1, panel.probs.size + 1)
+    others = np.arange(panel.probs.size) != panel.chosen
+    ax.bar(k[others], panel.surprisal[others], color=COLORS["sixth"], edgecolor="none",
+           label="surprisal -log2 p_k of each answer")
+    ax.bar(k[panel.chosen], panel.surprisal[panel.chosen], color=COLORS["rl"], edgecolor="none",
+           label=f"highlighted answer k = {panel.chosen + 1}")
+    ax.axhline(panel.entropy, color=COLORS["sl"], linestyle=LINESTYLES["sl"],
+               label=f"entropy H = {panel.entropy:.2f} bits (average surprisal)")
+    ax.axhline(panel.max_entropy, color=COLORS["reference"], linestyle=LINESTYLES["reference"],
+               label=f"log2 V = {panel.max_entropy:.2f} bits (uniform maximum)")
+    ax.set_xlabel("answer k (most likely first)")
+    ax.set_ylabel("information (bits)")
+    top = float(np.max(panel.surprisal))
+    ax.set_ylim(0, max(top, panel.max_entropy) * 1.35 + 0.1)
+    ax.set_title(title or f"p(highlighted) = {panel.probs[panel.chosen]:.3f}: "
+                 f"{panel.chosen_surprisal:.2f} bits if it happens")
+    ax.legend(loc="upper left")
+
+
+def entropy_explorer():
+    """Build the Chapter 1 entropy explorer: sliders for V, sharpness and the highlighted answer.
+
+    Returns ``(control, update)``, where ``update(V, sharpness, chosen)`` redraws the figure and
+    returns the :class:`EntropyPanel` it drew.
+    """
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    def update(V: int = 8, sharpness: float = 1.0, chosen: int = 0) -> EntropyPanel:
+        panel = entropy_panel(V, sharpness, min(chosen, V - 1))
+        fig, ax = plt.subplots(figsize=(6.4, 3.8))
+        draw_entropy_panel(ax, panel)
+        _fast_redraw(fig, "entropy")
+        plt.show()
+        return panel
+
+    v = widgets.IntSlider(value=8, min=2, max=40, description="V (answers)")
+    s = widgets.FloatSlider(value=1.0, min=0.0, max=4.0, step=0.1, description="sharpness")
+    c = widgets.IntSlider(value=0, min=0, max=7, description="highlight k-1")
+
+    def _sync(change: dict) -> None:
+        c.max = change["new"] - 1
+
+    v.observe(_sync, names="value")
+    out = widgets.interactive_output(update, {"V": v, "sharpness": s, "chosen": c})
+    control = widgets.VBox([widgets.HBox([v, s, c]), out])
+    return control, update
+
+
+# Every panel, draw_* function and *_explorer builder defined above.
+__all__ = sorted(name for name, obj in list(globals().items())
+                 if not name.startswith("_") and getattr(obj, "__module__", None) == __name__)
