@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from .. import _validate, distributions, information
 from ..plotting import COLORS, LINESTYLES
-from ._common import _fast_redraw
+from ._common import Control, LiveFigure, StaticGrid
 
 
 @dataclass(frozen=True)
@@ -73,14 +73,12 @@ def entropy_explorer():
     returns the :class:`EntropyPanel` it drew.
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
+
+    live = LiveFigure("entropy", (6.4, 3.8))  # one figure for the explorer's life
 
     def update(V: int = 8, sharpness: float = 1.0, chosen: int = 0) -> EntropyPanel:
         panel = entropy_panel(V, sharpness, min(chosen, V - 1))
-        fig, ax = plt.subplots(figsize=(6.4, 3.8))
-        draw_entropy_panel(ax, panel)
-        _fast_redraw(fig, "entropy")
-        plt.show()
+        live.show(lambda ax: draw_entropy_panel(ax, panel))
         return panel
 
     v = widgets.IntSlider(value=8, min=2, max=40, description="V (answers)")
@@ -94,6 +92,40 @@ def entropy_explorer():
     out = widgets.interactive_output(update, {"V": v, "sharpness": s, "chosen": c})
     control = widgets.VBox([widgets.HBox([v, s, c]), out])
     return control, update
+
+
+# --- The static website: the states precomputed at build time ---
+
+
+def _entropy_state(V: int, sharpness: float, highlight: str) -> EntropyPanel:
+    """One static-site state: the highlighted answer is the first, the second or the last."""
+    return entropy_panel(V, sharpness, {"first": 0, "second": 1, "last": V - 1}[highlight])
+
+
+def _describe_entropy(panel: EntropyPanel) -> str:
+    """Alt text for one state of the entropy explorer."""
+    V = panel.probs.size
+    return (f"Bar chart of the surprisal of each of {V} answers, most likely first, from "
+            f"{panel.surprisal.min():.2f} to {panel.surprisal.max():.2f} bits. The entropy is "
+            f"{panel.entropy:.2f} bits, against the uniform maximum log2 V = {panel.max_entropy:.2f} bits. "
+            f"Highlighted: answer k = {panel.chosen + 1}, probability {panel.probs[panel.chosen]:.3f}, "
+            f"surprisal {panel.chosen_surprisal:.2f} bits.")
+
+
+#: The entropy explorer's states on the static website (5 x 9 x 3 = 135).
+ENTROPY_GRID = StaticGrid(
+    name="entropy", title="Entropy explorer", figsize=(6.4, 3.8),
+    controls=(
+        Control("V", "V (answers)", (2, 4, 8, 16, 40), ("2", "4", "8", "16", "40"), default=2),
+        Control("sharpness", "sharpness", (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0),
+                ("0", "0.25", "0.5", "0.75", "1", "1.5", "2", "3", "4"), default=4),
+        Control("highlight", "highlighted answer", ("first", "second", "last"),
+                ("k = 1 (most likely)", "k = 2", "k = V (least likely)"), default=0, kind="select"),
+    ),
+    panel=_entropy_state,
+    draw=lambda fig, panel: draw_entropy_panel(fig.subplots(), panel),
+    describe=_describe_entropy,
+)
 
 
 # Every panel, draw_* function and *_explorer builder defined above.

@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 
 from .. import _validate, information
 from ..plotting import COLORS
-from ._common import _fast_redraw
+from ._common import Control, LiveFigure, StaticGrid
 
 
 @dataclass(frozen=True)
@@ -69,14 +69,12 @@ def bits_explorer():
     :class:`BitsComparisonPanel` it drew.
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
+
+    live = LiveFigure("bits", (6.8, 4.0))  # one figure for the explorer's life
 
     def update(p: float = 0.8, log10_V: float = 1.0) -> BitsComparisonPanel:
         panel = bits_comparison_panel(p, int(round(10**log10_V)))
-        fig, ax = plt.subplots(figsize=(6.8, 4.0))
-        draw_bits_comparison(ax, panel)
-        _fast_redraw(fig, "bits")
-        plt.show()
+        live.show(lambda ax: draw_bits_comparison(ax, panel))
         return panel
 
     p = widgets.FloatSlider(value=0.8, min=0.001, max=0.999, step=0.001, readout_format=".3f",
@@ -84,6 +82,33 @@ def bits_explorer():
     v = widgets.FloatSlider(value=1.0, min=round(float(np.log10(2)), 2), max=6.0, step=0.05, description="log10 V")
     out = widgets.interactive_output(update, {"p": p, "log10_V": v})
     return widgets.VBox([widgets.HBox([p, v]), out]), update
+
+
+# --- The static website: the states precomputed at build time ---
+
+
+def _describe_bits(panel: BitsComparisonPanel) -> str:
+    """Alt text for one state of the bits explorer."""
+    return (f"Grouped bars of bits per sample at pass rate p = {panel.p:g} with V = {panel.V:,} answers. "
+            f"Essay's formulas: SL {panel.essay_sl:.3g}, RL {panel.essay_rl:.3g} bits. Given the answer: "
+            f"SL {panel.sl_conditional:.3g}, RL {panel.rl_conditional:.3g} bits. Averaged over answers: "
+            f"SL {panel.sl_calibrated:.3g}, RL {panel.rl_calibrated:.3g} bits.")
+
+
+_P_GRID = (0.001, 0.01, 0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.99, 0.999)
+_V_GRID = (2, 10, 100, 1_000, 10_000, 100_000, 1_000_000)
+
+#: The bits explorer's states on the static website (10 x 7 = 70).
+BITS_GRID = StaticGrid(
+    name="bits", title="Bits per sample explorer", figsize=(6.8, 4.0),
+    controls=(
+        Control("p", "pass rate p", _P_GRID, tuple(f"{x:g}" for x in _P_GRID), default=6),
+        Control("V", "V (answers)", _V_GRID, tuple(f"{x:,}" for x in _V_GRID), default=1),
+    ),
+    panel=bits_comparison_panel,
+    draw=lambda fig, panel: draw_bits_comparison(fig.subplots(), panel),
+    describe=_describe_bits,
+)
 
 
 # Every panel, draw_* function and *_explorer builder defined above.

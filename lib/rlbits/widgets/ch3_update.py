@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from .. import _validate
 from ..plotting import COLORS, LINESTYLES
-from ._common import _fast_redraw
+from ._common import Control, LiveFigure, StaticGrid
 
 
 @dataclass(frozen=True)
@@ -70,14 +70,12 @@ def update_explorer():
     :class:`UpdatePanel`.
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
+
+    live = LiveFigure("update", (6.4, 3.9))  # one figure for the explorer's life
 
     def update(log10_p: float = -2.0, batch_size: int = 64, baseline: str = "none") -> UpdatePanel:
         panel = update_panel(10**log10_p, batch_size, baseline)
-        fig, ax = plt.subplots(figsize=(6.4, 3.9))
-        draw_update_panel(ax, panel)
-        _fast_redraw(fig, "update")
-        plt.show()
+        live.show(lambda ax: draw_update_panel(ax, panel))
         return panel
 
     p = widgets.FloatSlider(value=-2.0, min=-4.0, max=round(float(np.log10(0.9)), 2), step=0.1, description="log10 p")
@@ -85,6 +83,35 @@ def update_explorer():
     b = widgets.ToggleButtons(options=["none", "pass rate"], description="baseline")
     out = widgets.interactive_output(update, {"log10_p": p, "batch_size": n, "baseline": b})
     return widgets.VBox([widgets.HBox([p, n]), b, out]), update
+
+
+# --- The static website: the states precomputed at build time ---
+
+
+def _describe_update(panel: UpdatePanel) -> str:
+    """Alt text for one state of the batch-update explorer."""
+    return (f"Histogram of the cosine between each of {panel.cosines.size:,} REINFORCE batch updates of "
+            f"{panel.batch_size} samples and the SL direction, at pass rate p = {panel.p:g} with baseline "
+            f"{panel.baseline}. {100 * panel.share_without_success:.0f}% of batches contain no success; the "
+            f"median cosine is {float(np.median(panel.cosines)):.2f}; the batch SNR is {panel.snr_batch:.2g}.")
+
+
+_P_GRID = (0.0001, 0.001, 0.01, 0.03, 0.1, 0.3, 0.9)
+_BATCH_GRID = (1, 4, 16, 64, 256, 1024)
+
+#: The batch-update explorer's states on the static website (7 x 6 x 2 = 84).
+UPDATE_GRID = StaticGrid(
+    name="update", title="Batch update explorer", figsize=(6.4, 3.9),
+    controls=(
+        Control("p", "pass rate p", _P_GRID, tuple(f"{x:g}" for x in _P_GRID), default=2),
+        Control("batch_size", "batch size", _BATCH_GRID, tuple(f"{x:,}" for x in _BATCH_GRID), default=3),
+        Control("baseline", "baseline", ("none", "pass rate"), ("none (b = 0)", "pass rate (b = p)"),
+                kind="select"),
+    ),
+    panel=update_panel,
+    draw=lambda fig, panel: draw_update_panel(fig.subplots(), panel),
+    describe=_describe_update,
+)
 
 
 # Every panel, draw_* function and *_explorer builder defined above.

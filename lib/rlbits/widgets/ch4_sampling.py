@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from .. import _validate
 from ..plotting import COLORS, LINESTYLES
-from ._common import _fast_redraw
+from ._common import Control, LiveFigure, StaticGrid
 
 
 @dataclass(frozen=True)
@@ -110,14 +110,12 @@ def sampling_explorer():
     :class:`SamplingPanel` it drew.
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
+
+    live = LiveFigure("sampling", (11, 4.0), ncols=2)  # one figure for the explorer's life
 
     def update(log10_p: float = -2.0, confidence: float = 0.95, k: int = 10) -> SamplingPanel:
         panel = sampling_panel(10**log10_p, confidence, k)
-        fig, axes = plt.subplots(1, 2, figsize=(11, 4.0))
-        draw_sampling_panel(axes, panel)
-        _fast_redraw(fig, "sampling")
-        plt.show()
+        live.show(lambda axes: draw_sampling_panel(axes, panel))
         return panel
 
     p = widgets.FloatSlider(value=-2.0, min=-6.0, max=round(float(np.log10(0.5)), 2), step=0.1, description="log10 p")
@@ -126,6 +124,36 @@ def sampling_explorer():
     k = widgets.IntSlider(value=10, min=1, max=100, description="k")
     out = widgets.interactive_output(update, {"log10_p": p, "confidence": c, "k": k})
     return widgets.VBox([widgets.HBox([p, c, k]), out]), update
+
+
+# --- The static website: the states precomputed at build time ---
+
+
+def _describe_sampling(panel: SamplingPanel) -> str:
+    """Alt text for one state of the sampling explorer."""
+    return (f"Two panels. Left: the probability of at least one success against the number of draws at pass "
+            f"rate p = {panel.p:.3g}, reaching {panel.confidence:g} confidence after {panel.n_needed:,} draws "
+            f"(mean wait {panel.mean_wait:,.4g}, rule of three {panel.rule_of_three:,.4g}). Right: pass@k for k "
+            f"up to {panel.n_eval}; at k = {panel.k} pass@k is {panel.pass_at_k_k:.3g} and the plug-in "
+            f"estimate averages {panel.naive_at_k_k:.3g}.")
+
+
+_P_GRID = (1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.1, 0.5)
+_C_GRID = (0.5, 0.9, 0.95, 0.99)
+_K_GRID = (1, 5, 10, 50, 100)
+
+#: The sampling explorer's states on the static website (7 x 4 x 5 = 140).
+SAMPLING_GRID = StaticGrid(
+    name="sampling", title="Sampling explorer", figsize=(11.0, 4.0),
+    controls=(
+        Control("p", "pass rate p", _P_GRID, tuple(f"{x:g}" for x in _P_GRID), default=4),
+        Control("confidence", "confidence", _C_GRID, tuple(f"{x:g}" for x in _C_GRID), default=2),
+        Control("k", "k (samples per problem)", _K_GRID, tuple(str(x) for x in _K_GRID), default=2),
+    ),
+    panel=sampling_panel,
+    draw=lambda fig, panel: draw_sampling_panel(fig.subplots(1, 2), panel),
+    describe=_describe_sampling,
+)
 
 
 # Every panel, draw_* function and *_explorer builder defined above.

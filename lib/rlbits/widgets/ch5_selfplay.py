@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from .. import _validate
 from ..plotting import COLORS, LINESTYLES
-from ._common import _fast_redraw
+from ._common import Control, LiveFigure, StaticGrid
 
 
 @dataclass(frozen=True)
@@ -103,19 +103,42 @@ def selfplay_explorer():
     Returns ``(control, update)``; ``update(opponent)`` redraws and returns the :class:`SelfPlayPanel`.
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
+
+    live = LiveFigure("selfplay", (10.5, 3.9), ncols=2)  # one figure for the explorer's life
 
     def update(opponent: float = 4.0) -> SelfPlayPanel:
         panel = selfplay_panel(opponent)
-        fig, axes = plt.subplots(1, 2, figsize=(10.5, 3.9))
-        draw_selfplay_panel(axes, panel)
-        _fast_redraw(fig, "selfplay")
-        plt.show()
+        live.show(lambda axes: draw_selfplay_panel(axes, panel))
         return panel
 
     o = widgets.FloatSlider(value=4.0, min=-6.0, max=8.0, step=0.5, description="opponent skill")
     out = widgets.interactive_output(update, {"opponent": o})
     return widgets.VBox([o, out]), update
+
+
+# --- The static website: the states precomputed at build time ---
+
+
+def _describe_selfplay(panel: SelfPlayPanel) -> str:
+    """Alt text for one state of the self-play explorer."""
+    return (f"Two panels against games played, self-play beside a fixed opponent of skill {panel.opponent:+.0f}. "
+            f"Left: after {int(panel.games[-1]):,} games the self-play learner's skill is "
+            f"{panel.self_skill[-1]:.2f} and the fixed-opponent learner's {panel.fixed_skill[-1]:.2f}. Right: "
+            f"each game's outcome carries on average {float(np.mean(panel.self_bits)):.2f} bits in self-play and "
+            f"{float(np.mean(panel.fixed_bits)):.2f} bits against the fixed opponent.")
+
+
+_OPPONENTS = tuple(float(x) for x in range(-6, 9))
+
+#: The self-play explorer's states on the static website (15).
+SELFPLAY_GRID = StaticGrid(
+    name="selfplay", title="Self-play explorer", figsize=(10.5, 3.9),
+    controls=(Control("opponent", "opponent skill", _OPPONENTS, tuple(f"{x:+.0f}" for x in _OPPONENTS),
+                      default=10),),
+    panel=selfplay_panel,
+    draw=lambda fig, panel: draw_selfplay_panel(fig.subplots(1, 2), panel),
+    describe=_describe_selfplay,
+)
 
 
 # Every panel, draw_* function and *_explorer builder defined above.

@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 from numpy.typing import NDArray
 
 from ..plotting import COLORS, LINESTYLES
-from ._common import _fast_redraw
+from ._common import Control, LiveFigure, StaticGrid
 
 
 #: The settings the Chapter 6 explorer offers (every combination is precomputed once, then cached).
@@ -131,16 +131,14 @@ def training_explorer():
     :class:`TrainingPanel`.
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
 
     _training_grid()  # train every combination once, before the first redraw
 
+    live = LiveFigure("training", (6.4, 4.2))  # one figure for the explorer's life
+
     def update(method: str = "reinforce", V: int = 1_000, lr: float = 0.3) -> TrainingPanel:
         panel = training_panel(method, V, lr)
-        fig, ax = plt.subplots(figsize=(6.4, 4.2))
-        draw_training_panel(ax, panel)
-        _fast_redraw(fig, "training")
-        plt.show()
+        live.show(lambda ax: draw_training_panel(ax, panel))
         return panel
 
     m = widgets.ToggleButtons(options=[(TRAINING_LABELS[k], k) for k in TRAINING_METHODS], value="reinforce",
@@ -149,6 +147,33 @@ def training_explorer():
     lr = widgets.SelectionSlider(options=[(f"{x:g}", x) for x in TRAINING_LR], value=0.3, description="η")
     out = widgets.interactive_output(update, {"method": m, "V": v, "lr": lr})
     return widgets.VBox([m, widgets.HBox([v, lr]), out]), update
+
+
+# --- The static website: the states precomputed at build time ---
+
+
+def _describe_training(panel: TrainingPanel) -> str:
+    """Alt text for one state of the training explorer."""
+    half = ("does not reach pass rate 0.5 within the budget" if not np.isfinite(panel.samples_to_half)
+            else f"reaches pass rate 0.5 after {panel.samples_to_half:,.0f} samples")
+    return (f"Log-log learning curve of {TRAINING_LABELS[panel.method]} at V = {panel.V:,} and learning rate "
+            f"{panel.lr:g}: the median pass rate over {panel.seeds} seeds against samples per prompt, with a "
+            f"10 to 90 percent band and SL for reference. The median run {half}.")
+
+
+#: The training explorer's states on the static website (5 x 5 x 3 = 75).
+TRAINING_GRID = StaticGrid(
+    name="training", title="Training explorer", figsize=(6.4, 4.2),
+    controls=(
+        Control("method", "method", TRAINING_METHODS, tuple(TRAINING_LABELS[m] for m in TRAINING_METHODS),
+                default=1, kind="select"),
+        Control("V", "V (vocabulary)", TRAINING_V, tuple(f"{x:,}" for x in TRAINING_V), default=2),
+        Control("lr", "learning rate η", TRAINING_LR, tuple(f"{x:g}" for x in TRAINING_LR), default=1),
+    ),
+    panel=training_panel,
+    draw=lambda fig, panel: draw_training_panel(fig.subplots(), panel),
+    describe=_describe_training,
+)
 
 
 # Every panel, draw_* function and *_explorer builder defined above.
