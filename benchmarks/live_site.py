@@ -111,6 +111,11 @@ MATH_READY_JS = """async () => {
   }
 }"""
 
+FIRST_IMAGE_JS = """() => {
+  const img = document.querySelector('.live-explorer img.live-explorer-image');
+  return !!img && img.complete && img.naturalWidth > 0;
+}"""
+
 MOVE_JS = """async ({i, j, key}) => {
   const root = document.querySelector('.live-explorer');
   const el = root.querySelectorAll('[data-control]')[i];
@@ -213,6 +218,10 @@ def check_page(browser: Any, base: str, docname: str, name: str) -> PageResult:
         page.evaluate(MATH_READY_JS)  # moves are timed once the page has settled (MathJax typeset)
         page.locator(".live-explorer").scroll_into_view_if_needed()
         page.wait_for_load_state("networkidle")
+        try:  # the first state's image is lazy: it loads once the block is scrolled into view
+            page.wait_for_function(FIRST_IMAGE_JS, timeout=10_000)
+        except Exception:  # noqa: BLE001 - reported by the state check below
+            pass
         seen = page.evaluate(STATE_JS)
         if seen["hidden"]:
             res.problems.append("the live explorer is still hidden after the script ran")
