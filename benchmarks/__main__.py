@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import RESULTS, merge, run
+from . import RESULTS, SECTIONS, merge, run
 
 
 def _fmt(x: Any, digits: int = 3) -> str:
@@ -73,11 +73,32 @@ def report(results: dict[str, Any]) -> str:
         out.append("")
 
     if results.get("widgets"):
-        out.append("== Widget updates (compute + Agg redraw), ms ==")
-        out.append(table(["widget", "calls", "median", "p95", "compute med", "draw med", "p95 +PNG", "p95 <= 50"],
+        out.append("== Kernel explorer updates (compute, redraw, PNG), ms ==")
+        out.append(table(["widget", "calls", "median", "p95", "compute med", "draw med", "p95 +PNG", "goals met"],
                          [[r["widget"], r["calls"], r.get("median_ms"), r.get("p95_ms"), r.get("compute_median_ms"),
                            r.get("draw_median_ms"), r.get("with_png_p95_ms"), r["meets_goal"]]
                           for r in results["widgets"]]))
+        out.append("")
+
+    if results.get("states"):
+        out.append("== Static site: drawing every explorer state (cold build) ==")
+        out.append(table(["explorer", "states", "seconds", "ms/state", "kB/state", "MB"],
+                         [[r["explorer"], r["states"], r["seconds"], r["ms_per_state"], r["mean_state_bytes"] / 1e3,
+                           r["bytes"] / 1e6] for r in results["states"]]))
+        out.append("")
+
+    live = results.get("live_site")
+    if live is not None:
+        out.append("== Static site: a control's move to its figure in Chromium (cold cache), ms ==")
+        if live.get("status") == "measured":
+            out.append(f"{live['moves_timed']} moves: median {_fmt(live['median_ms'])}, p95 {_fmt(live['p95_ms'])}, "
+                       f"max {_fmt(live['max_ms'])}; the site's explorers add {live['site']['total_bytes'] / 1e6:.2f} MB "
+                       f"in {live['site']['states']:,} state images")
+            out.append(table(["page", "moves", "keyboard", "median", "p95", "MB at load", "problems"],
+                             [[r["page"], r["moves"], r["keyboard_moves"], r["median_ms"], r["p95_ms"],
+                               r["initial_bytes"] / 1e6, r["problems"]] for r in live["pages"]]))
+        else:
+            out.append(f"{live.get('status')}: {live.get('note', '')}")
         out.append("")
 
     if results.get("information"):
@@ -125,8 +146,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer sizes and calls: a smoke run in seconds")
     parser.add_argument("--skip-build", action="store_true",
                         help="do not build the book; carry over the build numbers from the previous results")
-    parser.add_argument("--only", nargs="+", choices=["build", "widgets", "information", "growth", "training"],
+    parser.add_argument("--only", nargs="+", choices=list(SECTIONS),
                         help="run only these sections; the others are kept from the previous results file")
+    parser.add_argument("--site", type=Path, default=None,
+                        help="the built HTML whose live explorers to time (default _build/html, from `make book`)")
     parser.add_argument("--output", type=Path, default=RESULTS, help=f"where to write the JSON (default {RESULTS})")
     parser.add_argument("--no-write", action="store_true", help="print the table only")
     args = parser.parse_args(argv)
@@ -139,9 +162,9 @@ def main(argv: list[str] | None = None) -> int:
                 break
             except json.JSONDecodeError:
                 pass
-    sections = tuple(args.only) if args.only else ("build", "widgets", "information", "growth", "training")
+    sections = tuple(args.only) if args.only else SECTIONS
     results = run(quick=args.quick, skip_build=args.skip_build, previous=previous, sections=sections,
-                  log=lambda s: print(s, file=sys.stderr, flush=True))
+                  log=lambda s: print(s, file=sys.stderr, flush=True), site=args.site)
     print(report(results))
     if args.only and previous and not args.no_write:
         # a partial run refreshes its sections and keeps the others from the previous results

@@ -23,6 +23,7 @@ if str(ROOT) not in sys.path:  # the benchmarks package lives at the top of the 
 
 import benchmarks  # noqa: E402
 from benchmarks.__main__ import main, report  # noqa: E402
+from rlbits.widgets import STATIC_GRIDS  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results.json"
 PAGE = ROOT / "book" / "performance.ipynb"
@@ -61,6 +62,11 @@ def _check_results(res: dict, *, full: bool) -> None:
         if missing:  # not an error: the committed results are a snapshot, refreshed by running the benchmark
             warnings.warn(f"benchmarks/results.json predates {sorted(missing)}: re-run `python -m benchmarks`",
                           stacklevel=2)
+        assert {r["explorer"] for r in res["states"]} == set(STATIC_GRIDS)
+        assert all(r["states"] == r["grid_states"] for r in res["states"]), "a full run draws every state"
+        live = res["live_site"]
+        assert live["status"] == "measured" and live["moves_timed"] >= 3 * len(live["pages"])
+        assert all(p["problems"] == 0 for p in live["pages"])
         cases = {(r["V"], r["batch"]) for r in res["information"]}
         assert {(10**3, 1), (10**5, 1), (10**6, 1), (10**3, 1000)} <= cases
         for name in GROWTH_NAMES:
@@ -69,8 +75,24 @@ def _check_results(res: dict, *, full: bool) -> None:
 
 def test_benchmark_module_imports():
     assert callable(benchmarks.run) and callable(main)
-    for name in ("bench_build", "bench_widgets", "bench_information", "bench_growth", "bench_training"):
+    for name in ("bench_build", "bench_widgets", "bench_states", "bench_live_site", "bench_information",
+                 "bench_growth", "bench_training"):
         assert callable(getattr(benchmarks, name))
+
+
+def test_state_drawing_is_measured_for_every_explorer():
+    from rlbits import widgets
+
+    rows = benchmarks.bench_states(quick=True)
+    assert [r["explorer"] for r in rows] == list(widgets.STATIC_GRIDS)
+    for row in rows:
+        assert row["states"] == 4 and row["grid_states"] == widgets.STATIC_GRIDS[row["explorer"]].size
+        assert row["seconds"] > 0 and 1_000 < row["mean_state_bytes"] < 100_000
+
+
+def test_live_site_timing_is_skipped_without_a_built_site(tmp_path):
+    out = benchmarks.bench_live_site(quick=True, html=tmp_path)
+    assert out["status"] == "skipped" and "make book" in out["note"]
 
 
 def test_quick_run_writes_the_expected_json(tmp_path, capsys):

@@ -103,3 +103,87 @@ def test_update_explorer_builds_and_updates():
     widgets.draw_update_panel(ax, panel)
     assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title() and ax.get_legend()
     plt.close("all")
+
+
+# --- Kernel explorers redraw one persistent figure; the static website draws the same states ---
+
+
+def _summary_of(fig):
+    """What a figure shows, artist by artist: titles, labels, limits, legend texts, line data, bar heights."""
+    out = []
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        out.append((ax.get_title(), ax.get_xlabel(), ax.get_ylabel(), ax.get_xscale(), ax.get_yscale(),
+                    tuple(np.round(ax.get_xlim(), 9)), tuple(np.round(ax.get_ylim(), 9)),
+                    tuple(t.get_text() for t in legend.get_texts()) if legend else (),
+                    tuple(tuple(np.round(np.asarray(line.get_xydata(), float).ravel(), 9)) for line in ax.lines),
+                    tuple(round(float(p.get_height()), 9) for p in ax.patches if hasattr(p, "get_height")),
+                    len(ax.collections), tuple(t.get_text() for t in ax.texts)))
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(widgets.STATIC_GRIDS))
+def test_a_persistent_figure_redrawn_in_place_shows_what_a_fresh_figure_shows(name):
+    """The kernel explorer's figure, moved from one state to another, equals a fresh drawing of the second."""
+    from rlbits.widgets._common import LiveFigure
+
+    grid = widgets.STATIC_GRIDS[name]
+    states = list(grid.states())
+    first, second = states[0][1], states[-1][1]
+    ncols = 2 if name in ("sampling", "selfplay") else 1
+    live = LiveFigure(f"test-{name}", grid.figsize, ncols)
+    a, b = grid.panel(**first), grid.panel(**second)
+    draw = grid.draw
+    png = live.render(lambda axes: draw_into(axes, a, draw))
+    assert png.startswith(b"\x89PNG")
+    axes_before = list(live.fig.axes)
+    live.render(lambda axes: draw_into(axes, b, draw))
+    assert live.fig.axes == axes_before, "no new axes per update"
+    fresh = LiveFigure(f"test-{name}-fresh", grid.figsize, ncols)
+    fresh.render(lambda axes: draw_into(axes, b, draw))
+    assert _summary_of(live.fig) == _summary_of(fresh.fig)
+    assert _summary_of(live.fig) != _summary_of(_fresh_of(grid, first, ncols)), "the two states differ"
+
+
+def draw_into(axes, panel, draw):
+    """Call a grid's ``draw(fig, panel)`` on existing axes (the kernel path) instead of a new figure."""
+    class _Fig:  # the grid's draw functions ask the figure for its axes with fig.subplots(...)
+        def subplots(self, *args, **kwargs):
+            return axes
+    draw(_Fig(), panel)
+
+
+def _fresh_of(grid, values, ncols):
+    from rlbits.widgets._common import LiveFigure
+
+    live = LiveFigure("test-fresh-other", grid.figsize, ncols)
+    panel = grid.panel(**values)
+    live.render(lambda axes: draw_into(axes, panel, grid.draw))
+    return live.fig
+
+
+@pytest.mark.parametrize("name", sorted(widgets.STATIC_GRIDS))
+def test_static_grid_states_are_complete_and_described(name):
+    grid = widgets.STATIC_GRIDS[name]
+    keys = [k for k, _ in grid.states()]
+    assert len(keys) == len(set(keys)) == grid.size >= 10
+    assert grid.default_key() in keys
+    for c in grid.controls:
+        assert c.label and len(c.readouts) == len(c.values) and len(set(c.readouts)) == len(c.readouts)
+    # alt text says what this state shows: it differs between states and has the state's numbers
+    values = [v for _, v in grid.states()]
+    alts = {grid.describe(grid.panel(**values[i])) for i in (0, len(values) // 2, len(values) - 1)}
+    assert len(alts) == 3 and all(len(a.split()) >= 20 for a in alts)
+
+
+def test_entropy_state_alt_text_has_the_state_numbers():
+    panel = widgets.STATIC_GRIDS["entropy"].panel(V=8, sharpness=0.0, highlight="last")
+    alt = widgets.STATIC_GRIDS["entropy"].describe(panel)
+    assert "8 answers" in alt and "entropy is 3.00 bits" in alt and "answer k = 8" in alt
+
+
+def test_bad_grid_is_rejected():
+    with pytest.raises(ValueError, match="readout"):
+        widgets.Control("x", "x", (1, 2), ("1",))
+    with pytest.raises(ValueError, match="default"):
+        widgets.Control("x", "x", (1, 2), ("1", "2"), default=2)

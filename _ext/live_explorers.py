@@ -1,0 +1,279 @@
+"""Live explorers on the static website: ``{live-explorer} NAME`` in a chapter's markdown.
+
+Every chapter's explorer responds on the page itself, with no kernel and no server: at build time
+each state of the explorer's control grid (``rlbits.widgets.STATIC_GRIDS[NAME]``, defined in the
+chapter's module next to its panel and draw functions) is drawn by those same functions and written
+as its own PNG file; on the page, real controls (range inputs and selects, with visible labels and
+their current value) pick the state, and a small script (``live_explorers_static/live-explorers.js``,
+3 kB) loads that state's image on demand and swaps it in with the state's alt text.
+
+* **Cached.** The states of one explorer are kept in ``_build/.explorer_states/NAME-HASH/``, where
+  HASH covers every file of ``rlbits``, the explorer's grid, this file and the matplotlib and Pillow
+  versions; they are regenerated only when one of those changes, and copied into the site's
+  ``_explorers/`` folder when the build finishes.
+* **Light.** States are PNGs quantised to 128 colours (about 10-25 kB each). The page carries only the
+  controls, the alt texts and the first state's image (loaded lazily); every other state is fetched
+  when a reader picks it.
+* **Honest and accessible.** The block says the figure is precomputed and links to Binder and Colab
+  for other values; it is hidden until the script runs, so readers without JavaScript see the
+  chapter's static figure (which follows it) and a note. Each state's image has alt text written
+  from that state's numbers.
+
+Why this route and not Panel's ``embed`` or the ipywidgets HTML manager: see the README, "Live
+explorers on the static website".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+ROOT = Path(__file__).resolve().parents[1]
+LIB = ROOT / "lib" / "rlbits"
+STATIC = Path(__file__).resolve().parent / "live_explorers_static"
+SITE_FOLDER = "_explorers"  # in the built site
+CACHE_FOLDER = ".explorer_states"  # next to the built site (_build/)
+PNG_COLOURS = 128
+SCRIPT = "live-explorers.js"
+CSS = "live-explorers.css"
+
+logger = logging.getLogger(__name__)
+
+
+# --- the states: drawn once per (rlbits, grid), cached ------------------------------------------
+
+
+def lib_hash() -> str:
+    """A hash of every source file of rlbits, this file and the drawing libraries' versions."""
+    import matplotlib
+    import PIL
+
+    h = hashlib.sha256()
+    for path in sorted(LIB.rglob("*.py")):
+        h.update(path.relative_to(LIB).as_posix().encode())
+        h.update(path.read_bytes())
+    h.update(Path(__file__).read_bytes())
+    h.update(f"matplotlib {matplotlib.__version__} Pillow {PIL.__version__}".encode())
+    return h.hexdigest()
+
+
+def grid_hash(grid: Any, lib: str | None = None) -> str:
+    """The cache key of one explorer's states: rlbits (and this file) plus the explorer's grid."""
+    return hashlib.sha256(((lib or lib_hash()) + grid.fingerprint()).encode()).hexdigest()[:12]
+
+
+def encode_png(fig) -> tuple[bytes, tuple[int, int]]:
+    """The figure as a PNG quantised to ``PNG_COLOURS`` colours (no dithering: flat chart colours)."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    small = image.quantize(colors=PNG_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    small.save(out, format="PNG", optimize=True)
+    return out.getvalue(), image.size
+
+
+def generate_states(grid: Any, folder: Path, limit: int | None = None) -> dict[str, Any]:
+    """Draw every state of ``grid`` (or the first ``limit``) into ``folder``; returns the manifest.
+
+    The manifest lists each state's alt text in row-major order, the image size in pixels, the
+    bytes written and the seconds it took. Figures are drawn off-screen (no pyplot), so the build's
+    own matplotlib state is untouched.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    alts: list[str] = []
+    size = (0, 0)
+    total = 0
+    start = time.perf_counter()
+    for i, (key, values) in enumerate(grid.states()):
+        if limit is not None and i >= limit:
+            break
+        fig, panel = grid.draw_state(values)
+        data, size = encode_png(fig)
+        (folder / f"{key}.png").write_bytes(data)
+        alts.append(grid.describe(panel))
+        total += len(data)
+    return {"name": grid.name, "states": len(alts), "alts": alts, "width": size[0], "height": size[1],
+            "bytes": total, "seconds": time.perf_counter() - start}
+
+
+def ensure_states(cache_root: Path, grid: Any) -> tuple[Path, dict[str, Any]]:
+    """The cached states of ``grid`` (generated if missing or stale); returns ``(folder, manifest)``."""
+    digest = grid_hash(grid)
+    folder = cache_root / f"{grid.name}-{digest}"
+    manifest_path = folder / "manifest.json"
+    if manifest_path.is_file():
+        return folder, json.loads(manifest_path.read_text(encoding="utf-8"))
+    for stale in cache_root.glob(f"{grid.name}-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    logger.info(f"live explorer {grid.name!r}: drawing its {grid.size} states (cached in {folder})")
+    tmp = cache_root / f".{grid.name}-{digest}.partial"
+    shutil.rmtree(tmp, ignore_errors=True)
+    manifest = generate_states(grid, tmp)
+    manifest["hash"] = digest
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    tmp.rename(folder)
+    return folder, manifest
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+
+def _launch_links(app: Sphinx, source: str) -> tuple[str | None, str | None]:
+    """Binder and Colab links for the notebook ``source`` (as the launch buttons build them)."""
+    theme = app.config.html_theme_options or {}
+    repo = str(theme.get("repository_url", "")).rstrip("/")
+    branch = theme.get("repository_branch", "main")
+    launch = theme.get("launch_buttons", {}) or {}
+    if not repo.startswith("https://github.com/"):
+        return None, None
+    owner_repo = repo.removeprefix("https://github.com/")
+    binder = launch.get("binderhub_url")
+    colab = launch.get("colab_url")
+    return (f"{binder.rstrip('/')}/v2/gh/{owner_repo}/{branch}?urlpath=lab/tree/{source}" if binder else None,
+            f"{colab.rstrip('/')}/github/{owner_repo}/blob/{branch}/{source}" if colab else None)
+
+
+def explorer_html(grid: Any, manifest: dict[str, Any], base: str, links: tuple[str | None, str | None]) -> str:
+    """The explorer's block: note, labelled controls, the first state's image and the state data."""
+    esc = html.escape
+    uid = f"live-explorer-{grid.name}"
+    default = grid.default_key()
+    flat = 0
+    for c in grid.controls:
+        flat = flat * len(c.values) + c.default
+    controls = []
+    for i, c in enumerate(grid.controls):
+        cid = f"{uid}-{c.name}"
+        current = c.readouts[c.default]
+        if c.kind == "range":
+            widget = (f'<input type="range" id="{cid}" data-control="{i}" min="0" max="{len(c.values) - 1}" '
+                      f'step="1" value="{c.default}" aria-valuetext="{esc(current)}">'
+                      f'<output for="{cid}" class="live-explorer-value">{esc(current)}</output>')
+        else:
+            options = "".join(f'<option value="{j}"{" selected" if j == c.default else ""}>{esc(r)}</option>'
+                              for j, r in enumerate(c.readouts))
+            widget = f'<select id="{cid}" data-control="{i}">{options}</select>'
+        controls.append(f'<div class="live-explorer-control"><label for="{cid}">{esc(c.label)}</label>{widget}</div>')
+    binder, colab = links
+    elsewhere = [f'<a href="{esc(u)}">{name}</a>' for name, u in (("Binder", binder), ("Colab", colab)) if u]
+    run_it = (f" For any other value, run the chapter in {' or '.join(elsewhere)}." if elsewhere else "")
+    data = {"readouts": [list(c.readouts) for c in grid.controls], "alts": manifest["alts"]}
+    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    return (
+        f'<div class="live-explorer" id="{uid}" data-base="{esc(base)}" data-state="{default}" hidden>\n'
+        f'<p class="live-explorer-note"><strong>{esc(grid.title)}, precomputed.</strong> The figure for each of '
+        f'the {manifest["states"]:,} settings of these controls was drawn when the book was built, by the same '
+        f'<code>rlbits</code> code as the explorer in a notebook; moving a control loads its figure.{run_it}</p>\n'
+        f'<div class="live-explorer-controls" role="group" aria-label="{esc(grid.title)} controls">'
+        + "".join(controls) + '</div>\n'
+        f'<img class="live-explorer-image" src="{esc(base)}{default}.png" alt="{esc(manifest["alts"][flat])}" '
+        f'width="{manifest["width"]}" height="{manifest["height"]}" loading="lazy" decoding="async">\n'
+        f'<script type="application/json" class="live-explorer-data">{payload}</script>\n'
+        f'</div>\n'
+        f'<noscript><p class="live-explorer-noscript">{esc(grid.title)}: with JavaScript on, controls here '
+        f'show precomputed settings; the figure below shows fixed ones.{run_it}</p></noscript>\n'
+    )
+
+
+class LiveExplorerDirective(SphinxDirective):
+    """``{live-explorer} NAME``: the precomputed explorer ``rlbits.widgets.STATIC_GRIDS[NAME]``."""
+
+    required_arguments = 1
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        from rlbits import widgets
+
+        name = self.arguments[0].strip()
+        grid = widgets.STATIC_GRIDS.get(name)
+        if grid is None:
+            raise self.error(f"unknown live explorer {name!r}; known: {sorted(widgets.STATIC_GRIDS)}")
+        _, manifest = ensure_states(Path(self.env.app.outdir).parent / CACHE_FOLDER, grid)
+        used = self.env.__dict__.setdefault("live_explorers", {})
+        used.setdefault(self.env.docname, {})[name] = manifest["hash"]
+        depth = self.env.docname.count("/")
+        base = "../" * depth + f"{SITE_FOLDER}/{name}-{manifest['hash']}/"
+        source = self.env.doc2path(self.env.docname, False)
+        links = _launch_links(self.env.app, Path(source).as_posix())
+        return [nodes.raw("", explorer_html(grid, manifest, base, links), format="html")]
+
+
+# --- Sphinx wiring ------------------------------------------------------------------------------
+
+
+def _purge(app: Sphinx, env, docname: str) -> None:
+    getattr(env, "live_explorers", {}).pop(docname, None)
+
+
+def _merge(app: Sphinx, env, docnames, other) -> None:
+    env.__dict__.setdefault("live_explorers", {}).update(getattr(other, "live_explorers", {}))
+
+
+def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Pages whose explorer's states changed (rlbits or the grid did) are written again."""
+    from rlbits import widgets
+
+    lib = lib_hash()
+    def stale(used) -> bool:
+        return not isinstance(used, dict) or any(
+            n not in widgets.STATIC_GRIDS or grid_hash(widgets.STATIC_GRIDS[n], lib) != h for n, h in used.items())
+
+    return [doc for doc, used in getattr(env, "live_explorers", {}).items() if stale(used)]
+
+
+def _page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if pagename in getattr(app.env, "live_explorers", {}):
+        app.add_js_file(SCRIPT, loading_method="defer")
+        app.add_css_file(CSS)
+
+
+def _static_path(app: Sphinx, config) -> None:
+    if str(STATIC) not in map(str, config.html_static_path):
+        config.html_static_path.append(str(STATIC))
+
+
+def _copy_states(app: Sphinx, exception: Exception | None) -> None:
+    """Copy the states of every explorer the site uses into ``_explorers/`` (PNG files only)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    from rlbits import widgets
+
+    names = sorted({n for used in getattr(app.env, "live_explorers", {}).values() for n in used})
+    dest_root = Path(app.outdir) / SITE_FOLDER
+    keep = set()
+    for name in names:
+        folder, manifest = ensure_states(Path(app.outdir).parent / CACHE_FOLDER, widgets.STATIC_GRIDS[name])
+        dest = dest_root / folder.name
+        keep.add(dest.name)
+        if not dest.is_dir() or len(list(dest.glob("*.png"))) != manifest["states"]:
+            shutil.rmtree(dest, ignore_errors=True)
+            shutil.copytree(folder, dest, ignore=shutil.ignore_patterns("manifest.json"))
+    if dest_root.is_dir():
+        for old in dest_root.iterdir():
+            if old.name not in keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_directive("live-explorer", LiveExplorerDirective)
+    app.connect("config-inited", _static_path)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("html-page-context", _page_assets)
+    app.connect("build-finished", _copy_states)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

@@ -1,0 +1,140 @@
+"""Chapter 1, "Entropy": the entropy explorer (panel, drawing, explorer)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.axes import Axes
+from numpy.typing import NDArray
+
+from .. import _validate, distributions, information
+from ..plotting import COLORS, LINESTYLES
+from ._common import Control, LiveFigure, StaticGrid
+
+
+@dataclass(frozen=True)
+class EntropyPanel:
+    """What the entropy explorer shows for one setting of its sliders (all information in bits)."""
+
+    probs: NDArray[np.float64]
+    surprisal: NDArray[np.float64]
+    entropy: float
+    max_entropy: float
+    chosen: int
+    chosen_surprisal: float
+
+
+def entropy_panel(V: int, sharpness: float, chosen: int = 0) -> EntropyPanel:
+    """Compute the explorer's state: a Zipf distribution over ``V`` answers and its information.
+
+    ``chosen`` is the (0-based) answer whose surprisal is highlighted. Chapter 1, "Entropy".
+    """
+    probs = distributions.zipf(V, sharpness)
+    chosen = _validate.positive_int(chosen, "chosen", minimum=0)
+    if chosen >= probs.size:
+        raise ValueError(f"chosen must lie in [0, {probs.size - 1}], got {chosen}")
+    surprisal = np.asarray(information.surprisal(probs))
+    return EntropyPanel(
+        probs=probs,
+        surprisal=surprisal,
+        entropy=float(information.entropy(probs)),
+        max_entropy=float(np.log2(probs.size)),
+        chosen=chosen,
+        chosen_surprisal=float(surprisal[chosen]),
+    )
+
+
+def draw_entropy_panel(ax: Axes, panel: EntropyPanel, *, title: str | None = None, legend: bool = True) -> None:
+    """Draw ``panel`` on ``ax``: bars of each answer's surprisal, the entropy and ``log2 V`` as lines.
+
+    The highlighted answer's bar is vermillion (the others sky blue). The ceiling ``log2 V`` is a
+    wide grey band drawn under the entropy's solid line, so the two stay visible when they coincide
+    (the uniform distribution). ``legend=False`` leaves the legend to the caller (one legend for a
+    row of panels: the handles have the same labels on every panel).
+    """
+    k = np.arange(1, panel.probs.size + 1)
+    others = np.arange(panel.probs.size) != panel.chosen
+    ax.bar(k[others], panel.surprisal[others], color=COLORS["sixth"], edgecolor="none",
+           label="surprisal -log2 p_k of each answer")
+    ax.bar(k[panel.chosen], panel.surprisal[panel.chosen], color=COLORS["rl"], edgecolor="none",
+           label="highlighted answer (its surprisal is in the title)")
+    ax.axhline(panel.max_entropy, color=COLORS["reference"], alpha=0.25, linewidth=7, zorder=2,
+               label="ceiling log2 V (uniform maximum)")
+    ax.axhline(panel.entropy, color=COLORS["sl"], linestyle=LINESTYLES["sl"], zorder=3,
+               label="entropy H (average surprisal)")
+    ax.set_xlabel("answer k (most likely first)")
+    ax.set_ylabel("information (bits)")
+    top = float(np.max(panel.surprisal))
+    ax.set_ylim(0, max(top, panel.max_entropy) * 1.35 + 0.1)
+    ax.set_title(title or f"H = {panel.entropy:.2f} bits (ceiling {panel.max_entropy:.2f}); answer "
+                 f"{panel.chosen + 1}: p = {panel.probs[panel.chosen]:.3f}, {panel.chosen_surprisal:.2f} bits")
+    if legend:
+        ax.legend(loc="upper left")
+
+
+def entropy_explorer():
+    """Build the Chapter 1 entropy explorer: sliders for V, sharpness and the highlighted answer.
+
+    Returns ``(control, update)``, where ``update(V, sharpness, chosen)`` redraws the figure and
+    returns the :class:`EntropyPanel` it drew.
+    """
+    import ipywidgets as widgets
+
+    live = LiveFigure("entropy", (6.4, 3.8))  # one figure for the explorer's life
+
+    def update(V: int = 8, sharpness: float = 1.0, chosen: int = 0) -> EntropyPanel:
+        panel = entropy_panel(V, sharpness, min(chosen, V - 1))
+        live.show(lambda ax: draw_entropy_panel(ax, panel))
+        return panel
+
+    v = widgets.IntSlider(value=8, min=2, max=40, description="V (answers)")
+    s = widgets.FloatSlider(value=1.0, min=0.0, max=4.0, step=0.1, description="sharpness")
+    c = widgets.IntSlider(value=0, min=0, max=7, description="highlight k-1")
+
+    def _sync(change: dict) -> None:
+        c.max = change["new"] - 1
+
+    v.observe(_sync, names="value")
+    out = widgets.interactive_output(update, {"V": v, "sharpness": s, "chosen": c})
+    control = widgets.VBox([widgets.HBox([v, s, c]), out])
+    return control, update
+
+
+# --- The static website: the states precomputed at build time ---
+
+
+def _entropy_state(V: int, sharpness: float, highlight: str) -> EntropyPanel:
+    """One static-site state: the highlighted answer is the first, the second or the last."""
+    return entropy_panel(V, sharpness, {"first": 0, "second": 1, "last": V - 1}[highlight])
+
+
+def _describe_entropy(panel: EntropyPanel) -> str:
+    """Alt text for one state of the entropy explorer."""
+    V = panel.probs.size
+    return (f"Bar chart of the surprisal of each of {V} answers, most likely first, from "
+            f"{panel.surprisal.min():.2f} to {panel.surprisal.max():.2f} bits. The entropy is "
+            f"{panel.entropy:.2f} bits, against the uniform maximum log2 V = {panel.max_entropy:.2f} bits. "
+            f"Highlighted: answer k = {panel.chosen + 1}, probability {panel.probs[panel.chosen]:.3f}, "
+            f"surprisal {panel.chosen_surprisal:.2f} bits.")
+
+
+#: The entropy explorer's states on the static website (5 x 9 x 3 = 135).
+ENTROPY_GRID = StaticGrid(
+    name="entropy", title="Entropy explorer", figsize=(6.4, 3.8),
+    controls=(
+        Control("V", "V (answers)", (2, 4, 8, 16, 40), ("2", "4", "8", "16", "40"), default=2),
+        Control("sharpness", "sharpness", (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0),
+                ("0", "0.25", "0.5", "0.75", "1", "1.5", "2", "3", "4"), default=4),
+        Control("highlight", "highlighted answer", ("first", "second", "last"),
+                ("k = 1 (most likely)", "k = 2", "k = V (least likely)"), default=0, kind="select"),
+    ),
+    panel=_entropy_state,
+    draw=lambda fig, panel: draw_entropy_panel(fig.subplots(), panel),
+    describe=_describe_entropy,
+)
+
+
+# Every panel, draw_* function and *_explorer builder defined above.
+__all__ = sorted(name for name, obj in list(globals().items())
+                 if not name.startswith("_") and getattr(obj, "__module__", None) == __name__)

@@ -1,0 +1,161 @@
+"""Chapter 4, "Sampling and batch sizes": the draws-until-success and pass@k explorer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.axes import Axes
+from numpy.typing import NDArray
+
+from .. import _validate
+from ..plotting import COLORS, LINESTYLES
+from ._common import Control, LiveFigure, StaticGrid
+
+
+@dataclass(frozen=True)
+class SamplingPanel:
+    """What the sampling explorer shows for one (p, confidence, k, n_eval): draws and pass@k curves.
+
+    ``n_grid``/``at_least_one``: P(at least one success in n draws) on a log grid of n (samples);
+    ``n_needed`` (whole draws) and ``n_real`` for the confidence; ``mean_wait`` = 1/p;
+    ``rule_of_three`` = -ln(1 - c)/p; ``k_grid``/``true_pass_at_k`` = 1 - (1 - p)^k (the expectation of the
+    unbiased estimator) and ``naive_expected`` = E[1 - (1 - c/n)^k] with ``n_eval`` samples per problem;
+    ``k``, ``pass_at_k_k``, ``naive_at_k_k`` at the chosen k.
+    """
+
+    p: float
+    confidence: float
+    k: int
+    n_eval: int
+    n_grid: NDArray[np.float64]
+    at_least_one: NDArray[np.float64]
+    n_needed: int
+    n_real: float
+    mean_wait: float
+    rule_of_three: float
+    k_grid: NDArray[np.int64]
+    true_pass_at_k: NDArray[np.float64]
+    naive_expected: NDArray[np.float64]
+    pass_at_k_k: float
+    naive_at_k_k: float
+
+
+def sampling_panel(p: float, confidence: float = 0.95, k: int = 10, n_eval: int = 100) -> SamplingPanel:
+    """Compute the Chapter 4 explorer's state at pass rate ``p``, ``confidence`` and ``k`` (``k <= n_eval``).
+
+    Chapter 4, "How many samples until the first success" and "pass@k".
+    """
+    from .. import sampling
+
+    p = _validate.open_unit(p, "p")
+    confidence = _validate.open_unit(confidence, "confidence")
+    n_eval = _validate.positive_int(n_eval, "n_eval")
+    k = _validate.positive_int(k, "k")
+    if k > n_eval:
+        raise ValueError(f"k must be <= n_eval = {n_eval}, got {k}")
+    n_real = float(sampling.samples_for_confidence_real(p, confidence))
+    top = max(10.0, 300.0 * n_real)
+    n_grid = np.unique(np.round(np.logspace(0, np.log10(top), 300)))
+    k_grid = np.arange(1, n_eval + 1)
+    true = np.asarray(sampling.prob_at_least_one(p, k_grid))
+    naive = np.asarray(sampling.expected_naive_pass_at_k(p, n_eval, k_grid))
+    return SamplingPanel(
+        p=p, confidence=confidence, k=k, n_eval=n_eval,
+        n_grid=n_grid, at_least_one=np.asarray(sampling.prob_at_least_one(p, n_grid)),
+        n_needed=int(sampling.samples_for_confidence(p, confidence)), n_real=n_real,
+        mean_wait=float(sampling.expected_wait(p)),
+        rule_of_three=float(sampling.rule_of_three_samples(p, confidence)),
+        k_grid=k_grid, true_pass_at_k=true, naive_expected=naive,
+        pass_at_k_k=float(true[k - 1]), naive_at_k_k=float(naive[k - 1]),
+    )
+
+
+def draw_sampling_panel(axes, panel: SamplingPanel, *, title: str | None = None) -> None:
+    """Draw ``panel`` on two axes: P(at least one success) against draws, and pass@k against k."""
+    ax1, ax2 = axes
+    ax1.plot(panel.n_grid, panel.at_least_one, color=COLORS["rl"], linestyle=LINESTYLES["rl"],
+             label="P(at least one success) = 1 - (1 - p)^n")
+    ax1.axhline(panel.confidence, color=COLORS["reference"], linestyle=LINESTYLES["reference"], linewidth=1,
+                label=f"confidence {panel.confidence:.3g}")
+    ax1.axvline(panel.n_needed, color=COLORS["sl"], linestyle=LINESTYLES["sl"], linewidth=1.5,
+                label=f"n needed = {panel.n_needed:,}")
+    ax1.axvline(panel.mean_wait, color=COLORS["third"], linestyle=LINESTYLES["third"], linewidth=1.5,
+                label=f"mean wait 1/p = {panel.mean_wait:,.4g}")
+    ax1.axvline(panel.rule_of_three, color=COLORS["fourth"], linestyle=LINESTYLES["fourth"], linewidth=1.5,
+                label=f"rule of three -ln(1-c)/p = {panel.rule_of_three:,.4g}")
+    ax1.set_xscale("log")
+    ax1.set_ylim(0, 1.02)
+    ax1.set_xlabel("draws n (samples, log scale)")
+    ax1.set_ylabel("P(≥ 1 success in n draws)")
+    ax1.set_title(title or f"pass rate p = {panel.p:.3g}")
+    ax1.legend(loc="lower right", fontsize=7.5)
+    ax2.plot(panel.k_grid, panel.true_pass_at_k, color=COLORS["sl"], linestyle=LINESTYLES["sl"],
+             label="pass@k = 1 - (1 - p)^k (= mean of unbiased estimator)")
+    ax2.plot(panel.k_grid, panel.naive_expected, color=COLORS["rl"], linestyle=LINESTYLES["rl"],
+             label=f"mean of plug-in 1 - (1 - c/n)^k, n = {panel.n_eval}")
+    ax2.plot([panel.k], [panel.pass_at_k_k], "o", color=COLORS["sl"])
+    ax2.plot([panel.k], [panel.naive_at_k_k], "s", color=COLORS["rl"])
+    ax2.set_ylim(0, min(1.02, 1.15 * float(panel.true_pass_at_k.max())))  # zoom in when pass@k is small
+    ax2.set_xlabel("k (samples per problem)")
+    ax2.set_ylabel("pass@k (probability)")
+    ax2.set_title(f"k = {panel.k}: pass@k {panel.pass_at_k_k:.3g}, plug-in {panel.naive_at_k_k:.3g}")
+    ax2.legend(loc="lower right", fontsize=7.5)
+
+
+def sampling_explorer():
+    """Build the Chapter 4 explorer: sliders for log10 p, confidence and k → draws and pass@k curves.
+
+    Returns ``(control, update)``; ``update(log10_p, confidence, k)`` redraws and returns the
+    :class:`SamplingPanel` it drew.
+    """
+    import ipywidgets as widgets
+
+    live = LiveFigure("sampling", (11, 4.0), ncols=2)  # one figure for the explorer's life
+
+    def update(log10_p: float = -2.0, confidence: float = 0.95, k: int = 10) -> SamplingPanel:
+        panel = sampling_panel(10**log10_p, confidence, k)
+        live.show(lambda axes: draw_sampling_panel(axes, panel))
+        return panel
+
+    p = widgets.FloatSlider(value=-2.0, min=-6.0, max=round(float(np.log10(0.5)), 2), step=0.1, description="log10 p")
+    c = widgets.FloatSlider(value=0.95, min=0.5, max=0.999, step=0.005, readout_format=".3f",
+                            description="confidence")
+    k = widgets.IntSlider(value=10, min=1, max=100, description="k")
+    out = widgets.interactive_output(update, {"log10_p": p, "confidence": c, "k": k})
+    return widgets.VBox([widgets.HBox([p, c, k]), out]), update
+
+
+# --- The static website: the states precomputed at build time ---
+
+
+def _describe_sampling(panel: SamplingPanel) -> str:
+    """Alt text for one state of the sampling explorer."""
+    return (f"Two panels. Left: the probability of at least one success against the number of draws at pass "
+            f"rate p = {panel.p:.3g}, reaching {panel.confidence:g} confidence after {panel.n_needed:,} draws "
+            f"(mean wait {panel.mean_wait:,.4g}, rule of three {panel.rule_of_three:,.4g}). Right: pass@k for k "
+            f"up to {panel.n_eval}; at k = {panel.k} pass@k is {panel.pass_at_k_k:.3g} and the plug-in "
+            f"estimate averages {panel.naive_at_k_k:.3g}.")
+
+
+_P_GRID = (1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.1, 0.5)
+_C_GRID = (0.5, 0.9, 0.95, 0.99)
+_K_GRID = (1, 5, 10, 50, 100)
+
+#: The sampling explorer's states on the static website (7 x 4 x 5 = 140).
+SAMPLING_GRID = StaticGrid(
+    name="sampling", title="Sampling explorer", figsize=(11.0, 4.0),
+    controls=(
+        Control("p", "pass rate p", _P_GRID, tuple(f"{x:g}" for x in _P_GRID), default=4),
+        Control("confidence", "confidence", _C_GRID, tuple(f"{x:g}" for x in _C_GRID), default=2),
+        Control("k", "k (samples per problem)", _K_GRID, tuple(str(x) for x in _K_GRID), default=2),
+    ),
+    panel=sampling_panel,
+    draw=lambda fig, panel: draw_sampling_panel(fig.subplots(1, 2), panel),
+    describe=_describe_sampling,
+)
+
+
+# Every panel, draw_* function and *_explorer builder defined above.
+__all__ = sorted(name for name, obj in list(globals().items())
+                 if not name.startswith("_") and getattr(obj, "__module__", None) == __name__)
