@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.requirements-installed
 # Notebooks are re-executed whenever rlbits or the pinned requirements change.
 LIB_HASH = $(shell cat requirements.txt $$(find lib -name '*.py' | LC_ALL=C sort) | sha256sum | cut -c1-16)
 
-.PHONY: book test notebooks clean browser-deps
+.PHONY: book test notebooks clean browser-deps instructor
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,13 +47,23 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 # Re-execute notebooks in place to refresh their committed outputs (all, or NB=01_entropy.ipynb;
 # paths are relative to book/, e.g. NB=course/handout.ipynb). Each runs in its own folder, as in the
 # book build. Widget state is dropped: it changes at every run and the static site does not use it.
-NOTEBOOKS := intro.ipynb [0-9]*.ipynb course/*.ipynb performance.ipynb
+NOTEBOOKS := intro.ipynb [0-9]*.ipynb course/*.ipynb course/instructor/*.ipynb performance.ipynb
 notebooks: $(STAMP)
 	cd book && for nb in $${NB:-$(NOTEBOOKS)}; do echo "executing $$nb"; \
 	../$(BIN)/python -c "import os, sys, nbformat, nbclient; p = sys.argv[1]; nb = nbformat.read(p, 4); \
 	nbclient.NotebookClient(nb, timeout=600, kernel_name='python3', record_timing=False, \
 	resources={'metadata': {'path': os.path.dirname(os.path.abspath(p))}}).execute(); \
 	nb.metadata.pop('widgets', None); nbformat.write(nb, p)" $$nb || exit 1; done
+
+# The instructor edition: the public book plus the worked answers, the exit-ticket key and the discussion
+# guide (book/course/instructor/). Built from the committed notebook outputs into _build/instructor; never
+# published (the public _toc.yml does not list these pages, so the public site neither builds nor indexes them).
+instructor: $(STAMP)
+	@mkdir -p _build/instructor
+	$(BIN)/python book/course/instructor/config.py _build/instructor/_config.yml
+	$(BIN)/jupyter-book build . --toc book/course/instructor/_toc.yml --config _build/instructor/_config.yml \
+		--path-output _build/instructor -W -n --keep-going
+	@echo "The instructor edition is in _build/instructor/_build/html (do not publish it)."
 
 clean:
 	rm -rf _build
