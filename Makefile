@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.requirements-installed
 # Notebooks are re-executed whenever rlbits or the pinned requirements change.
 LIB_HASH = $(shell cat requirements.txt $$(find lib -name '*.py' | LC_ALL=C sort) | sha256sum | cut -c1-16)
 
-.PHONY: book test notebooks clean browser-deps instructor
+.PHONY: book test notebooks clean browser-deps instructor pdf slides site
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,7 @@ test: $(STAMP)
 # skipped when already done. Without Chromium, `make test` skips the browser tests (fails if CI=true).
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
-browser-deps: $(AXE)
+browser-deps: $(AXE) $(REVEAL)
 	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null)"; \
 	else apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; fi
 
@@ -64,6 +64,25 @@ instructor: $(STAMP)
 	$(BIN)/jupyter-book build . --toc book/course/instructor/_toc.yml --config _build/instructor/_config.yml \
 		--path-output _build/instructor -W -n --keep-going
 	@echo "The instructor edition is in _build/instructor/_build/html (do not publish it)."
+
+# Printable PDFs made by Debian's Chromium (make browser-deps) from the built site, into _build/html/pdf:
+# the worksheet and the formula card (one page each) and the whole book, each for A4 and US Letter.
+pdf: book
+	$(BIN)/python -m book.course.build.pdf _build/html
+
+# The session's slides (book/course/slides/slides.ipynb, reveal.js from npm, pinned in its package-lock.json)
+# into _build/html/slides: served with the site, no CDN.
+REVEAL := book/course/slides/node_modules/reveal.js/dist/reveal.js
+$(REVEAL): book/course/slides/package.json book/course/slides/package-lock.json
+	@command -v npm >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y npm; }
+	cd book/course/slides && npm ci --no-audit --no-fund
+	@touch $(REVEAL)
+
+slides: book $(REVEAL)
+	$(BIN)/python -m book.course.build.slides _build/html
+
+# Everything the published site serves: the book, its PDFs and the session's slides.
+site: book pdf slides
 
 clean:
 	rm -rf _build
