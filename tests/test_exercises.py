@@ -120,7 +120,7 @@ def _grpo(k, G, correct=True):
     return float(a if correct else b)
 
 
-D3 = [0.65, 0.3, 0.05]  # the calibrated and conditional exercises
+D3 = [0.75, 0.2, 0.05]  # the calibrated and conditional exercises
 H_D3 = float(information.entropy(D3))
 RL_D3 = float(information.expected_rl_bits(D3))
 COND = float(information.rl_bits_given_answer(D3, 1))
@@ -139,33 +139,33 @@ MATRIX = {
         (float(information.entropy([0.6, 0.2, 0.1, 0.1])) * math.log(2), "nats"),
         (float(information.entropy([0.6, 0.2, 0.1, 0.1])) * math.log10(2), "base-10"),
     ]),
-    "essay_figure": (lambda a, **kw: ex.check_binary_entropy(a, 0.85, **{"sig": 2, **kw}), float(information.binary_entropy(0.85)),
+    "essay_figure": (lambda a, **kw: ex.check_binary_entropy(a, 0.83, **{"sig": 2, **kw}), float(information.binary_entropy(0.83)),
                      2, [
-        (-math.log2(0.85), "'yes' outcome alone"), (-0.85 * math.log2(0.85), "'no' term"),
-        (-0.15 * math.log2(0.15), "'yes' term"), (-math.log2(0.85) - math.log2(0.15), "without weighting"),
-        (float(information.binary_entropy(0.85)) * math.log(2), "nats"),
+        (-math.log2(0.83), "'yes' outcome alone"), (-0.83 * math.log2(0.83), "'no' term"),
+        (-0.17 * math.log2(0.17), "'yes' term"), (-math.log2(0.83) - math.log2(0.17), "without weighting"),
+        (float(information.binary_entropy(0.83)) * math.log(2), "nats"),
     ]),
     "crossing": (lambda a, **kw: ex.check_crossing_pass_rate(a, **kw), 0.5, 3, [
         (1.0, "trivial crossing"), (1 / math.e, "1/e"), (float(comparison.max_naive_rl_advantage()[0]),
                                                           "furthest above"),
     ]),
     "calibrated_sl": (lambda a, **kw: ex.check_calibrated_sl_bits(a, D3, **kw), H_D3, 3, [
-        (RL_D3, "calibrated RL gain"), (-math.log2(0.65), "conditional value"),
-        (float(information.binary_entropy(0.65)), "essay's RL figure"), (math.log2(3), "uniform"),
-        (-(math.log2(0.65) + math.log2(0.3) + math.log2(0.05)), "without weighting"),
+        (RL_D3, "calibrated RL gain"), (-math.log2(0.75), "conditional value"),
+        (float(information.binary_entropy(0.75)), "essay's RL figure"), (math.log2(3), "uniform"),
+        (-(math.log2(0.75) + math.log2(0.2) + math.log2(0.05)), "without weighting"),
         (H_D3 * math.log(2), "nats"), (H_D3 * math.log10(2), "base-10"), (-H_D3, "wrong sign"),
     ]),
     "calibrated_rl": (lambda a, **kw: ex.check_expected_rl_bits(a, D3, **kw), RL_D3, 3, [
-        (H_D3, "expected SL gain"), (float(information.binary_entropy(0.65)), "top answer alone"),
+        (H_D3, "expected SL gain"), (float(information.binary_entropy(0.75)), "top answer alone"),
         (float(np.sum(information.binary_entropy(D3))), "without weighting"), (RL_D3 * math.log(2), "nats"),
     ]),
     "conditional": (lambda a, **kw: ex.check_rl_bits_given_answer(a, D3, 1, **kw), COND, 3, [
-        (-math.log2(0.3), "SL gain"), (RL_D3, "calibrated average"),
-        (float(information.binary_entropy(0.3)), "essay's figure"),
+        (-math.log2(0.2), "SL gain"), (RL_D3, "calibrated average"),
+        (float(information.binary_entropy(0.2)), "essay's figure"),
         (H_D3, "-log2 p_j"),  # -log2 p_j in place of -log2(1 - p_j) for the wrong guesses
         (float(information.rl_bits_given_answer(D3, 2)), "answer 2 is the correct one"),
         (float(information.rl_bits_given_answer(D3, 0)), "answer 0 is the correct one"),
-        (-0.3 * math.log2(0.3), "wrong guesses teach"), (COND * math.log(2), "nats"),
+        (-0.2 * math.log2(0.2), "wrong guesses teach"), (COND * math.log(2), "nats"),
     ]),
     "snr": (lambda a, **kw: ex.check_snr_per_sample(a, 0.15, **kw), 0.15 / 0.85, 3, [
         (0.15, "mean update"), (0.15 * 0.85, "variance of the reward"), (0.85 / 0.15, "Upside down"),
@@ -252,23 +252,23 @@ def test_issue_regressions():
     assert ex.check_surprisal(16.6, 1e-5).correct and ex.check_grpo_advantage(2.65, 1, 8).correct
 
 
-@pytest.mark.parametrize("p, answer", [(0.004, 249), (0.004, 249.0), (0.3, 7 / 3), (0.3, 2.33), (0.3, 3),
+@pytest.mark.parametrize("p, answer", [(0.005, 199), (0.005, 199.0), (0.3, 7 / 3), (0.3, 2.33), (0.3, 3),
                                        (1e-5, 99_999), (0.01, 99)])
 def test_batch_right_answers(p, answer):
     assert ex.check_batch_for_snr_one(answer, p).correct
 
 
 @pytest.mark.parametrize("answer, hint", [
-    (0.004 / 0.996, "SNR of a single sample"), (750, "rule-of-three"),
-    (math.log(0.05) / math.log(0.996), "95% probability"), (0.004 * 0.996, "variance of one pass/fail reward"),
-    (1 / (0.004 * 0.996), "Too large"), (250, "1/p is the expected number"), (260, "does reach SNR one"),
-    (248, "Round up"), (-249, "positive number"), (100, "n times the SNR of one"), (None, "single number"),
+    (0.005 / 0.995, "SNR of a single sample"), (600, "rule-of-three"),
+    (math.log(0.05) / math.log(0.995), "95% probability"), (0.005 * 0.995, "variance of one pass/fail reward"),
+    (1 / (0.005 * 0.995), "Too large"), (200, "1/p is the expected number"), (210, "does reach SNR one"),
+    (198, "Round up"), (-199, "positive number"), (100, "n times the SNR of one"), (None, "single number"),
 ])
 def test_batch_hints(answer, hint):
-    r = ex.check_batch_for_snr_one(answer, 0.004)
+    r = ex.check_batch_for_snr_one(answer, 0.005)
     assert not r.correct and hint in r.message, r.message
-    assert "249" not in r.message
-    assert "249" in ex.check_batch_for_snr_one(answer, 0.004, reveal=True).message
+    assert "199" not in r.message
+    assert "199" in ex.check_batch_for_snr_one(answer, 0.005, reveal=True).message
 
 
 BAD_PROBLEMS = [
