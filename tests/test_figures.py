@@ -65,6 +65,7 @@ def test_dark_mode_stylesheet():
     css = (ROOT / "book" / "_static" / "figures.css").read_text(encoding="utf-8")
     assert 'html[data-theme="dark"] .cell_output img' in css
     assert "invert(" in css and "hue-rotate(180deg)" in css
+    assert re.search(r"\.cell_output img \{\s*max-width: 100%;\s*height: auto;", css)
 
 
 def test_course_slides_figures_are_hidpi():

@@ -153,3 +153,36 @@ def test_slides_work_offline(slides, book_build):
     # crisp on a projector: at least twice the pixels of the displayed size (reveal scales the slide)
     assert all(natural >= 2 * shown for natural, shown in figures), figures
     assert slides.stat().st_size < 1_500_000
+
+
+def test_figures_in_dark_mode_are_not_white_boxes(book_build):
+    """In the site's dark mode a chapter's figures are shown dark (lightness inverted, hues kept)."""
+    from pathlib import Path
+    import sys
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed")
+    sys.path.insert(0, str(ROOT))
+    from book.course.build import pdf
+    from playwright.sync_api import sync_playwright
+
+    with pdf.serve(book_build.html) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=pdf.FLAGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+        pdf._offline(context)
+        page = context.new_page()
+        page.goto(f"{base}/book/02_information_gain.html", wait_until="networkidle")
+        theme = page.evaluate("document.documentElement.dataset.theme")
+        found = page.evaluate("""() => [...document.querySelectorAll('.cell_output img')].map(i => {
+            const r = i.getBoundingClientRect();
+            return [getComputedStyle(i).filter, i.naturalWidth, r.width, r.width <= i.parentElement.getBoundingClientRect().width + 1];
+        })""")
+        page.locator(".cell_output img").first.scroll_into_view_if_needed()
+        (ROOT / "_build" / "screenshots").mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ROOT / "_build" / "screenshots" / "dark_mode_figure.png"))
+        browser.close()
+    assert theme == "dark"
+    assert found, "the chapter shows figures"
+    for style, natural, shown, fits in found:
+        assert "invert" in style and "hue-rotate(180deg)" in style, style
+        assert fits, (natural, shown)
