@@ -62,7 +62,7 @@ def test_hidpi_is_a_no_op_outside_ipython():
 
 
 def test_dark_mode_stylesheet():
-    css = (ROOT / "book" / "_static" / "figures.css").read_text(encoding="utf-8")
+    css = (ROOT / "book" / "_static" / "print.css").read_text(encoding="utf-8")  # linked from every page
     assert 'html[data-theme="dark"] .cell_output img' in css
     assert "invert(" in css and "hue-rotate(180deg)" in css
     assert re.search(r"\.cell_output img \{\s*max-width: 100%;\s*height: auto;", css)

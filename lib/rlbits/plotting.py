@@ -11,7 +11,7 @@ Figures are drawn with the standard matplotlib API; nothing here needs a browser
 Crisp figures: in a notebook, :func:`apply_style` also calls :func:`hidpi`, so every figure is shown
 as a PNG with twice the pixels of its displayed size (sharp on HiDPI screens and projectors), reduced
 to a 256-colour palette so that it weighs about what a plain 1x PNG did. Dark mode is handled by the
-site's stylesheet (``book/_static/figures.css``), which inverts the figure's lightness but keeps its
+site's stylesheet (``book/_static/print.css``, loaded on every page), which inverts the figure's lightness but keeps its
 hues, so no white box glares on a dark page.
 """
 
