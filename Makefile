@@ -12,7 +12,7 @@ THEBE  := _ext/thebe/dist/.unpacked
 # Notebooks are re-executed whenever rlbits or the pinned requirements change.
 LIB_HASH = $(shell cat requirements.txt $$(find lib -name '*.py' | LC_ALL=C sort) | sha256sum | cut -c1-16)
 
-.PHONY: book test notebooks clean browser-deps live-code
+.PHONY: book test notebooks clean browser-deps live-code instructor pdf slides site
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,7 +52,7 @@ $(THEBE): _ext/thebe/SHA512SUMS
 # skipped when already done. Without Chromium, `make test` skips the browser tests (fails if CI=true).
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
-browser-deps: $(AXE)
+browser-deps: $(AXE) $(REVEAL)
 	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null)"; \
 	else apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; fi
 
@@ -64,13 +64,42 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 # Re-execute notebooks in place to refresh their committed outputs (all, or NB=01_entropy.ipynb;
 # paths are relative to book/, e.g. NB=course/handout.ipynb). Each runs in its own folder, as in the
 # book build. Widget state is dropped: it changes at every run and the static site does not use it.
-NOTEBOOKS := intro.ipynb [0-9]*.ipynb course/*.ipynb performance.ipynb
+NOTEBOOKS := intro.ipynb [0-9]*.ipynb course/*.ipynb course/instructor/*.ipynb performance.ipynb
 notebooks: $(STAMP)
 	cd book && for nb in $${NB:-$(NOTEBOOKS)}; do echo "executing $$nb"; \
 	../$(BIN)/python -c "import os, sys, nbformat, nbclient; p = sys.argv[1]; nb = nbformat.read(p, 4); \
 	nbclient.NotebookClient(nb, timeout=600, kernel_name='python3', record_timing=False, \
 	resources={'metadata': {'path': os.path.dirname(os.path.abspath(p))}}).execute(); \
 	nb.metadata.pop('widgets', None); nbformat.write(nb, p)" $$nb || exit 1; done
+
+# The instructor edition: the public book plus the worked answers, the exit-ticket key and the discussion
+# guide (book/course/instructor/). Built from the committed notebook outputs into _build/instructor; never
+# published (the public _toc.yml does not list these pages, so the public site neither builds nor indexes them).
+instructor: $(STAMP)
+	@mkdir -p _build/instructor
+	$(BIN)/python book/course/instructor/config.py _build/instructor/_config.yml
+	$(BIN)/jupyter-book build . --toc book/course/instructor/_toc.yml --config _build/instructor/_config.yml \
+		--path-output _build/instructor -W -n --keep-going
+	@echo "The instructor edition is in _build/instructor/_build/html (do not publish it)."
+
+# Printable PDFs made by Debian's Chromium (make browser-deps) from the built site, into _build/html/pdf:
+# the worksheet and the formula card (one page each) and the whole book, each for A4 and US Letter.
+pdf: book
+	$(BIN)/python -m book.course.build.pdf _build/html
+
+# The session's slides (book/course/slides/slides.ipynb, reveal.js from npm, pinned in its package-lock.json)
+# into _build/html/slides: served with the site, no CDN.
+REVEAL := book/course/slides/node_modules/reveal.js/dist/reveal.js
+$(REVEAL): book/course/slides/package.json book/course/slides/package-lock.json
+	@command -v npm >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y npm; }
+	cd book/course/slides && npm ci --no-audit --no-fund
+	@touch $(REVEAL)
+
+slides: book $(REVEAL)
+	$(BIN)/python -m book.course.build.slides _build/html
+
+# Everything the published site serves: the book, its PDFs and the session's slides.
+site: book pdf slides
 
 clean:
 	rm -rf _build

@@ -26,12 +26,18 @@ from rlbits.exercises import (
 from conftest import ROOT, toc_files
 
 COURSE = ROOT / "book" / "course"
-PAGES = ["index", "lesson_plan", "exercises", "discussion", "handout", "instructor_notes"]
+PAGES = ["index", "lesson_plan", "pre_reading", "worksheet", "exercises", "discussion", "exit_ticket", "formula_card"]
+INSTRUCTOR = COURSE / "instructor"
+INSTRUCTOR_PAGES = ["index", "notes", "exit_ticket_key", "discussion_guide"]
 THREE = [0.7, 0.2, 0.1]
 
 
 def _cells(name: str) -> list[dict]:
     return json.loads((COURSE / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+
+
+def _md(name: str) -> str:
+    return "\n".join(_source(c) for c in _cells(name) if c["cell_type"] == "markdown")
 
 
 def _source(cell: dict) -> str:
@@ -227,6 +233,27 @@ def test_course_part_in_toc_before_appendix():
     for page in PAGES:
         assert f"book/course/{page}" in files
         assert any((COURSE / f"{page}{ext}").exists() for ext in (".md", ".ipynb"))
+    # the answers are not part of the public book
+    assert not [f for f in files if "instructor" in f], "instructor pages must stay out of the public toc"
+
+
+def test_instructor_toc_has_the_answers_and_the_whole_book():
+    toc = yaml.safe_load((INSTRUCTOR / "_toc.yml").read_text())
+    files = []
+
+    def walk(entries):
+        for entry in entries:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections", []) + entry.get("chapters", []))
+
+    files.append(toc["root"])
+    walk(toc["parts"])
+    for page in INSTRUCTOR_PAGES:
+        assert f"book/course/instructor/{page}" in files
+        assert any((INSTRUCTOR / f"{page}{ext}").exists() for ext in (".md", ".ipynb"))
+    public = set(toc_files())
+    assert public <= set(files), sorted(public - set(files))  # every public page, so every reference resolves
 
 
 def test_exercise_notebook_has_at_least_eight_checked_exercises():
@@ -248,15 +275,43 @@ def test_exercise_notebook_has_at_least_eight_checked_exercises():
         assert "✘" in out and "The answer is" not in out and "reveal" not in src
 
 
-def test_exercise_page_has_no_solutions():
-    md = "\n".join(_source(c) for c in _cells("exercises") if c["cell_type"] == "markdown")
+def test_exercise_page_has_no_solutions_and_states_the_precision():
+    md = _md("exercises")
     assert "{solution" not in md
+    assert "reveal" not in md, "the student page must not advertise reveal=True"
+    assert "three significant figures" in md
+    assert "Two significant figures are enough" in md
+
+
+#: The problem values the grading matrix of tests/test_exercises.py is built for.
+EXERCISE_CALLS = [
+    "check_surprisal(my_answer, 1 / 200_000)",
+    "check_entropy(my_answer, [0.6, 0.2, 0.1, 0.1])",
+    "check_binary_entropy_function(my_binary_entropy)",
+    "check_binary_entropy(my_answer, 0.83, sig=2)",
+    "check_crossing_pass_rate(my_answer)",
+    "check_calibrated_sl_bits(my_answer, [0.75, 0.2, 0.05])",
+    "check_expected_rl_bits(my_answer, [0.75, 0.2, 0.05])",
+    "check_rl_bits_given_answer(my_answer, [0.75, 0.2, 0.05], 1)",
+    "check_snr_per_sample(my_answer, 0.15)",
+    "check_batch_for_snr_one(my_answer, 0.005)",
+    "check_grpo_advantage(my_answer, 1, 6)",
+]
+
+
+def test_exercises_use_the_values_the_grading_matrix_covers():
+    code = "\n".join(_source(c) for c in _cells("exercises") if c["cell_type"] == "code")
+    for call in EXERCISE_CALLS:
+        assert call in code, call
+    worksheet = (COURSE / "worksheet.md").read_text(encoding="utf-8")
+    for value in ["1/200{,}000", "[0.6, 0.2, 0.1, 0.1]", "p = 0.83", "[0.75, 0.2, 0.05]", "p_i = 0.2",
+                  "p = 0.15", "p = 0.005", "G = 6"]:
+        assert value in worksheet, value
 
 
 def test_instructor_notes_cover_every_exercise_and_say_where_solutions_are():
-    ex_md = "\n".join(_source(c) for c in _cells("exercises") if c["cell_type"] == "markdown")
-    labels = re.findall(r":label: (ex-course-[\w-]+)", ex_md)
-    notes = "\n".join(_source(c) for c in _cells("instructor_notes") if c["cell_type"] == "markdown")
+    labels = re.findall(r":label: (ex-course-[\w-]+)", _md("exercises"))
+    notes = _md("instructor/notes")
     for label in labels:
         assert f"{{ref}}`{label}`" in notes, label
     assert "hidden by default" in notes and "dropdown" in notes
@@ -270,7 +325,7 @@ def _glued_keys(cells: list[dict]) -> set[str]:
     return keys
 
 
-@pytest.mark.parametrize("name", ["handout", "instructor_notes"])
+@pytest.mark.parametrize("name", ["formula_card", "instructor/notes", "instructor/exit_ticket_key"])
 def test_every_glue_reference_is_computed(name):
     cells = _cells(name)
     md = "\n".join(_source(c) for c in cells if c["cell_type"] == "markdown")
@@ -288,11 +343,12 @@ def _strip_computed(md: str) -> str:
     return md
 
 
-def test_handout_numbers_all_come_from_glue():
-    cells = _cells("handout")
+def test_formula_card_numbers_all_come_from_glue():
+    cells = _cells("formula_card")
     md = "\n".join(_source(c) for c in cells if c["cell_type"] == "markdown")
-    typed = re.findall(r"[^\s]*\d[^\s]*", _strip_computed(md))
-    assert not typed, f"typed numbers on the handout: {typed}"
+    typed = re.findall(r"[^\s]*\d[^\s]*", _strip_computed(re.sub(r"<a [^>]*>.*?</a>", " ", md, flags=re.S)))
+    assert not typed, f"typed numbers on the formula card: {typed}"
+    assert "does not shrink" not in md and "\\sqrt{p}" in md  # the noise shrinks like sqrt(p), the SNR like p
     assert len(re.findall(r"\{glue:text\}", md)) >= 20
     # the handout's code is computation only: none of it is shown
     for cell in cells:
@@ -300,17 +356,46 @@ def test_handout_numbers_all_come_from_glue():
             assert "remove-cell" in cell["metadata"].get("tags", [])
 
 
+SEED = Path("/work/shared/content/seed-comments.txt")
+
+
 def test_discussion_covers_the_thread():
     text = (COURSE / "discussion.md").read_text(encoding="utf-8")
+    guide = (INSTRUCTOR / "discussion_guide.md").read_text(encoding="utf-8")
     for who in ["Yorwba", "Niels Rolf", "Lukas Berglund", "Cosmo", "Lovkush Agarwal", "Aidan Ewart",
-                "Bram Cohen", "Kian Kyars", "Srikanth Vidapanakal"]:
-        assert who in text, who
+                "Bram Cohen", "Kian Kyars", "Srikanth Vidapanakal", "Georg Krog", "Kiran Mundy", "Aleksander Heino"]:
+        assert who in text and who.split()[-1] in guide, who
     assert "{cite}`patel2025comments`" in text
-    assert text.count("Where it lands") >= 6 and text.count(":class: dropdown") >= 6
+    assert "Naina" not in text + guide  # the thread's link spam stays out
+    # the public page has the prompts only; where each lands, and the rubric, are in the instructor edition
+    assert "Where it lands" not in text and ":class: dropdown" not in text
+    prompts = re.findall(r"^## (\d)\. ", text, flags=re.M)
+    assert prompts == [str(i) for i in range(1, 10)]
+    assert re.findall(r"^## (\d)\. ", guide, flags=re.M) == prompts
+    assert text.count("**Prompt.**") == 9
+    rubric = guide[guide.index("## Rubric"):guide.index("## 1.")]
+    assert rubric.count("\n| **") >= 4
+    for phrase in ["mathematical ceiling that no amount of compute can overcome",
+                   "RL only works when pass rates are ~50%", "exponential scale (instead of logarithmic one)"]:
+        assert phrase in re.sub(r"\s+", " ", text.replace("\n> ", " "))
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the comment thread's copy is not on this machine")
+def test_discussion_quotes_are_verbatim():
+    thread = re.sub(r"\s+", " ", SEED.read_text(encoding="utf-8"))
+    text = (COURSE / "discussion.md").read_text(encoding="utf-8")
+    for quote in re.findall(r'^> "(.*?)" \(', re.sub(r"\n> ", " ", text), flags=re.M | re.S):
+        for piece in re.split(r"\s*\[[^\]]*\]\s*", quote):
+            piece = re.sub(r"\s+", " ", piece).strip(" .")
+            assert piece in thread, piece[:80]
 
 
 def _minutes(table: str) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in re.findall(r"^\| (\d+)–(\d+) \|", table, flags=re.M)]
+
+
+def _rows(table: str) -> list[tuple[int, int, str]]:
+    return [(int(a), int(b), what) for a, b, what in re.findall(r"^\| (\d+)–(\d+) \| (.*)$", table, flags=re.M)]
 
 
 def test_lesson_plan_schedules_add_up():
@@ -324,6 +409,52 @@ def test_lesson_plan_schedules_add_up():
         assert widget in full and callable(getattr(widgets, widget))
     assert "Learning objectives" in text and "Prerequisites" in text
     assert "Students work" in full
+
+
+@pytest.mark.parametrize("variant", ["90", "50"])
+def test_lesson_plan_timing(variant):
+    text = (COURSE / "lesson_plan.md").read_text(encoding="utf-8")
+    full, short = text.split("## 50-minute variant")
+    rows = _rows(full.split("## Schedule")[1] if variant == "90" else short)
+    # time to launch Binder/Colab and form pairs, right at the start
+    launch = [r for r in rows if "Launch and pairs" in r[2]]
+    assert launch and launch[0][0] <= 5 and launch[0][1] - launch[0][0] >= 3
+    # Part B has at least 20 minutes of student work
+    part_b = sum(b - a for a, b, what in rows if "Part B" in what and "Students" in what)
+    assert part_b >= 20, part_b
+    # students derive the crossing before the plot that shows it
+    derive = next(i for i, r in enumerate(rows) if "Part B1" in r[2])
+    show = next(i for i, r in enumerate(rows) if "essay's plot" in r[2] and "Students" not in r[2])
+    assert derive < show and "cross" in rows[derive][2]
+    # an exit ticket closes the session
+    assert "Exit ticket" in rows[-1][2]
+    if variant == "90":
+        # the SNR is the students' exercise before it is presented
+        part_c = next(i for i, r in enumerate(rows) if "Part C" in r[2])
+        assert all("ch-variance-snr" not in r[2] for r in rows[:part_c])
+
+
+def test_pre_reading_and_exit_ticket():
+    pre = (COURSE / "pre_reading.md").read_text(encoding="utf-8")
+    assert "{ref}`ch-entropy`" in pre and "{cite}`patel2025bits`" in pre
+    assert "Do **not** read Chapter 2" in pre
+    ticket = (COURSE / "exit_ticket.md").read_text(encoding="utf-8")
+    assert len(re.findall(r"^\d\. \*\*", ticket, flags=re.M)) == 3
+    key = _md("instructor/exit_ticket_key")
+    assert len(re.findall(r"^## \d\. ", key, flags=re.M)) == 3
+
+
+def test_worksheet_is_usable_on_paper():
+    text = (COURSE / "worksheet.md").read_text(encoding="utf-8")
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repo = config["repository"]["url"].removeprefix("https://github.com/")
+    branch = config["repository"]["branch"]
+    assert f"https://mybinder.org/v2/gh/{repo}/{branch}?urlpath=lab/tree/book/course/exercises.ipynb" in text
+    assert f"https://colab.research.google.com/github/{repo}/blob/{branch}/book/course/exercises.ipynb" in text
+    items = re.findall(r"^:::\{container\} ws-item$", text, flags=re.M)
+    labels = re.findall(r":label: (ex-course-[\w-]+)", _md("exercises"))
+    assert len(items) >= len(labels) == 11
+    assert "No computer?" in text and "\\log_2 x = \\ln x / \\ln 2" in text
 
 
 def test_print_css_registered():
@@ -344,6 +475,10 @@ def _internal_links(html: str) -> list[str]:
     return [h for h in hrefs if not re.match(r"(https?:|mailto:|javascript:)", h)]
 
 
+#: Made from the built site after the build (make pdf, make slides); tests/test_print.py checks them.
+POST_BUILD = ("../../pdf/", "../../slides/")
+
+
 @pytest.mark.build
 @pytest.mark.parametrize("page", PAGES)
 def test_course_page_built_with_working_links(book_build, page):
@@ -353,6 +488,8 @@ def test_course_page_built_with_working_links(book_build, page):
     assert "??" not in re.sub(r"<[^>]+>", "", html)
     assert "../../_static/print.css" in html
     for href in _internal_links(html):
+        if href.startswith(POST_BUILD):
+            continue
         parts = urlsplit(href)
         target = path if not parts.path else (path.parent / unquote(parts.path)).resolve()
         assert target.exists(), f"{page}: broken link {href}"
@@ -361,18 +498,107 @@ def test_course_page_built_with_working_links(book_build, page):
             assert parts.fragment in ids, f"{page}: link {href} points to a missing anchor"
 
 
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
 @pytest.mark.build
 def test_course_pages_render_their_numbers(book_build):
-    def text(page: str) -> str:
-        html = (book_build.html / "book" / "course" / f"{page}.html").read_text(encoding="utf-8")
-        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
-
-    handout = text("handout")
+    card = _text((book_build.html / "book" / "course" / "formula_card.html").read_text(encoding="utf-8"))
     expected = [f"{rlbits.surprisal(1e-5):.2f}", f"{rlbits.entropy([0.5, 0.3, 0.2]):.4f}",
                 f"{rlbits.expected_rl_bits([0.5, 0.3, 0.2]):.4f}", f"{math.ceil(math.log(0.05) / math.log1p(-1e-5)):,}"]
     for number in expected:
-        assert number in handout, number
-    notes = text("instructor_notes")
-    assert f"{rlbits.expected_rl_bits(THREE):.4g}" in notes
-    assert "hidden by default" in notes
+        assert number in card, number
     assert (book_build.html / "_static" / "print.css").exists()
+
+
+def _answers() -> dict[str, list[str]]:
+    """Every in-class exercise's and exit-ticket question's answer, as a student would find it written.
+
+    Each answer is listed at the precision the exercise asks for and at four and five significant
+    figures. The crossing at p = 1/2 is not listed: Chapter 2 derives it in public (it is the essay's
+    own figure), and the lesson has students derive it before they read that chapter.
+    """
+    from rlbits import gradients
+
+    d3 = [0.75, 0.2, 0.05]
+    values = {
+        "ex-course-surprisal": (float(rlbits.surprisal(1 / 200_000)), 3),
+        "ex-course-entropy": (float(rlbits.entropy([0.6, 0.2, 0.1, 0.1])), 3),
+        "ex-course-essay-figure": (float(rlbits.binary_entropy(0.83)), 2),
+        "ex-course-calibrated-sl": (float(rlbits.entropy(d3)), 3),
+        "ex-course-calibrated-rl": (float(rlbits.expected_rl_bits(d3)), 3),
+        "ex-course-conditional": (float(rlbits.rl_bits_given_answer(d3, 1)), 3),
+        "ex-course-snr": (0.15 / 0.85, 3),
+        "ex-course-grpo": (float(gradients.grpo_advantages_closed_form(np.asarray(1), 6)[0]), 3),
+        "exit-1": (float(rlbits.surprisal(0.15)), 3),
+        "exit-2": (float(rlbits.entropy([0.95, 0.05])), 3),
+    }
+    out = {name: sorted({f"{v:.{sig}g}", f"{v:.4g}", f"{v:.5g}"}) for name, (v, sig) in values.items()}
+    out["ex-course-batch"] = [f"{math.ceil(0.995 / 0.005 - 1e-9)}"]
+    out["exit-3"] = [f"{math.ceil(0.994 / 0.006)}", f"{math.ceil(0.997 / 0.003)}"]
+    return out
+
+
+#: Timings measured on the build machine, not answers; they change at every benchmark run.
+NOT_SEARCHED = {"book/performance.html"}
+
+
+@pytest.mark.build
+def test_public_build_contains_no_exercise_answer(book_build):
+    html_root = book_build.html
+    assert not list(html_root.rglob("instructor*")) and not (html_root / "book" / "course" / "instructor").exists()
+    pages = {p.relative_to(html_root).as_posix(): p.read_text(encoding="utf-8", errors="replace")
+             for p in html_root.rglob("*.html") if "_sources" not in p.parts}
+    pages = {k: re.sub(r"data:image/[\w+]+;base64,[A-Za-z0-9+/=]+", "", v)  # embedded images are not text
+             for k, v in pages.items() if k not in NOT_SEARCHED}
+    pages["searchindex.js"] = (html_root / "searchindex.js").read_text(encoding="utf-8")
+    for src in (html_root / "_sources").rglob("*"):  # the page sources Sphinx publishes next to the HTML
+        if not src.is_file() or "performance" in src.name:
+            continue
+        text = src.read_text(encoding="utf-8", errors="replace")
+        if src.name.endswith(".ipynb.txt") or src.suffix == ".ipynb":
+            nb = json.loads(text)  # images are base64 noise, not text a student reads
+            for cell in nb["cells"]:
+                for out in cell.get("outputs", []):
+                    for key in [k for k in out.get("data", {}) if k.startswith("image/")]:
+                        del out["data"][key]
+            text = json.dumps(nb, ensure_ascii=False)
+        pages[src.relative_to(html_root).as_posix()] = text
+    found = []
+    for exercise, forms in _answers().items():
+        for form in forms:
+            pattern = re.compile(r"(?<![\d.,])" + re.escape(form) + r"(?![\d])")
+            for page, text in pages.items():
+                if pattern.search(text):
+                    found.append(f"{exercise}: {form} in {page}")
+    assert not found, "answers on the public site:\n  " + "\n  ".join(found)
+    index = pages["searchindex.js"]
+    for word in ["instructor/notes", "exit_ticket_key", "discussion_guide", "Worked answers"]:
+        assert word not in index, word
+
+
+@pytest.fixture(scope="session")
+def instructor_build(tmp_path_factory) -> Path:
+    """``make instructor``: the instructor edition, built from the committed outputs (about 10 s)."""
+    import subprocess
+
+    proc = subprocess.run(["make", "instructor"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return ROOT / "_build" / "instructor" / "_build" / "html"
+
+
+@pytest.mark.build
+def test_instructor_build_has_every_answer(instructor_build):
+    notes = _text((instructor_build / "book" / "course" / "instructor" / "notes.html").read_text(encoding="utf-8"))
+    key = _text((instructor_build / "book" / "course" / "instructor" / "exit_ticket_key.html").read_text(encoding="utf-8"))
+    guide = _text((instructor_build / "book" / "course" / "instructor" / "discussion_guide.html").read_text(encoding="utf-8"))
+    answers = _answers()
+    for exercise, forms in answers.items():
+        page = key if exercise.startswith("exit") else notes
+        assert any(form in page for form in forms), (exercise, forms)
+    assert "Rubric" in guide and "Krog" in guide and "Mundy" in guide and "Heino" in guide
+    for page in ["notes", "exit_ticket_key", "discussion_guide", "index"]:
+        html = (instructor_build / "book" / "course" / "instructor" / f"{page}.html").read_text(encoding="utf-8")
+        assert "Traceback (most recent call last)" not in html and "{glue" not in html
+        assert "not for students" in html

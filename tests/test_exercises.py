@@ -2,6 +2,7 @@
 and the solution is never shown unless asked for."""
 
 import math
+import re
 
 import pytest
 
@@ -93,3 +94,235 @@ def test_chapter3_checkers():
     assert "2.64" in check_grpo_advantage(1.0, 1, 8, reveal=True).message
     with pytest.raises(ValueError):
         check_grpo_advantage(1.0, 9, 8)
+
+
+# --- The grading matrix: every course checker, at the problem values the session uses -----------
+#
+# For each exercise: the exact answer passes; its roundings to the stated precision (and to three
+# significant figures, when that is finer) pass; a two-significant-figure rounding passes only where
+# the exercise allows it and is otherwise told to check its rounding; every named slip gets its own
+# hint (and its value is far enough from the answer to be told apart); bad problem inputs raise
+# ValueError. The problem values are those of book/course/exercises.ipynb (test_course checks that).
+
+import numpy as np
+
+import rlbits
+from rlbits import exercises as ex
+from rlbits import comparison, gradients, information
+
+
+def _round_sig(x: float, sig: int) -> float:
+    return float(f"{x:.{sig}g}")
+
+
+def _grpo(k, G, correct=True):
+    a, b = gradients.grpo_advantages_closed_form(np.asarray(k), G)
+    return float(a if correct else b)
+
+
+D3 = [0.75, 0.2, 0.05]  # the calibrated and conditional exercises
+H_D3 = float(information.entropy(D3))
+RL_D3 = float(information.expected_rl_bits(D3))
+COND = float(information.rl_bits_given_answer(D3, 1))
+
+#: name -> (checker called with the answer, exact answer, significant figures the exercise asks for,
+#:          [(slip value, words its hint must contain)])
+MATRIX = {
+    "surprisal": (lambda a, **kw: ex.check_surprisal(a, 1 / 200_000, **kw), math.log2(200_000), 3, [
+        (math.log(200_000), "nats"), (math.log10(200_000), "base-10"), (-math.log2(200_000), "wrong sign"),
+        (200_000, "1/p"),
+    ]),
+    "entropy": (lambda a, **kw: ex.check_entropy(a, [0.6, 0.2, 0.1, 0.1], **kw),
+                float(information.entropy([0.6, 0.2, 0.1, 0.1])), 3, [
+        (2.0, "uniform"), (-math.log2(0.6), "most likely outcome"),
+        (-math.log2(0.6) - math.log2(0.2) - 2 * math.log2(0.1), "without weighting"),
+        (float(information.entropy([0.6, 0.2, 0.1, 0.1])) * math.log(2), "nats"),
+        (float(information.entropy([0.6, 0.2, 0.1, 0.1])) * math.log10(2), "base-10"),
+    ]),
+    "essay_figure": (lambda a, **kw: ex.check_binary_entropy(a, 0.83, **{"sig": 2, **kw}), float(information.binary_entropy(0.83)),
+                     2, [
+        (-math.log2(0.83), "'yes' outcome alone"), (-0.83 * math.log2(0.83), "'no' term"),
+        (-0.17 * math.log2(0.17), "'yes' term"), (-math.log2(0.83) - math.log2(0.17), "without weighting"),
+        (float(information.binary_entropy(0.83)) * math.log(2), "nats"),
+    ]),
+    "crossing": (lambda a, **kw: ex.check_crossing_pass_rate(a, **kw), 0.5, 3, [
+        (1.0, "trivial crossing"), (1 / math.e, "1/e"), (float(comparison.max_naive_rl_advantage()[0]),
+                                                          "furthest above"),
+    ]),
+    "calibrated_sl": (lambda a, **kw: ex.check_calibrated_sl_bits(a, D3, **kw), H_D3, 3, [
+        (RL_D3, "calibrated RL gain"), (-math.log2(0.75), "conditional value"),
+        (float(information.binary_entropy(0.75)), "essay's RL figure"), (math.log2(3), "uniform"),
+        (-(math.log2(0.75) + math.log2(0.2) + math.log2(0.05)), "without weighting"),
+        (H_D3 * math.log(2), "nats"), (H_D3 * math.log10(2), "base-10"), (-H_D3, "wrong sign"),
+    ]),
+    "calibrated_rl": (lambda a, **kw: ex.check_expected_rl_bits(a, D3, **kw), RL_D3, 3, [
+        (H_D3, "expected SL gain"), (float(information.binary_entropy(0.75)), "top answer alone"),
+        (float(np.sum(information.binary_entropy(D3))), "without weighting"), (RL_D3 * math.log(2), "nats"),
+    ]),
+    "conditional": (lambda a, **kw: ex.check_rl_bits_given_answer(a, D3, 1, **kw), COND, 3, [
+        (-math.log2(0.2), "SL gain"), (RL_D3, "calibrated average"),
+        (float(information.binary_entropy(0.2)), "essay's figure"),
+        (H_D3, "-log2 p_j"),  # -log2 p_j in place of -log2(1 - p_j) for the wrong guesses
+        (float(information.rl_bits_given_answer(D3, 2)), "answer 2 is the correct one"),
+        (float(information.rl_bits_given_answer(D3, 0)), "answer 0 is the correct one"),
+        (-0.2 * math.log2(0.2), "wrong guesses teach"), (COND * math.log(2), "nats"),
+    ]),
+    "snr": (lambda a, **kw: ex.check_snr_per_sample(a, 0.15, **kw), 0.15 / 0.85, 3, [
+        (0.15, "mean update"), (0.15 * 0.85, "variance of the reward"), (0.85 / 0.15, "Upside down"),
+        (0.15 / 0.7, "best constant baseline"), (0.15**2, "squared mean alone"),
+        (math.sqrt(0.15 / 0.85), "standard deviations"),
+    ]),
+    "grpo": (lambda a, **kw: ex.check_grpo_advantage(a, 1, 6, **kw), math.sqrt(5), 3, [
+        (math.sqrt(5) * math.sqrt(5 / 6), "ddof=1"), (-1 / math.sqrt(5), "other kind"),
+        (5 / 6, "did not divide"), ((5 / 6) / (5 / 36), "variance"), (-math.sqrt(5), "wrong sign"),
+    ]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_matrix_exact_and_rounded_answers_pass(name):
+    check, exact, sig, _ = MATRIX[name]
+    assert check(exact).correct
+    for figures in sorted({sig, 3, 4, 6}):
+        if figures >= sig:
+            r = check(_round_sig(exact, figures))
+            assert r.correct, (figures, r.message)
+    assert check(str(_round_sig(exact, sig))).correct  # a number typed as a string is read as a number
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_matrix_two_significant_figures(name):
+    check, exact, sig, _ = MATRIX[name]
+    two = _round_sig(exact, 2)
+    r = check(two)
+    if sig <= 2 or math.isclose(two, exact, rel_tol=1e-12):
+        assert r.correct, r.message
+    else:
+        assert not r.correct and "check your rounding" in r.message, r.message
+        if name != "crossing":  # the crossing has no precision argument: it is exact
+            assert check(two, sig=2).correct
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_matrix_close_but_outside_tolerance_is_told_to_round(name):
+    check, exact, sig, _ = MATRIX[name]
+    off = exact + 3 * ex.half_unit(exact, sig)  # agrees to one figure fewer, not to the figures asked for
+    r = check(off)
+    assert not r.correct and "check your rounding" in r.message, r.message
+
+
+@pytest.mark.parametrize("name, slip, hint", [(n, s, h) for n, (_, _, _, slips) in sorted(MATRIX.items())
+                                              for s, h in slips])
+def test_matrix_every_slip_gets_its_hint(name, slip, hint):
+    check, exact, sig, _ = MATRIX[name]
+    assert ex._distinguishable(slip, exact, sig), "choose problem values where the slip differs from the answer"
+    for typed in (slip, _round_sig(slip, max(sig, 3))):
+        r = check(typed)
+        assert not r.correct and hint in r.message, (typed, r.message)
+        assert "The answer is" not in r.message
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_matrix_answer_hidden_unless_revealed(name):
+    check, exact, sig, slips = MATRIX[name]
+    shown = f"{exact:.6g}"
+    wrong_answers = [s for s, _ in slips] + [exact * 7.3, exact + 3 * ex.half_unit(exact, sig), None, "abc",
+                                              float("nan")]
+    for wrong in wrong_answers:
+        r = check(wrong)
+        assert not r.correct
+        for text in {shown, f"{exact:.3g}", f"{exact:.4g}"}:
+            assert text not in r.message, (wrong, r.message)
+    revealed = check(exact * 7.3, reveal=True)
+    assert not revealed.correct and "The answer is" in revealed.message
+    assert shown in revealed.message or name == "crossing" and "1/2" in revealed.message
+
+
+def test_issue_regressions():
+    # SNR 0.01 at p = 0.01 is the answer 0.0101 rounded too far, not "p"
+    r = ex.check_snr_per_sample(0.01, 0.01)
+    assert "check your rounding" in r.message and "That is p" not in r.message
+    assert ex.check_snr_per_sample(0.0101, 0.01).correct
+    # a batch of 1000 at p = 0.001 does reach SNR one: say so, and that it is not the smallest
+    r = ex.check_batch_for_snr_one(1000, 0.001)
+    assert not r.correct and "does reach SNR one" in r.message and "smallest" in r.message
+    # two-decimal answers to exercises asking for three significant figures are told to round
+    assert "check your rounding" in ex.check_expected_rl_bits(0.81, [0.7, 0.2, 0.1]).message
+    assert ex.check_calibrated_sl_bits(1.16, [0.7, 0.2, 0.1]).correct
+    assert ex.check_surprisal(16.6, 1e-5).correct and ex.check_grpo_advantage(2.65, 1, 8).correct
+
+
+@pytest.mark.parametrize("p, answer", [(0.005, 199), (0.005, 199.0), (0.3, 7 / 3), (0.3, 2.33), (0.3, 3),
+                                       (1e-5, 99_999), (0.01, 99)])
+def test_batch_right_answers(p, answer):
+    assert ex.check_batch_for_snr_one(answer, p).correct
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (0.005 / 0.995, "SNR of a single sample"), (600, "rule-of-three"),
+    (math.log(0.05) / math.log(0.995), "95% probability"), (0.005 * 0.995, "variance of one pass/fail reward"),
+    (1 / (0.005 * 0.995), "Too large"), (200, "1/p is the expected number"), (210, "does reach SNR one"),
+    (198, "Round up"), (-199, "positive number"), (100, "n times the SNR of one"), (None, "single number"),
+])
+def test_batch_hints(answer, hint):
+    r = ex.check_batch_for_snr_one(answer, 0.005)
+    assert not r.correct and hint in r.message, r.message
+    assert "199" not in r.message
+    assert "199" in ex.check_batch_for_snr_one(answer, 0.005, reveal=True).message
+
+
+BAD_PROBLEMS = [
+    (lambda: ex.check_surprisal(1.0, [1e-5]), "single number"),
+    (lambda: ex.check_surprisal(1.0, 0), "greater than 0"),
+    (lambda: ex.check_surprisal(1.0, 1.5), "[0, 1]"),
+    (lambda: ex.check_surprisal(1.0, "a"), "single number"),
+    (lambda: ex.check_surprisal(1.0, float("nan")), "NaN"),
+    (lambda: ex.check_binary_entropy(1.0, -0.1), "[0, 1]"),
+    (lambda: ex.check_binary_entropy(1.0, [0.5]), "single number"),
+    (lambda: ex.check_entropy(1.0, [0.5, 0.6]), "sum to 1"),
+    (lambda: ex.check_entropy(1.0, [[0.5, 0.5], [0.5, 0.5]]), "one distribution"),
+    (lambda: ex.check_entropy(1.0, 0.5), "scalar"),
+    (lambda: ex.check_expected_rl_bits(1.0, [1.2, -0.2]), "[0, 1]"),
+    (lambda: ex.check_expected_rl_bits(1.0, "abc"), "numeric"),
+    (lambda: ex.check_calibrated_sl_bits(1.0, [0.7, 0.2, 0.2]), "sum to 1"),
+    (lambda: ex.check_rl_bits_given_answer(1.0, [0.5, 0.5], 5), "[0, 1]"),
+    (lambda: ex.check_rl_bits_given_answer(1.0, [0.5, 0.5], -1), "[0, 1]"),
+    (lambda: ex.check_rl_bits_given_answer(1.0, [0.5, 0.5], 0.5), "whole-number"),
+    (lambda: ex.check_rl_bits_given_answer(1.0, [0.5, 0.5], True), "whole-number"),
+    (lambda: ex.check_rl_bits_given_answer(1.0, [0.5, 0.6], 0), "sum to 1"),
+    (lambda: ex.check_snr_per_sample(1.0, 1.0), "strictly between 0 and 1"),
+    (lambda: ex.check_snr_per_sample(1.0, 0), "strictly between 0 and 1"),
+    (lambda: ex.check_batch_for_snr_one(1.0, 1.5), "strictly between 0 and 1"),
+    (lambda: ex.check_grpo_advantage(1.0, 1.5, 8), "whole number"),
+    (lambda: ex.check_grpo_advantage(1.0, 0, 8), "0 < k < G"),
+    (lambda: ex.check_grpo_advantage(1.0, 8, 8), "0 < k < G"),
+    (lambda: ex.check_grpo_advantage(1.0, 9, 8), "0 < k < G"),
+    (lambda: ex.check_grpo_advantage(1.0, "1", 8), "whole number"),
+    (lambda: ex.check_grpo_advantage(1.0, 1, 1), "G"),
+    (lambda: ex.check_grpo_advantage(1.0, 1, 7.5), "G"),
+    (lambda: ex.check_grpo_advantage(1.0, 1, 8, correct="yes"), "True or False"),
+    (lambda: ex.check_surprisal(1.0, 0.5, sig=0), "significant figures"),
+    (lambda: ex.check_entropy(1.0, [0.5, 0.5], sig=2.5), "significant figures"),
+]
+
+
+@pytest.mark.parametrize("call, match", BAD_PROBLEMS)
+def test_bad_problem_inputs_raise_value_error(call, match):
+    with pytest.raises(ValueError, match=re.escape(match)):
+        call()
+
+
+COURSE_CHECKERS = [ex.check_surprisal, ex.check_binary_entropy, ex.check_entropy, ex.check_expected_rl_bits,
+                   ex.check_rl_bits_given_answer, ex.check_snr_per_sample, ex.check_grpo_advantage,
+                   ex.check_calibrated_sl_bits, ex.check_batch_for_snr_one, ex.check_crossing_pass_rate,
+                   ex.check_binary_entropy_function]
+
+
+@pytest.mark.parametrize("fn", COURSE_CHECKERS, ids=lambda f: f.__name__)
+def test_docstrings_state_no_answer_or_formula(fn):
+    doc = fn.__doc__ or ""
+    # formulas and values that answer one of the exercises
+    for leak in ["1/2", "0.5", "p / (1 - p)", "p/(1-p)", "(1 - p)/p", "(1-p)/p", "Σ_k p_k H_b", "Σ p_k",
+                 "-log2 p_", "H(p) =", "= H(", "sqrt(", "The answer is", "log2(1 - p", "-p log2 p",
+                 f"{math.log2(200_000):.3g}", f"{H_D3:.3g}", f"{RL_D3:.3g}", f"{COND:.3g}"]:
+        assert leak not in doc, (fn.__name__, leak)

@@ -3,7 +3,16 @@
 Each checker is named ``check_<what it checks>``, takes the reader's answer first, and returns
 a :class:`CheckResult` that says right or wrong and, when wrong, gives a hint aimed at the
 common mistakes (natural log instead of log2, forgetting ``0 · log 0 = 0``, mixing up surprisal
-and entropy, ...). A checker never shows the solution unless asked with ``reveal=True``.
+and entropy, ...). A checker never shows the solution unless asked with ``reveal=True``; neither
+its docstring nor its messages state the answer or the formula that gives it.
+
+How answers are graded (the course's rule, stated on the exercise page): a numerical answer is
+right when it agrees with the exact value to the precision the exercise asks for, three
+significant figures unless it says otherwise (``sig``); any more precise answer that rounds to the
+same value passes too. An answer that agrees to one significant figure fewer is told to check its
+rounding. A hint for a named slip is given only when that slip's value cannot be confused with a
+rounded right answer. Bad *problem* arguments (not a distribution, an index out of range, a pass
+rate outside (0, 1), ...) raise :class:`ValueError`; a bad *answer* is a wrong answer.
 """
 
 from __future__ import annotations
@@ -15,10 +24,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import information
+from . import _validate, information
 
 
-#: Relative tolerance a numerical answer must meet (answers to 4 significant figures pass).
+#: Significant figures an answer must match unless the exercise states another precision.
+SIG_FIGS = 3
+#: Relative tolerance for values computed by a reader's *code* (functions are checked at several
+#: inputs and must be accurate, not rounded), and the coarsest precision ``_close`` ever demands.
 REL_TOL = 5e-4
 #: Absolute tolerance, for answers that should be (close to) zero.
 ABS_TOL = 1e-6
@@ -41,11 +53,45 @@ class CheckResult:
         return ("✔ **Correct.** " if self.correct else "✘ **Not yet.** ") + self.message
 
 
-def _close(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=ABS_TOL)
+def _sig(sig: Any) -> int:
+    """The precision argument of a checker, validated: a whole number of significant figures, 1 to 6."""
+    if isinstance(sig, bool) or not isinstance(sig, (int, np.integer)) or not 1 <= int(sig) <= 6:
+        raise ValueError(f"sig must be a whole number of significant figures from 1 to 6, got {sig!r}")
+    return int(sig)
+
+
+def half_unit(expected: float, sig: int = SIG_FIGS) -> float:
+    """Half a unit in the last place of ``expected`` written to ``sig`` significant figures.
+
+    Any number within this distance of ``expected`` rounds to the same ``sig`` figures (up to the
+    tie at exactly half a unit, which is accepted too). For ``expected == 0`` it is :data:`ABS_TOL`.
+    """
+    if expected == 0 or not math.isfinite(expected):
+        return ABS_TOL
+    exponent = math.floor(math.log10(abs(expected)))
+    return 0.5 * 10.0 ** (exponent - sig + 1)
+
+
+def _close(a: float, b: float, sig: int = SIG_FIGS) -> bool:
+    """True when ``a`` is ``b`` to ``sig`` significant figures: ``|a - b|`` is within rounding of ``b``."""
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return False
+    return abs(a - b) <= half_unit(b, sig) * (1 + 1e-9) + 1e-15
+
+
+def _rounding_band(expected: float, sig: int) -> float:
+    """How far an answer may be from ``expected`` and still be "right but rounded too coarsely"."""
+    return 10 * half_unit(expected, sig) * (1 + 1e-9)
+
+
+def _distinguishable(slip: float, expected: float, sig: int) -> bool:
+    """A slip's value can be told apart from every rounding of the right answer."""
+    return math.isfinite(slip) and abs(slip - expected) > _rounding_band(expected, sig) + half_unit(slip, sig)
 
 
 def _as_answer(answer: Any) -> float | None:
+    if isinstance(answer, (bool, np.bool_)):
+        return None
     try:
         value = float(answer)
     except (TypeError, ValueError):
@@ -53,22 +99,47 @@ def _as_answer(answer: Any) -> float | None:
     return value
 
 
-def _judge(answer: Any, expected: float, mistakes: list[tuple[float, str]], reveal: bool, what: str) -> CheckResult:
+def _rounding_hint(sig: int) -> str:
+    return (f"Close, but check your rounding: give the answer to {sig} significant figures, and round only "
+            "at the end (keep every digit of the intermediate results).")
+
+
+def _grade(value: float, expected: float, mistakes: list[tuple[float, str]], sig: int,
+           solution: str) -> CheckResult | None:
+    """The shared part of every numerical checker, after the answer has been read as ``value``.
+
+    Returns ``None`` when the answer is neither right, nor a named slip, nor a rounding problem,
+    so the caller can add its own checks before the generic hint.
+    """
+    if _close(value, expected, sig):
+        return CheckResult(True, "")
+    for wrong, hint in mistakes:
+        if _distinguishable(wrong, expected, sig) and _close(value, wrong, sig):
+            return CheckResult(False, hint + solution)
+    if abs(value - expected) <= _rounding_band(expected, sig):
+        return CheckResult(False, _rounding_hint(sig) + solution)
+    return None
+
+
+def _judge(answer: Any, expected: float, mistakes: list[tuple[float, str]], reveal: bool, what: str,
+           *, sig: int = SIG_FIGS, unit: str = "bits") -> CheckResult:
+    """Grade a numerical answer in ``unit`` against ``expected`` at ``sig`` significant figures."""
+    sig = _sig(sig)
     value = _as_answer(answer)
-    solution = f" The answer is {expected:.6g} bits." if reveal else ""
+    solution = f" The answer is {expected:.6g} {unit}." if reveal else ""
     if value is None:
-        return CheckResult(False, f"Your answer should be a single number (bits), got {answer!r}.{solution}")
+        return CheckResult(False, f"Your answer should be a single number ({unit}), got {answer!r}.{solution}")
     if math.isnan(value):
         return CheckResult(
             False,
             "Your answer is NaN. A term 0 · log 0 gives NaN in floating point; by convention it is 0 "
             "(an outcome that never happens contributes nothing)." + solution,
         )
-    if _close(value, expected):
-        return CheckResult(True, f"{what} = {value:.6g} bits.")
-    for wrong, hint in mistakes:
-        if math.isfinite(wrong) and _close(value, wrong):
-            return CheckResult(False, hint + solution)
+    graded = _grade(value, expected, mistakes, sig, solution)
+    if graded is not None:
+        if graded.correct:
+            return CheckResult(True, f"{what} = {value:.6g} {unit}.")
+        return graded
     if value < 0:
         return CheckResult(False, "Information is never negative: check the minus sign in front of the log." + solution)
     return CheckResult(False, f"Not quite: recompute {what[0].lower() + what[1:]} step by step, in base-2 logarithms." + solution)
@@ -82,155 +153,242 @@ def _unit_mistakes(expected: float) -> list[tuple[float, str]]:
     return [
         (expected * _LN2, "That is the value in nats: you used the natural log. Divide by ln 2 (or use log2)."),
         (expected * _LOG10_2, "That looks like a base-10 logarithm. Bits use log2."),
-        (-expected, "Right size, wrong sign: information is -log2 p, which is never negative."),
+        (-expected, "Right size, wrong sign: information is -log2 of a probability, which is never negative."),
     ]
 
 
-def check_surprisal(answer: Any, p: float, *, reveal: bool = False) -> CheckResult:
-    """Check a reader's surprisal, in bits, of an outcome of probability ``p`` (Chapter 1)."""
+def _one_probability(p: Any, name: str, *, allow_zero: bool = False, allow_one: bool = True) -> float:
+    """A single probability for a problem statement: a number (not a list) in the allowed range."""
+    if isinstance(p, (bool, np.bool_)) or not isinstance(p, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name} must be a single number (a probability), got {p!r}")
+    arr = _validate.probability(p, name)
+    value = float(arr)
+    if value == 0 and not allow_zero:
+        raise ValueError(f"{name} must be greater than 0 (an outcome of probability 0 never happens), got {p!r}")
+    if value == 1 and not allow_one:
+        raise ValueError(f"{name} must be less than 1, got {p!r}")
+    return value
+
+
+def _one_distribution(probs: Any, name: str = "probs") -> np.ndarray:
+    arr = _validate.distribution(probs, name)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one distribution (a 1-d list of probabilities), got shape {arr.shape}")
+    return arr
+
+
+# --- Chapter 1: bits ---
+
+
+def check_surprisal(answer: Any, p: float, *, sig: int = SIG_FIGS, reveal: bool = False) -> CheckResult:
+    """Check a reader's surprisal, in bits, of an outcome the model gave probability ``p`` (Chapter 1).
+
+    ``p`` must be one probability in (0, 1]. Raises ``ValueError`` otherwise.
+    """
+    p = _one_probability(p, "p")
     expected = float(information.surprisal(p))
-    mistakes = _unit_mistakes(expected) + [(p, "That is the probability itself; surprisal is -log2 p.")]
-    return _judge(answer, expected, mistakes, reveal, "The surprisal")
+    mistakes = _unit_mistakes(expected) + [(p, "That is the probability itself; surprisal measures how "
+                                               "surprising the outcome is, in bits (Chapter 1).")]
+    if p < 1:
+        mistakes.append((float(information.surprisal(1 - p)), "That is the surprisal of the *other* outcome, "
+                         "the one of probability 1 - p."))
+        mistakes.append((1 / p, "That is 1/p, a number of outcomes, not bits: take the base-2 logarithm."))
+    return _judge(answer, expected, mistakes, reveal, "The surprisal", sig=sig)
 
 
-def check_binary_entropy(answer: Any, p: float, *, reveal: bool = False) -> CheckResult:
-    """Check a reader's binary entropy ``H_b(p)`` in bits (Chapter 1)."""
+def check_binary_entropy(answer: Any, p: float, *, sig: int = SIG_FIGS, reveal: bool = False) -> CheckResult:
+    """Check a reader's binary entropy ``H_b(p)`` in bits for one pass rate ``p`` in [0, 1] (Chapter 1)."""
+    p = _one_probability(p, "p", allow_zero=True)
     expected = float(information.binary_entropy(p))
     mistakes = _unit_mistakes(expected)
     if 0 < p < 1:
         mistakes += [
-            (float(information.surprisal(p)), "That is the surprisal of the 'yes' outcome alone, -log2 p. Binary "
+            (float(information.surprisal(p)), "That is the surprisal of the 'yes' outcome alone. Binary "
              "entropy averages the surprisal of both outcomes, weighted by their probabilities."),
-            (-p * math.log2(p), "You have the 'yes' term -p log2 p; add the 'no' term -(1-p) log2(1-p)."),
+            (-p * math.log2(p), "You have the 'yes' term only; add the 'no' term."),
+            (-(1 - p) * math.log2(1 - p), "You have the 'no' term only; add the 'yes' term."),
+            (-math.log2(p) - math.log2(1 - p), "You added the two surprisals without weighting each by its "
+             "probability."),
         ]
-    return _judge(answer, expected, mistakes, reveal, "The binary entropy")
+    return _judge(answer, expected, mistakes, reveal, "The binary entropy", sig=sig)
 
 
-def check_entropy(answer: Any, probs: ArrayLike, *, reveal: bool = False) -> CheckResult:
-    """Check a reader's entropy ``H(p)`` in bits of the distribution ``probs`` (Chapter 1)."""
-    arr = np.asarray(probs, dtype=float)
+def check_entropy(answer: Any, probs: ArrayLike, *, sig: int = SIG_FIGS, reveal: bool = False) -> CheckResult:
+    """Check a reader's entropy ``H(p)`` in bits of the distribution ``probs`` (Chapter 1).
+
+    ``probs`` must be one distribution (a 1-d list that sums to 1). Raises ``ValueError`` otherwise.
+    """
+    arr = _one_distribution(probs)
     expected = float(information.entropy(arr))
     mistakes = _unit_mistakes(expected)
     positive = arr[arr > 0]
     mistakes += [
-        (float(np.log2(arr.size)), f"log2 V = {math.log2(arr.size):.4g} is the entropy of the *uniform* "
-         "distribution over these outcomes, the maximum; this one is not uniform."),
+        (float(np.log2(arr.size)), "log2 V is the entropy of the *uniform* distribution over these outcomes, "
+         "the maximum; this one is not uniform."),
         (float(-np.log2(arr.max())), "That is the surprisal of the most likely outcome. Entropy is the "
          "probability-weighted average of the surprisals of all outcomes."),
         (float(-np.log2(positive).sum()), "You summed the surprisals without weighting them by their "
-         "probabilities: H = Σ p_k (-log2 p_k)."),
+         "probabilities."),
     ]
-    return _judge(answer, expected, mistakes, reveal, "The entropy")
+    return _judge(answer, expected, mistakes, reveal, "The entropy", sig=sig)
 
 
 # --- Chapter 2: information per sample ---
 
 
-def check_expected_rl_bits(answer: Any, probs: ArrayLike, *, reveal: bool = False) -> CheckResult:
-    """Check a reader's calibrated expected RL bits ``Σ_k p_k H_b(p_k)`` for ``probs`` (Chapter 2)."""
-    arr = np.asarray(probs, dtype=float)
+def check_expected_rl_bits(answer: Any, probs: ArrayLike, *, sig: int = SIG_FIGS, reveal: bool = False) -> CheckResult:
+    """Check a reader's calibrated expected bits from one pass/fail sample for the model ``probs`` (Chapter 2).
+
+    The correct answer is drawn from ``probs`` itself (Niels Rolf's calibrated comparison). Raises
+    ``ValueError`` unless ``probs`` is one distribution.
+    """
+    arr = _one_distribution(probs)
     expected = float(information.expected_rl_bits(arr))
     top = float(arr.max())
     mistakes = _unit_mistakes(expected) + [
         (float(information.entropy(arr)), "That is the expected SL gain, the entropy H(p). RL only learns "
-         "pass/fail about its own guess: weight each H_b(p_k) by p_k."),
+         "pass/fail about its own guess."),
         (float(information.binary_entropy(top)), "That is the essay's figure H_b(p) for the top answer alone. "
-         "Average over which answer is correct: Σ_k p_k H_b(p_k)."),
-        (float(np.sum(information.binary_entropy(arr))), "You summed H_b(p_k) without weighting by p_k, the "
+         "Average over which answer is correct."),
+        (float(np.sum(information.binary_entropy(arr))), "You summed the H_b(p_k) without weighting each by the "
          "probability that answer k is the correct one."),
     ]
-    return _judge(answer, expected, mistakes, reveal, "The calibrated expected RL gain")
+    return _judge(answer, expected, mistakes, reveal, "The calibrated expected RL gain", sig=sig)
 
 
-def check_rl_bits_given_answer(answer: Any, probs: ArrayLike, correct: int, *, reveal: bool = False) -> CheckResult:
-    """Check a reader's Yorwba conditional expected RL bits when answer ``correct`` is right (Chapter 2)."""
-    arr = np.asarray(probs, dtype=float)
-    expected = float(information.rl_bits_given_answer(arr, correct))
+def check_rl_bits_given_answer(answer: Any, probs: ArrayLike, correct: int, *, sig: int = SIG_FIGS,
+                               reveal: bool = False) -> CheckResult:
+    """Check a reader's expected RL bits when answer number ``correct`` (from 0) is right (Chapter 2, Yorwba).
+
+    Raises ``ValueError`` unless ``probs`` is one distribution and ``correct`` a whole-number index into it.
+    """
+    arr = _one_distribution(probs)
+    if isinstance(correct, (bool, np.bool_)):
+        raise ValueError(f"correct must be a whole-number index, got {correct!r}")
+    i = int(_validate.index(correct, arr.size, (), "correct"))
+    expected = float(information.rl_bits_given_answer(arr, i))
+    others = np.delete(arr, i)
     mistakes = _unit_mistakes(expected) + [
-        (float(information.sl_bits_given_answer(arr, correct)), "That is the SL gain -log2 p_i. With RL a "
-         "wrong guess j only tells you 'not j', worth -log2(1 - p_j)."),
+        (float(information.sl_bits_given_answer(arr, i)), "That is the SL gain, the surprisal of the correct "
+         "answer. With RL a wrong guess j only tells you 'not j'."),
         (float(information.expected_rl_bits(arr)), "That is the calibrated average over all correct answers; "
          "here the correct answer is fixed."),
-        (float(information.binary_entropy(arr[correct])), "That is H_b(p_i), the essay's figure. Label the "
-         "guess j and the truth i separately: p_i(-log2 p_i) + Σ_{j≠i} p_j(-log2(1 - p_j))."),
+        (float(information.binary_entropy(arr[i])), "That is H_b(p_i), the essay's figure. Label the guess j "
+         "and the truth i separately, and add up what each guess teaches."),
+        (float(arr[i] * -np.log2(arr[i]) + np.sum(others[others > 0] * -np.log2(others[others > 0]))),
+         "For a wrong guess j you used -log2 p_j, the surprisal of 'the answer is j'. A wrong guess only tells "
+         "you 'not j', an event of probability 1 - p_j."),
+        (float(arr[i] * -np.log2(arr[i])), "You have the term for a correct guess; the wrong guesses teach "
+         "something too ('not j')."),
     ]
-    return _judge(answer, expected, mistakes, reveal, "The conditional expected RL gain")
+    for k in range(arr.size):
+        if k != i:
+            mistakes.append((float(information.rl_bits_given_answer(arr, k)), f"That is the value when answer "
+                             f"{k} is the correct one (answers are numbered from 0). Check which answer the "
+                             "question says is correct."))
+    return _judge(answer, expected, mistakes, reveal, "The conditional expected RL gain", sig=sig)
 
 
 # --- Chapter 3: gradient variance ---
 
 
-def check_snr_per_sample(answer: Any, p: float, *, reveal: bool = False) -> CheckResult:
-    """Check a reader's per-sample SNR ``p / (1 - p)`` of REINFORCE without a baseline (Chapter 3)."""
-    from . import _validate
+def _number_answer(answer: Any, what: str, solution: str) -> tuple[float | None, CheckResult | None]:
+    value = _as_answer(answer)
+    if value is None or math.isnan(value):
+        return None, CheckResult(False, f"Your answer should be a single number{what}, got {answer!r}.{solution}")
+    return value, None
 
+
+def check_snr_per_sample(answer: Any, p: float, *, sig: int = SIG_FIGS, reveal: bool = False) -> CheckResult:
+    """Check a reader's signal-to-noise ratio of one REINFORCE sample, no baseline, at pass rate ``p`` (Chapter 3).
+
+    Raises ``ValueError`` unless ``0 < p < 1``.
+    """
+    sig = _sig(sig)
     p = _validate.open_unit(p, "p")
     expected = p / (1 - p)
-    value = _as_answer(answer)
     solution = f" The answer is {expected:.6g}." if reveal else ""
-    if value is None or math.isnan(value):
-        return CheckResult(False, f"Your answer should be a single number (a ratio, no unit), got {answer!r}.{solution}")
-    if _close(value, expected):
-        return CheckResult(True, f"SNR = p/(1-p) = {value:.6g}: the odds of success.")
+    value, bad = _number_answer(answer, " (a ratio, no unit)", solution)
+    if bad is not None:
+        return bad
     hints = [
-        (p, "That is p, the size of the mean update relative to SL. SNR divides the squared mean, p²‖g‖², "
-            "by the variance, p(1-p)‖g‖²."),
-        (p * (1 - p), "That is the variance of the reward, p(1-p). SNR is ‖E ĝ‖² / tr Cov ĝ."),
-        ((1 - p) / p, "Upside down: that is the batch size needed for SNR ≈ 1, (1-p)/p."),
+        (p, "That is p, the size of the mean update relative to SL. The SNR divides the *squared* norm of the "
+            "mean by the total variance."),
+        (p * (1 - p), "That is the variance of the reward. The SNR is ‖E ĝ‖² / tr Cov ĝ."),
+        ((1 - p) / p, "Upside down: that is noise over signal."),
         (p / (1 - 2 * p) if p < 0.5 else math.nan, "That is the SNR with the best constant baseline for a "
          "uniform policy; the question has no baseline."),
+        (p**2, "That is the squared mean alone (in units of ‖g_SL‖²); divide it by the variance."),
+        (math.sqrt(p / (1 - p)), "That is a ratio of standard deviations (the square root of the SNR); the SNR "
+                                 "compares the squared mean with the variance."),
     ]
-    for wrong, hint in hints:
-        if math.isfinite(wrong) and _close(value, wrong):
-            return CheckResult(False, hint + solution)
+    graded = _grade(value, expected, hints, sig, solution)
+    if graded is not None:
+        return CheckResult(True, f"SNR = {value:.6g}: the odds of success.") if graded.correct else graded
+    if value < 0:
+        return CheckResult(False, "A ratio of a squared norm to a variance is never negative." + solution)
     return CheckResult(False, "Not quite: compute ‖E ĝ‖² and tr Cov ĝ for ĝ = R(e_a - π), then divide." + solution)
 
 
-def check_grpo_advantage(answer: Any, k: int, G: int, *, correct: bool = True, reveal: bool = False) -> CheckResult:
-    """Check a reader's GRPO advantage of a correct (or wrong) sample when ``k`` of ``G`` succeed (Chapter 3)."""
+def check_grpo_advantage(answer: Any, k: int, G: int, *, correct: bool = True, sig: int = SIG_FIGS,
+                         reveal: bool = False) -> CheckResult:
+    """Check a reader's GRPO advantage of a passing (or, ``correct=False``, failing) sample when ``k`` of ``G`` pass.
+
+    Chapter 3, "GRPO". Raises ``ValueError`` unless ``G >= 2`` and ``k`` is a whole number with
+    ``0 < k < G`` (with all rewards equal the advantage is 0/0).
+    """
     from . import gradients
 
-    a_correct, a_wrong = gradients.grpo_advantages_closed_form(np.asarray(int(k)), G)
+    sig = _sig(sig)
+    G = _validate.positive_int(G, "G", minimum=2)
+    if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer, float, np.floating)) \
+            or not float(k).is_integer():
+        raise ValueError(f"k must be a whole number of passing samples, got {k!r}")
+    k = int(k)
+    if not 0 < k < G:
+        raise ValueError(f"k must satisfy 0 < k < G = {G} (with all rewards equal the advantage is 0/0), got {k}")
+    if not isinstance(correct, (bool, np.bool_)):
+        raise ValueError(f"correct must be True or False, got {correct!r}")
+    a_correct, a_wrong = gradients.grpo_advantages_closed_form(np.asarray(k), G)
     expected = float(a_correct if correct else a_wrong)
     ddof1 = expected * math.sqrt((G - 1) / G)  # the sample std is larger by sqrt(G/(G-1))
-    value = _as_answer(answer)
     solution = f" The answer is {expected:.6g}." if reveal else ""
-    if value is None or math.isnan(value):
-        return CheckResult(False, f"Your answer should be a single number, got {answer!r}.{solution}")
-    if _close(value, expected):
-        return CheckResult(True, f"A = (r - mean)/std = {value:.6g}.")
+    value, bad = _number_answer(answer, "", solution)
+    if bad is not None:
+        return bad
+    p_hat = k / G
     hints = [
-        (ddof1, "You used the sample standard deviation (ddof=1); the closed form uses the population one."),
+        (ddof1, "You used the sample standard deviation (ddof=1); the question asks for the population one."),
         (float(a_wrong if correct else a_correct), "That is the advantage of the other kind of sample."),
-        ((1 if correct else 0) - k / G, "You subtracted the mean but did not divide by the standard deviation."),
+        ((1 if correct else 0) - p_hat, "You subtracted the mean but did not divide by the standard deviation."),
+        (((1 if correct else 0) - p_hat) / (p_hat * (1 - p_hat)), "You divided by the variance; divide by the "
+                                                                  "standard deviation, its square root."),
+        (-expected, "Right size, wrong sign: a passing sample is above the group mean, a failing one below."),
     ]
-    for wrong, hint in hints:
-        if _close(value, wrong):
-            return CheckResult(False, hint + solution)
-    return CheckResult(False, "Not quite: the group mean is k/G and the population std is sqrt(p̂(1-p̂))." + solution)
+    graded = _grade(value, expected, hints, sig, solution)
+    if graded is not None:
+        return CheckResult(True, f"A = (r - mean)/std = {value:.6g}.") if graded.correct else graded
+    return CheckResult(False, "Not quite: find the group mean of the rewards and their population standard "
+                              "deviation, then standardise this sample's reward." + solution)
 
 
 # --- Course session ---
 
 
-def check_calibrated_sl_bits(answer: Any, probs: ArrayLike, *, reveal: bool = False) -> CheckResult:
-    """Check a reader's calibrated expected SL bits ``Σ_k p_k (-log2 p_k) = H(p)`` for ``probs`` (Chapter 2).
+def check_calibrated_sl_bits(answer: Any, probs: ArrayLike, *, sig: int = SIG_FIGS, reveal: bool = False) -> CheckResult:
+    """Check a reader's calibrated expected SL bits for the model ``probs`` (Chapter 2).
 
     The expectation is over which answer is correct, drawn from the model's own distribution
     (Niels Rolf's comparison, section ``ch-information-gain``). Raises ``ValueError`` if ``probs``
-    is not a distribution.
+    is not one distribution.
     """
-    from . import _validate
-
-    arr = _validate.distribution(probs, "probs")
-    if arr.ndim != 1:
-        raise ValueError(f"probs must be one distribution (a 1-d list of probabilities), got shape {arr.shape}")
+    arr = _one_distribution(probs)
     expected = float(information.entropy(arr))
     top = float(arr.max())
     positive = arr[arr > 0]
     mistakes = _unit_mistakes(expected) + [
-        (float(information.expected_rl_bits(arr)), "That is the calibrated RL gain Σ p_k H_b(p_k). SL is told "
-         "the correct answer itself: average its surprisal -log2 p_k over which answer is correct."),
+        (float(information.expected_rl_bits(arr)), "That is the calibrated RL gain. SL is told the correct "
+         "answer itself: average its surprisal over which answer is correct."),
         (float(-np.log2(top)), "That is -log2 of the top probability: the SL gain *given* that the most likely "
          "answer is correct, a conditional value. The calibrated expectation weights the surprisal of every "
          "answer by the probability that it is the correct one."),
@@ -241,80 +399,84 @@ def check_calibrated_sl_bits(answer: Any, probs: ArrayLike, *, reveal: bool = Fa
         (float(-np.log2(positive).sum()), "You summed the surprisals without weighting them by the probability "
          "that each answer is the correct one."),
     ]
-    return _judge(answer, expected, mistakes, reveal, "The calibrated expected SL gain")
+    return _judge(answer, expected, mistakes, reveal, "The calibrated expected SL gain", sig=sig)
 
 
 def check_batch_for_snr_one(answer: Any, p: float, *, reveal: bool = False) -> CheckResult:
-    """Check a reader's batch size ``n = (1 - p)/p`` at which REINFORCE's batch SNR reaches one (Chapter 3).
+    """Check a reader's smallest batch (in samples) whose mean REINFORCE update has SNR at least one (Chapter 3).
 
-    One sample has SNR ``p/(1 - p)`` and the SNR of a batch mean grows in proportion to the batch
-    size (section ``ch-variance-snr``). The exact value and the smallest whole batch that reaches
-    it, ``ceil((1 - p)/p)``, both count as right. Raises ``ValueError`` unless ``0 < p < 1``.
+    A whole number of samples is expected; the exact real-valued solution, to three significant
+    figures, counts as right too. A larger batch also reaches SNR one and is told it is not the
+    smallest. Raises ``ValueError`` unless ``0 < p < 1``.
     """
-    from . import _validate
-
     p = _validate.open_unit(p, "p")
-    expected = (1 - p) / p
-    whole = math.ceil(expected - 1e-9)
-    value = _as_answer(answer)
-    solution = f" The answer is (1 - p)/p = {expected:.6g} samples." if reveal else ""
-    if value is None or math.isnan(value):
-        return CheckResult(False, f"Your answer should be a single number (a batch size, in samples), got {answer!r}.{solution}")
-    if _close(value, expected) or value == whole:
-        return CheckResult(True, f"n = (1 - p)/p = {expected:.6g} samples: SNR grows as n p/(1 - p), which is one there.")
+    exact = (1 - p) / p
+    whole = math.ceil(exact - 1e-9)
+    solution = f" The answer is {whole:,} samples (exactly {exact:.6g} before rounding up)." if reveal else ""
+    value, bad = _number_answer(answer, " (a batch size, in samples)", solution)
+    if bad is not None:
+        return bad
+    if value == whole or _close(value, exact):
+        return CheckResult(True, f"n = {value:,.6g} samples: the smallest batch whose mean update has SNR one.")
+    snr = value * p / (1 - p)
     hints = [
-        (p / (1 - p), "That is the SNR of a single sample, p/(1 - p), not a batch size. The batch mean has SNR "
-         "n p/(1 - p): solve for the n that makes it one."),
-        (1 / p, "That is 1/p, the expected number of samples until the first success. Close, but the SNR of a "
-         "batch is n p/(1 - p): set it to one and solve for n."),
+        (p / (1 - p), "That is the SNR of a single sample, not a batch size. The SNR of the mean of n samples "
+                      "is n times that of one: solve for the n that makes it one."),
         (3 / p, "That is the rule-of-three batch, about 3/p, for a 95% chance of seeing at least one success: a "
-         "question about detection, not about the signal-to-noise ratio of the averaged update."),
+                "question about detection, not about the signal-to-noise ratio of the averaged update."),
         (math.log(0.05) / math.log1p(-p), "That is the batch that sees at least one success with 95% "
-         "probability, ln 0.05 / ln(1 - p): a question about detection, not about the signal-to-noise ratio."),
-        (p * (1 - p), "That is the variance of one pass/fail reward, p(1 - p), not a batch size."),
-        (1 / (p * (1 - p)), "Too large: the noise of one sample is p(1 - p)‖g‖², but the signal is p²‖g‖², "
-         "so one sample's SNR is p/(1 - p) and n = (1 - p)/p."),
+         "probability: a question about detection, not about the signal-to-noise ratio."),
+        (p * (1 - p), "That is the variance of one pass/fail reward, not a batch size."),
+        (1 / (p * (1 - p)), "Too large: you divided by the variance of the reward but forgot that the signal "
+                            "shrinks too."),
     ]
     for wrong, hint in hints:
-        if _close(value, wrong):
+        if abs(wrong - exact) > 1 + half_unit(wrong) and _close(value, wrong):
             return CheckResult(False, hint + solution)
     if value <= 0:
         return CheckResult(False, "A batch size is a positive number of samples." + solution)
-    return CheckResult(False, "Not quite: the SNR of the mean of n samples is n times the SNR of one, "
-                       "p/(1 - p). Set n p/(1 - p) = 1." + solution)
+    if snr >= 1 - 1e-12:
+        extra = (" 1/p is the expected number of samples until the first success; the SNR criterion needs "
+                 "slightly fewer." if _close(value, 1 / p) else "")
+        return CheckResult(False, "That batch does reach SNR one, but a smaller one does too: the question asks "
+                                  "for the smallest." + extra + solution)
+    if value >= exact - 10 * half_unit(exact):
+        return CheckResult(False, "Just short: at that batch size the SNR is still below one. Round up, not "
+                                  "down." + solution)
+    return CheckResult(False, "Not quite: the SNR of the mean of n samples is n times the SNR of one sample. "
+                              "Set it to one and solve for n." + solution)
 
 
 def check_crossing_pass_rate(answer: Any, *, reveal: bool = False) -> CheckResult:
-    """Check a reader's pass rate in (0, 1) where the essay's curves ``-log2 p`` and ``H_b(p)`` cross (Chapter 2).
+    """Check a reader's pass rate strictly between 0 and 1 where the essay's two curves cross (Chapter 2).
 
-    The answer is ``p = 1/2`` (section ``ch-information-gain-essay``); ``p = 1``, where both are 0,
-    is the trivial crossing.
+    The curves are the essay's SL figure ``-log2 p`` and its RL figure ``H_b(p)``.
     """
     from . import comparison
 
     expected = 0.5
-    value = _as_answer(answer)
     solution = " The answer is p = 1/2, where both curves equal 1 bit." if reveal else ""
-    if value is None or math.isnan(value):
-        return CheckResult(False, f"Your answer should be a single number (a pass rate between 0 and 1), got {answer!r}.{solution}")
-    if _close(value, expected):
-        return CheckResult(True, f"p = {value:.6g}: there -log2 p = H_b(p) = 1 bit, and the essay's RL "
-                           "figure exceeds its SL figure for every larger p.")
+    value, bad = _number_answer(answer, " (a pass rate between 0 and 1)", solution)
+    if bad is not None:
+        return bad
     hints = [
-        (1.0, "p = 1 is the trivial crossing, where both curves are 0 bits (and 1 bit is the height of the "
-              "other crossing, not its pass rate). Find the crossing strictly between 0 and 1."),
+        (1.0, "p = 1 is the trivial crossing, where both curves are 0 bits. Find the crossing strictly "
+              "between 0 and 1."),
         (1 / math.e, "That is p = 1/e, where -p log2 p peaks (the conditional RL information with many "
                      "answers), not where the essay's two curves cross."),
-        (comparison.max_naive_rl_advantage()[0], "That is where the essay's RL figure is furthest above its SL figure; "
-                                       "the crossing is where the two are equal."),
+        (comparison.max_naive_rl_advantage()[0], "That is where the essay's RL figure is furthest above its SL "
+                                                 "figure; the crossing is where the two are equal."),
     ]
-    for wrong, hint in hints:
-        if _close(value, wrong):
-            return CheckResult(False, hint + solution)
+    graded = _grade(value, expected, hints, SIG_FIGS, solution)
+    if graded is not None and graded.correct:
+        return CheckResult(True, f"p = {value:.6g}: there the two curves are equal, and the essay's RL figure "
+                                 "exceeds its SL figure for every larger p.")
+    if graded is not None:
+        return graded
     if not 0 <= value <= 1:
         return CheckResult(False, f"A pass rate lies between 0 and 1, got {value:.6g}." + solution)
-    return CheckResult(False, "Not quite: set -log2 p = -p log2 p - (1-p) log2(1-p) and simplify; a factor "
-                       "(1 - p) comes out in front." + solution)
+    return CheckResult(False, "Not quite: set the two curves equal and simplify; a common factor comes out in "
+                              "front." + solution)
 
 
 _BINARY_ENTROPY_SOLUTION = (
