@@ -29,6 +29,7 @@ import hashlib
 import html
 import io
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -125,7 +126,10 @@ def ensure_states(cache_root: Path, grid: Any) -> tuple[Path, dict[str, Any]]:
     manifest = generate_states(grid, tmp)
     manifest["hash"] = digest
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    tmp.rename(folder)
+    try:
+        tmp.rename(folder)
+    except OSError:  # another build drew the same states meanwhile: keep theirs
+        shutil.rmtree(tmp, ignore_errors=True)
     return folder, manifest
 
 
@@ -246,6 +250,17 @@ def _static_path(app: Sphinx, config) -> None:
         config.html_static_path.append(str(STATIC))
 
 
+def cache_root(app: Sphinx) -> Path:
+    """Where the states are cached: ``$RLBITS_EXPLORER_STATES`` if set, else ``_build/.explorer_states``.
+
+    The test suite points every build it makes (the public book, the instructor edition) at the
+    repository's own ``_build/.explorer_states``, the folder ``make book`` uses, so the states of an
+    unchanged ``rlbits`` are drawn once, not once per build folder.
+    """
+    env = os.environ.get("RLBITS_EXPLORER_STATES")
+    return Path(env) if env else Path(app.outdir).parent / CACHE_FOLDER
+
+
 def _copy_states(app: Sphinx, exception: Exception | None) -> None:
     """Copy the states of every explorer the site uses into ``_explorers/`` (PNG files only)."""
     if exception is not None or app.builder.format != "html":
@@ -256,7 +271,7 @@ def _copy_states(app: Sphinx, exception: Exception | None) -> None:
     dest_root = Path(app.outdir) / SITE_FOLDER
     keep = set()
     for name in names:
-        folder, manifest = ensure_states(Path(app.outdir).parent / CACHE_FOLDER, widgets.STATIC_GRIDS[name])
+        folder, manifest = ensure_states(cache_root(app), widgets.STATIC_GRIDS[name])
         dest = dest_root / folder.name
         keep.add(dest.name)
         if not dest.is_dir() or len(list(dest.glob("*.png"))) != manifest["states"]:

@@ -77,12 +77,21 @@ def _dispatch_env() -> dict[str, str]:
     return {"NPY_DISABLE_CPU_FEATURES": " ".join(umath.__cpu_dispatch__)}
 
 
+# The live explorers' states are cached where `make book` keeps them, keyed by a hash of rlbits.
+STATES = {"RLBITS_EXPLORER_STATES": str(ROOT / "_build" / ".explorer_states")}
+
+
 def _job_commands(tmp: Path) -> dict[str, tuple[list[str], dict[str, str]]]:
     py = sys.executable
     runs = str(ROOT / "tests" / "reader_runs.py")
     return {
         "book": ([str(Path(py).parent / "jupyter-book"), "build", str(ROOT), "--path-output", str(tmp / "book"),
-                  "-W", "-n", "--keep-going"], {}),
+                  "-W", "-n", "--keep-going"], STATES),
+        # The instructor edition (make instructor): built from the committed outputs, not executed.
+        "instructor": (["bash", "-c", f'"{py}" book/course/instructor/config.py "{tmp}/instructor.yml" && '
+                        f'"{Path(py).parent / "jupyter-book"}" build . --toc book/course/instructor/_toc.yml '
+                        f'--config "{tmp}/instructor.yml" --path-output "{tmp}/instructor" -W -n --keep-going'],
+                       STATES),
         "nbval-dispatch-off": ([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
                                 "--nbval", "--nbval-current-env", *map(str, chapter_notebooks())], _dispatch_env()),
         "colab-floors": ([py, runs, "--env", "colab-floors", "--venv", str(tmp / "venv-colab-floors"),
@@ -92,11 +101,16 @@ def _job_commands(tmp: Path) -> dict[str, tuple[list[str], dict[str, str]]]:
     }
 
 
+def _jobs_folder(config: pytest.Config) -> Path:
+    tmp = config._tmp_path_factory.getbasetemp() / "jobs"  # type: ignore[attr-defined]
+    tmp.mkdir(exist_ok=True)
+    return tmp
+
+
 def _start_job(config: pytest.Config, name: str) -> Job:
     jobs = config.stash.setdefault(JOBS, {})
     if name not in jobs:
-        tmp = config._tmp_path_factory.getbasetemp() / "jobs"  # type: ignore[attr-defined]
-        tmp.mkdir(exist_ok=True)
+        tmp = _jobs_folder(config)
         argv, extra = _job_commands(tmp)[name]
         env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # Agg would drop every figure
         env.update(extra)
@@ -108,6 +122,15 @@ def _start_job(config: pytest.Config, name: str) -> Job:
 
 
 JOBS = pytest.StashKey[dict]()
+
+
+def _needs_job(item: pytest.Item) -> bool:
+    return "book_build" in getattr(item, "fixturenames", ()) or any(True for _ in item.iter_markers("job"))
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the tests that wait for a background job last, so the others run while the jobs do."""
+    items.sort(key=_needs_job)  # stable: the order within each group is kept
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -137,6 +160,12 @@ def background_job(request: pytest.FixtureRequest):
         return _start_job(request.config, name).result()
 
     return get
+
+
+@pytest.fixture(scope="session")
+def jobs_folder(request: pytest.FixtureRequest) -> Path:
+    """The folder the background jobs build in (one subfolder or log per job)."""
+    return _jobs_folder(request.config)
 
 
 @pytest.fixture(scope="session")

@@ -104,7 +104,10 @@ class StaticGrid:
         return repr((self.name, self.figsize, [(c.name, c.values, c.readouts) for c in self.controls]))
 
     def draw_state(self, values: dict[str, Any]):
-        """Draw one state on a new off-screen figure with the book's style; returns ``(figure, panel)``."""
+        """Draw one state on a new off-screen figure with the book's style; returns ``(figure, panel)``.
+
+        The figure is not rendered here: saving it renders it (rendering twice doubled the cost of a state).
+        """
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
@@ -115,8 +118,7 @@ class StaticGrid:
             FigureCanvasAgg(fig)
             panel = self.panel(**values)
             self.draw(fig, panel)
-            fig.canvas.draw()
-        return fig, panel
+        return fig, panel  # rendered once, by whoever saves it
 
 
 # --- Kernel explorers: one persistent figure per explorer, redrawn in place ---
