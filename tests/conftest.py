@@ -97,7 +97,7 @@ def _job_commands(tmp: Path) -> dict[str, tuple[list[str], dict[str, str]]]:
         "colab-floors": ([py, runs, "--env", "colab-floors", "--venv", str(tmp / "venv-colab-floors"),
                           "--mode", "full", "--explorers"], {}),
         "binder": ([py, runs, "--env", "binder", "--venv", str(tmp / "venv-binder"),
-                    "--mode", "full", "--mode", "visible", "--explorers"], {}),
+                    "--mode", "visible", "--explorers"], {}),
     }
 
 

@@ -568,9 +568,8 @@ def check_binary_entropy_function(fn: Any, *, reveal: bool = False) -> CheckResu
 
 def check_samples_for_confidence(answer: Any, p: float, confidence: float = 0.95, *,
                                  reveal: bool = False) -> CheckResult:
-    """Check a reader's smallest whole number of draws ``n`` with ``1 - (1 - p)^n >= confidence`` (Chapter 4).
-
-    The expected answer is ``ceil(ln(1 - c)/ln(1 - p))`` (any logarithm base: only the ratio matters).
+    """Check a reader's smallest whole number of draws that sees at least one success with probability
+    ``confidence`` when each succeeds with probability ``p`` (Chapter 4, the exercise on the rule of three).
     """
     from . import _validate, sampling
 
@@ -614,7 +613,7 @@ def check_samples_for_confidence(answer: Any, p: float, confidence: float = 0.95
 
 
 def check_pass_at_k(answer: Any, n: int, c: int, k: int, *, reveal: bool = False) -> CheckResult:
-    """Check a reader's unbiased pass@k estimate ``1 - C(n-c, k)/C(n, k)`` from ``c`` of ``n`` correct (Chapter 4)."""
+    """Check a reader's unbiased pass@k estimate from ``c`` correct samples out of ``n`` (Chapter 4)."""
     from . import sampling
 
     expected = float(sampling.pass_at_k(n, c, k))
@@ -646,9 +645,8 @@ def check_pass_at_k(answer: Any, n: int, c: int, k: int, *, reveal: bool = False
 
 
 def check_outcome_bits(answer: Any, win_probability: float, *, reveal: bool = False) -> CheckResult:
-    """Check a reader's information, in bits, in the outcome of a game won with probability ``win_probability``.
-
-    The answer is the binary entropy ``H_b(w)`` (Chapter 5, "Self-play and the outcome signal").
+    """Check a reader's information, in bits, in the outcome of a game won with probability ``win_probability``
+    (Chapter 5, "Self-play and the outcome signal").
     """
     from . import _validate
 
@@ -669,10 +667,8 @@ def check_outcome_bits(answer: Any, win_probability: float, *, reveal: bool = Fa
 
 
 def check_policy_target_bits(answer: Any, target: ArrayLike, policy: ArrayLike, *, reveal: bool = False) -> CheckResult:
-    """Check a reader's count of what a soft target tells an apprentice: ``KL(target ‖ policy)`` in bits.
-
-    Not the target's entropy: a target equal to the apprentice's own policy tells it nothing, however
-    spread out it is (Chapter 5, "What a target tells the apprentice").
+    """Check a reader's count, in bits, of what a soft target tells an apprentice whose policy is ``policy``
+    (Chapter 5, "What a target tells the apprentice").
     """
     t = np.asarray(target, dtype=np.float64)
     pi = np.asarray(policy, dtype=np.float64)
@@ -743,12 +739,11 @@ def check_samples_to_learn(answer: Any, V: int, lr: float, method: str = "reinfo
 
 
 def check_bits_absorbed(answer: Any, V: int, pass_rate: float, samples: float, *, reveal: bool = False) -> CheckResult:
-    """Check a reader's bits learned about the answer per sample: ``(log2 V - (-log2 p)) / n`` (Chapter 6).
+    """Check a reader's bits learned about the answer per sample (Chapter 6, Exercise on information).
 
-    A model trained from the uniform policy over ``V`` tokens (``-log2 p = log2 V``) that reaches pass
-    rate ``pass_rate`` after ``samples`` samples has cut the surprisal of its answer by ``log2(V p)``
-    bits, out of the ``log2 V`` bits there are to learn. (The name is kept for readers' notebooks; it
-    checks the drop in surprisal, not a count of "available" bits, which is not information.)
+    The model starts from the uniform policy over ``V`` tokens and reaches pass rate ``pass_rate``
+    after ``samples`` samples. (The name is kept for readers' notebooks; it checks the drop in the
+    answer's surprisal, not a count of "available" bits, which is not information.)
     """
     from . import _validate
 
