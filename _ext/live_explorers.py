@@ -206,7 +206,7 @@ class LiveExplorerDirective(SphinxDirective):
         grid = widgets.STATIC_GRIDS.get(name)
         if grid is None:
             raise self.error(f"unknown live explorer {name!r}; known: {sorted(widgets.STATIC_GRIDS)}")
-        _, manifest = ensure_states(Path(self.env.app.outdir).parent / CACHE_FOLDER, grid)
+        _, manifest = ensure_states(cache_root(self.env.app), grid)
         used = self.env.__dict__.setdefault("live_explorers", {})
         used.setdefault(self.env.docname, {})[name] = manifest["hash"]
         depth = self.env.docname.count("/")

@@ -141,6 +141,21 @@ print("explorers ok:", report)
 '''
 
 
+def _kernel_manager():
+    """A kernel manager for the ``reader`` kernel talking over Unix sockets, not TCP ports.
+
+    The test suite starts several kernels at once (nbval, the book build, these runs); picking free
+    TCP ports for each is racy, and a lost race leaves a client waiting for a kernel that never
+    answers. IPC sockets are files with unique names, so kernels cannot collide.
+    """
+    import tempfile as _tempfile
+
+    from jupyter_client.manager import KernelManager
+
+    folder = Path(_tempfile.mkdtemp(prefix="reader-kernel-"))
+    return KernelManager(kernel_name="reader", transport="ipc", ip=str(folder / "kernel"))
+
+
 def run(venv: Path, paths: list[Path], mode: str, timeout: int) -> list[str]:
     """Execute each notebook in ``mode`` in a kernel from ``venv``; return failure messages."""
     import nbclient
@@ -153,7 +168,7 @@ def run(venv: Path, paths: list[Path], mode: str, timeout: int) -> list[str]:
             nb.cells = [c for c in nb.cells if "remove-cell" not in c.metadata.get("tags", [])]
         start = time.perf_counter()
         client = nbclient.NotebookClient(
-            nb, timeout=timeout, kernel_name="reader", record_timing=False,
+            nb, km=_kernel_manager(), timeout=timeout, kernel_name="reader", record_timing=False,
             resources={"metadata": {"path": str(path.parent)}})
         try:
             client.execute()
@@ -170,7 +185,7 @@ def run_explorer_check(timeout: int) -> list[str]:
     import nbformat
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(EXPLORER_CHECK)])
-    client = nbclient.NotebookClient(nb, timeout=timeout, kernel_name="reader")
+    client = nbclient.NotebookClient(nb, km=_kernel_manager(), timeout=timeout, kernel_name="reader")
     try:
         client.execute()
     except Exception as exc:
@@ -186,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mode", action="append", choices=["full", "visible"], default=[])
     parser.add_argument("--explorers", action="store_true")
     parser.add_argument("--reuse", action="store_true", help="reuse --venv if it already exists")
-    parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    parser.add_argument("--timeout", type=int, default=300, help="seconds per cell")
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook in _toc.yml")
     args = parser.parse_args(argv)
 

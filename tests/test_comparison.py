@@ -149,7 +149,9 @@ def test_ratio_lower_bound_holds(case):
         return
     dist = w / w.sum()
     p = dist[i]
-    if not 1e-9 < p < 1 - 1e-9:
+    # Within 1e-6 of p = 1 both bit counts are below 1.5e-6 and their ratio carries the rounding of
+    # 1 - p (a relative error of order 1e-16 / (1 - p)), which is larger than the bound's margin.
+    if not 1e-9 < p < 1 - 1e-6:
         return
     ratio = rlbits.rl_bits_given_answer(dist, i) / rlbits.sl_bits_given_answer(dist, i)
     kappa = comparison.wrong_mass_concentration(dist, i)
