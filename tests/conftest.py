@@ -87,11 +87,6 @@ def _job_commands(tmp: Path) -> dict[str, tuple[list[str], dict[str, str]]]:
     return {
         "book": ([str(Path(py).parent / "jupyter-book"), "build", str(ROOT), "--path-output", str(tmp / "book"),
                   "-W", "-n", "--keep-going"], STATES),
-        # The instructor edition (make instructor): built from the committed outputs, not executed.
-        "instructor": (["bash", "-c", f'"{py}" book/course/instructor/config.py "{tmp}/instructor.yml" && '
-                        f'"{Path(py).parent / "jupyter-book"}" build . --toc book/course/instructor/_toc.yml '
-                        f'--config "{tmp}/instructor.yml" --path-output "{tmp}/instructor" -W -n --keep-going'],
-                       STATES),
         "nbval-dispatch-off": ([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
                                 "--nbval", "--nbval-current-env", *map(str, chapter_notebooks())], _dispatch_env()),
         "colab-floors": ([py, runs, "--env", "colab-floors", "--venv", str(tmp / "venv-colab-floors"),
