@@ -87,28 +87,55 @@ def encode_png(fig) -> tuple[bytes, tuple[int, int]]:
     return out.getvalue(), image.size
 
 
+def _draw_states(grid: Any, items: list[tuple[str, dict[str, Any]]], folder: Path) -> list[tuple[str, tuple[int, int], int]]:
+    """Draw ``items`` (key, control values) of ``grid`` into ``folder``; (alt text, size, bytes) for each."""
+    out = []
+    for key, values in items:
+        fig, panel = grid.draw_state(values)
+        data, size = encode_png(fig)
+        (folder / f"{key}.png").write_bytes(data)
+        out.append((grid.describe(panel), size, len(data)))
+    return out
+
+
+def _draw_chunk(args: tuple[str, list[tuple[str, dict[str, Any]]], str]) -> list[tuple[str, tuple[int, int], int]]:
+    """Worker side of :func:`generate_states`: the grid is looked up by name in the forked process."""
+    from rlbits import widgets
+
+    name, items, folder = args
+    return _draw_states(widgets.STATIC_GRIDS[name], items, Path(folder))
+
+
 def generate_states(grid: Any, folder: Path, limit: int | None = None) -> dict[str, Any]:
     """Draw every state of ``grid`` (or the first ``limit``) into ``folder``; returns the manifest.
 
     The manifest lists each state's alt text in row-major order, the image size in pixels, the
     bytes written and the seconds it took. Figures are drawn off-screen (no pyplot), so the build's
-    own matplotlib state is untouched.
+    own matplotlib state is untouched. A whole grid is drawn by one forked worker per core (each
+    state is independent and deterministic, so the images are the same either way).
     """
     folder.mkdir(parents=True, exist_ok=True)
-    alts: list[str] = []
-    size = (0, 0)
-    total = 0
     start = time.perf_counter()
-    for i, (key, values) in enumerate(grid.states()):
-        if limit is not None and i >= limit:
-            break
-        fig, panel = grid.draw_state(values)
-        data, size = encode_png(fig)
-        (folder / f"{key}.png").write_bytes(data)
-        alts.append(grid.describe(panel))
-        total += len(data)
+    items = list(grid.states())
+    if limit is not None:
+        items = items[:limit]
+    workers = min(os.cpu_count() or 1, 4)
+    from rlbits import widgets
+
+    if limit is None and workers > 1 and widgets.STATIC_GRIDS.get(grid.name) is grid:
+        import multiprocessing
+
+        n = workers * 4
+        chunks = [items[i * len(items) // n:(i + 1) * len(items) // n] for i in range(n)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_draw_chunk, [(grid.name, chunk, str(folder)) for chunk in chunks])
+        drawn = [row for part in parts for row in part]
+    else:
+        drawn = _draw_states(grid, items, folder)
+    alts = [alt for alt, _, _ in drawn]
+    size = drawn[-1][1] if drawn else (0, 0)
     return {"name": grid.name, "states": len(alts), "alts": alts, "width": size[0], "height": size[1],
-            "bytes": total, "seconds": time.perf_counter() - start}
+            "bytes": sum(b for _, _, b in drawn), "seconds": time.perf_counter() - start}
 
 
 def ensure_states(cache_root: Path, grid: Any) -> tuple[Path, dict[str, Any]]:

@@ -76,7 +76,9 @@ _CHECK = """async (width) => {
   const typeset = [...article.querySelectorAll('.math')].filter(m => m.querySelector('mjx-container')).length;
   const raw = [...article.querySelectorAll('.math')].filter(m => !m.querySelector('mjx-container')).length;
   const imgs = [...article.querySelectorAll('img')];
-  await Promise.all(imgs.map(i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })));
+  imgs.forEach(i => { i.loading = 'eager'; });  // lazy images off screen would never load, nor resolve the wait
+  const loaded = Promise.all(imgs.map(i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })));
+  await Promise.race([loaded, new Promise(r => setTimeout(r, 30000))]);  // an image still missing is reported below
   const broken = imgs.filter(i => !(i.naturalWidth > 0)).map(i => i.src);
   const left = article.getBoundingClientRect().left;
   const wide = [];
