@@ -52,6 +52,9 @@ $(THEBE): _ext/thebe/SHA512SUMS
 # skipped when already done. Without Chromium, `make test` skips the browser tests (fails if CI=true).
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
+# reveal.js for the slides (make slides), from npm, pinned in book/course/slides/package-lock.json.
+REVEAL := book/course/slides/node_modules/reveal.js/dist/reveal.js
+
 browser-deps: $(AXE) $(REVEAL)
 	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null)"; \
 	else apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; fi
@@ -90,7 +93,6 @@ pdf: book
 
 # The session's slides (book/course/slides/slides.ipynb, reveal.js from npm, pinned in its package-lock.json)
 # into _build/html/slides: served with the site, no CDN.
-REVEAL := book/course/slides/node_modules/reveal.js/dist/reveal.js
 $(REVEAL): book/course/slides/package.json book/course/slides/package-lock.json
 	@command -v npm >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y npm; }
 	cd book/course/slides && npm ci --no-audit --no-fund

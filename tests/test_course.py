@@ -542,6 +542,18 @@ def _answers() -> dict[str, list[str]]:
 
 #: Timings measured on the build machine, not answers; they change at every benchmark run.
 NOT_SEARCHED = {"book/performance.html"}
+# Numbers in the chapters that equal a course answer by coincidence, each checked by hand: a new
+# occurrence anywhere else still fails the test.
+COINCIDENCES = {
+    ("ex-course-essay-figure", "0.66", "book/03_variance.html"): "an assert on the baseline's gain at p = 0.45",
+    ("ex-course-essay-figure", "0.66", "_sources/book/03_variance.ipynb"): "the same assert",
+    ("ex-course-calibrated-sl", "0.992", "book/06_training_both_ways.html"): "a bound of a slope's 95% interval",
+    ("ex-course-calibrated-sl", "0.992", "_sources/book/06_training_both_ways.ipynb"): "the same interval",
+    ("ex-course-batch", "199", "book/06_training_both_ways.html"): "np.linspace(0.005, 0.995, 199) in a code cell",
+    ("ex-course-batch", "199", "_sources/book/06_training_both_ways.ipynb"): "the same code cell",
+    ("ex-course-batch", "199", "searchindex.js"): "the same code cell, indexed",
+    ("exit-3", "333", "searchindex.js"): "the index splits decimals such as 0.333 in Chapter 3 into words",
+}
 
 
 @pytest.mark.build
@@ -552,6 +564,10 @@ def test_public_build_contains_no_exercise_answer(book_build):
              for p in html_root.rglob("*.html") if "_sources" not in p.parts}
     pages = {k: re.sub(r"data:image/[\w+]+;base64,[A-Za-z0-9+/=]+", "", v)  # embedded images are not text
              for k, v in pages.items() if k not in NOT_SEARCHED}
+    # The live explorers' state descriptions (alt texts of a grid of settings, computed by rlbits as a
+    # reader moves the controls) are a calculator's output, not worked answers.
+    pages = {k: re.sub(r'<script type="application/json" class="live-explorer-data">.*?</script>', "", v, flags=re.S)
+             for k, v in pages.items()}
     pages["searchindex.js"] = (html_root / "searchindex.js").read_text(encoding="utf-8")
     for src in (html_root / "_sources").rglob("*"):  # the page sources Sphinx publishes next to the HTML
         if not src.is_file() or "performance" in src.name:
@@ -570,7 +586,7 @@ def test_public_build_contains_no_exercise_answer(book_build):
         for form in forms:
             pattern = re.compile(r"(?<![\d.,])" + re.escape(form) + r"(?![\d])")
             for page, text in pages.items():
-                if pattern.search(text):
+                if pattern.search(text) and (exercise, form, page) not in COINCIDENCES:
                     found.append(f"{exercise}: {form} in {page}")
     assert not found, "answers on the public site:\n  " + "\n  ".join(found)
     index = pages["searchindex.js"]
