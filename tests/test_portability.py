@@ -13,6 +13,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from conftest import ROOT
@@ -79,3 +80,18 @@ def test_notebooks_do_not_need_myst_nb(path):
             src = "".join(cell["source"])
             assert not re.search(r"^\s*(from|import)\s+myst_nb", src, re.M), (
                 f"{path.name} imports myst_nb; use `from rlbits.notebook import glue`")
+
+
+def test_portable_rounds_what_is_glued():
+    from rlbits.notebook import portable
+
+    assert portable(16.609640474436812) == 16.60964047
+    assert portable(np.float64(5.0661698013790124e-06)) == 5.066169801e-06
+    big = portable(2995732273553991.5)
+    assert big == 2995732274000000 and isinstance(big, int)  # no float repr with 16 written digits
+    assert portable(299572) == 299572 and isinstance(portable(np.int64(3)), int)
+    assert portable(True) is True and portable("text") == "text"
+    assert np.array_equal(portable(np.array([1 / 3, 2 / 3])), [0.3333333333, 0.6666666667])
+    assert portable((1 / 3, 7)) == (0.3333333333, 7)
+    with pytest.raises(ValueError, match="digits"):
+        portable(1.0, digits=0)

@@ -59,6 +59,8 @@ def portable(value: Any, digits: int = GLUE_DIGITS) -> Any:
 
     >>> portable(16.609640474436812)
     16.60964047
+    >>> portable(2995732273553991.5)
+    2995732274000000
     """
     if isinstance(digits, bool) or not isinstance(digits, numbers.Integral) or not 1 <= digits <= 17:
         raise ValueError(f"digits must be a whole number from 1 to 17, got {digits!r}")
@@ -67,7 +69,10 @@ def portable(value: Any, digits: int = GLUE_DIGITS) -> Any:
     if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, numbers.Real):
-        return _round_float(float(value), digits)
+        x = _round_float(float(value), digits)
+        # A whole number of 10^12 or more would print as e.g. 2995732274000000.0, all of whose
+        # digits look significant: store it as the integer it now is.
+        return int(x) if np.isfinite(x) and abs(x) >= 1e12 and x.is_integer() else x
     if isinstance(value, np.ndarray) and value.dtype.kind == "f":
         flat = [_round_float(float(x), digits) for x in value.ravel()]
         return np.asarray(flat, dtype=value.dtype).reshape(value.shape)
