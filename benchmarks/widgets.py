@@ -22,20 +22,14 @@ def _walk_widgets(w: Any) -> list[Any]:
 def _controls_of(control: Any, update: Callable[..., Any]) -> dict[str, Any]:
     """Map each argument of ``update`` to the slider (or buttons) that drives it.
 
-    ``ipywidgets.interactive_output`` registers an observer on each control whose closure holds the
-    ``{argument: widget}`` mapping; read it from there. If that ever changes, fall back to matching
-    the value widgets in display order with the arguments of ``update`` in order.
+    ``LiveFigure.explorer`` keeps that ``{argument: widget}`` mapping on the box it returns, as
+    ``rlbits_controls``. Without it, match the value widgets in display order with the arguments
+    of ``update`` in order.
     """
+    controls = getattr(control, "rlbits_controls", None)
+    if isinstance(controls, dict) and all(k in inspect.signature(update).parameters for k in controls):
+        return dict(controls)
     value_widgets = [w for w in _walk_widgets(control) if hasattr(w, "value") and hasattr(w, "description")]
-    for w in value_widgets:
-        for handler in w._trait_notifiers.get("value", {}).get("change", []):
-            fn = getattr(handler, "__func__", handler)
-            code, cells = getattr(fn, "__code__", None), getattr(fn, "__closure__", None)
-            if code is None or cells is None or "controls" not in code.co_freevars:
-                continue
-            controls = cells[code.co_freevars.index("controls")].cell_contents
-            if isinstance(controls, dict) and all(k in inspect.signature(update).parameters for k in controls):
-                return dict(controls)
     params = list(inspect.signature(update).parameters)
     return dict(zip(params, value_widgets))
 
@@ -135,7 +129,7 @@ def _bench_one_widget(name: str, build: Callable[[], Any], n: int, rng: np.rando
     import matplotlib.pyplot as plt
 
     module = sys.modules[build.__module__]  # the chapter module holding its panel and draw functions
-    with contextlib.redirect_stdout(io.StringIO()):  # interactive_output's first draw, outside a kernel
+    with contextlib.redirect_stdout(io.StringIO()):  # the explorer's first draw, outside a kernel
         control, update = build()
     plt.close("all")
     controls = _controls_of(control, update)

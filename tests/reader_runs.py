@@ -84,24 +84,15 @@ def kernelspec_dir(venv: Path) -> Path:
 
 
 EXPLORER_CHECK = r'''
-import numbers, sys
+import numbers
 import ipywidgets as W
-from IPython import get_ipython
 from rlbits import widgets as rw
 
-ip = get_ipython()
-images, errors = [0], []
-_publish = ip.display_pub.publish
-def _counting_publish(data, *args, **kwargs):
-    if "image/png" in data:
+images = [0]  # PNGs the explorers' figures received
+
+def _count_image(change):
+    if change["new"][:8] == b"\x89PNG\r\n\x1a\n":
         images[0] += 1
-    return _publish(data, *args, **kwargs)
-ip.display_pub.publish = _counting_publish
-_showtraceback = ip.showtraceback
-def _recording_showtraceback(*args, **kwargs):
-    errors.append(repr(sys.exc_info()[1]))
-    return _showtraceback(*args, **kwargs)
-ip.showtraceback = _recording_showtraceback
 
 def _walk(widget):
     yield widget
@@ -125,15 +116,21 @@ assert names, "rlbits.widgets lists no explorers"
 report = {}
 for name in names:
     control, update = getattr(rw, name)()
+    figures = [w for w in _walk(control) if isinstance(w, W.Image)]
+    assert len(figures) == 1, f"{name}: expected one figure (an Image widget), found {len(figures)}"
+    assert figures[0].value[:8] == b"\x89PNG\r\n\x1a\n", f"{name}: no first figure"
+    figures[0].observe(_count_image, names="value")
     moves = 0
     for w in _walk(control):
-        if isinstance(w, W.Output) or not hasattr(w, "value"):
+        if isinstance(w, (W.Image, W.HTML, W.Box)) or not hasattr(w, "value"):
             continue
         for attr, value in _new_values(w):
-            before, n_err = images[0], len(errors)
-            setattr(w, attr, value)
-            assert len(errors) == n_err, f"{name}: {w.description}={value!r} raised {errors[n_err:]}"
-            assert images[0] > before, f"{name}: moving {w.description} to {value!r} drew no figure"
+            before = images[0]
+            try:
+                setattr(w, attr, value)
+            except Exception as exc:
+                raise AssertionError(f"{name}: {w.description}={value!r} raised {exc!r}") from exc
+            assert images[0] > before, f"{name}: moving {w.description} to {value!r} drew no new figure"
             moves += 1
     assert moves >= 2, f"{name}: found only {moves} control moves"
     report[name] = moves

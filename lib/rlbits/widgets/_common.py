@@ -132,9 +132,12 @@ class LiveFigure:
     static figures and the static website's states are all drawn by one function. What makes it fast:
     no new figure or axes per update; the layout is solved on the first draw and reused (see
     :func:`_fast_redraw`); the figure is rendered once with Agg and encoded as a PNG with light
-    compression (the inline backend would render twice, for its tight bounding box); the PNG is
-    shown with ``IPython.display`` inside the explorer's output area, which keeps the old image
-    until the new one arrives.
+    compression (the inline backend would render twice, for its tight bounding box).
+
+    The PNG goes into an ``ipywidgets.Image`` (:meth:`explorer` builds it with the controls), so a
+    move sends one widget message carrying the new image and the browser swaps it in place. An
+    ``Output`` area would clear and re-display on every move, and notebook runners that mirror
+    output widgets (nbclient) can miss the cell's reply while they do.
     """
 
     def __init__(self, key: str, figsize: tuple[float, float], ncols: int = 1) -> None:
@@ -146,6 +149,8 @@ class LiveFigure:
         FigureCanvasAgg(self.fig)
         self.axes = self.fig.subplots(1, ncols)
         self.draws = 0
+        self.image = None  # the ipywidgets.Image the PNG goes to, once explorer() has made it
+        self.error = None  # an ipywidgets.HTML line that shows a failed update to the reader
 
     @staticmethod
     def _clear_data(ax) -> None:
@@ -174,7 +179,41 @@ class LiveFigure:
         return buf.getvalue()
 
     def show(self, draw: Callable[[Any], None]) -> None:
-        """Redraw with ``draw(axes)`` and display the PNG (in the explorer's output area)."""
-        from IPython.display import Image, display
+        """Redraw with ``draw(axes)`` and show the PNG: in the explorer's image, or displayed if it has none."""
+        png = self.render(draw)
+        if self.image is not None:
+            self.image.value = png
+        else:
+            from IPython.display import Image, display
 
-        display(Image(data=self.render(draw), format="png"))
+            display(Image(data=png, format="png"))
+
+    def explorer(self, update: Callable[..., Any], controls: dict[str, Any], rows: Sequence[Sequence[Any]]):
+        """The explorer's widget: ``rows`` of controls above the figure, each move calling ``update``.
+
+        ``controls`` maps each argument of ``update`` to the widget whose value it takes; every change of
+        one of them calls ``update(**values)``, which redraws through :meth:`show`. The first figure is
+        drawn here. The returned box keeps the mapping as ``rlbits_controls`` (the benchmark reads it).
+        """
+        import html
+
+        import ipywidgets as widgets
+
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+        self.error = widgets.HTML()
+
+        def redraw(_change: Any = None) -> None:
+            try:
+                update(**{name: w.value for name, w in controls.items()})
+            except Exception as exc:  # shown under the figure, then raised for the kernel's log
+                self.error.value = f"<pre>update failed: {html.escape(repr(exc))}</pre>"
+                raise
+            self.error.value = ""
+
+        for w in controls.values():
+            w.observe(redraw, names="value")
+        redraw()
+        lines = [row[0] if len(row) == 1 else widgets.HBox(list(row)) for row in rows]
+        box = widgets.VBox([*lines, self.image, self.error])
+        box.rlbits_controls = dict(controls)
+        return box

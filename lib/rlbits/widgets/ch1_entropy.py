@@ -96,8 +96,7 @@ def entropy_explorer():
         c.max = change["new"] - 1
 
     v.observe(_sync, names="value")
-    out = widgets.interactive_output(update, {"V": v, "sharpness": s, "chosen": c})
-    control = widgets.VBox([widgets.HBox([v, s, c]), out])
+    control = live.explorer(update, {"V": v, "sharpness": s, "chosen": c}, [[v, s, c]])
     return control, update
 
 

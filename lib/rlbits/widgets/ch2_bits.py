@@ -85,8 +85,7 @@ def bits_explorer():
     p = widgets.FloatSlider(value=0.8, min=0.001, max=0.999, step=0.001, readout_format=".3f",
                             description="pass rate p")
     v = widgets.FloatSlider(value=1.0, min=round(float(np.log10(2)), 2), max=6.0, step=0.05, description="log10 V")
-    out = widgets.interactive_output(update, {"p": p, "log10_V": v})
-    return widgets.VBox([widgets.HBox([p, v]), out]), update
+    return live.explorer(update, {"p": p, "log10_V": v}, [[p, v]]), update
 
 
 # --- The static website: the states precomputed at build time ---

@@ -81,8 +81,7 @@ def update_explorer():
     p = widgets.FloatSlider(value=-2.0, min=-4.0, max=round(float(np.log10(0.9)), 2), step=0.1, description="log10 p")
     n = widgets.IntSlider(value=64, min=1, max=1024, step=1, description="batch size")
     b = widgets.ToggleButtons(options=["none", "pass rate"], description="baseline")
-    out = widgets.interactive_output(update, {"log10_p": p, "batch_size": n, "baseline": b})
-    return widgets.VBox([widgets.HBox([p, n]), b, out]), update
+    return live.explorer(update, {"log10_p": p, "batch_size": n, "baseline": b}, [[p, n], [b]]), update
 
 
 # --- The static website: the states precomputed at build time ---

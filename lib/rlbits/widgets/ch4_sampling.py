@@ -122,8 +122,7 @@ def sampling_explorer():
     c = widgets.FloatSlider(value=0.95, min=0.5, max=0.999, step=0.005, readout_format=".3f",
                             description="confidence")
     k = widgets.IntSlider(value=10, min=1, max=100, description="k")
-    out = widgets.interactive_output(update, {"log10_p": p, "confidence": c, "k": k})
-    return widgets.VBox([widgets.HBox([p, c, k]), out]), update
+    return live.explorer(update, {"log10_p": p, "confidence": c, "k": k}, [[p, c, k]]), update
 
 
 # --- The static website: the states precomputed at build time ---

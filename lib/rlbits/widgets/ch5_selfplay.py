@@ -112,8 +112,7 @@ def selfplay_explorer():
         return panel
 
     o = widgets.FloatSlider(value=4.0, min=-6.0, max=8.0, step=0.5, description="opponent skill")
-    out = widgets.interactive_output(update, {"opponent": o})
-    return widgets.VBox([o, out]), update
+    return live.explorer(update, {"opponent": o}, [[o]]), update
 
 
 # --- The static website: the states precomputed at build time ---

@@ -148,8 +148,7 @@ def training_explorer():
                               description="method")
     v = widgets.SelectionSlider(options=[(f"{x:,}", x) for x in TRAINING_V], value=1_000, description="V")
     lr = widgets.SelectionSlider(options=[(f"{x:g}", x) for x in TRAINING_LR], value=1.0, description="η")
-    out = widgets.interactive_output(update, {"method": m, "V": v, "lr": lr})
-    return widgets.VBox([m, widgets.HBox([v, lr]), out]), update
+    return live.explorer(update, {"method": m, "V": v, "lr": lr}, [[m], [v, lr]]), update
 
 
 # --- The static website: the states precomputed at build time ---
