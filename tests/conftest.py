@@ -50,24 +50,44 @@ def chapter_notebooks() -> list[Path]:
 # dispatch turned down each take a minute or more of one core. They are started as subprocesses as
 # soon as collection shows that a selected test needs them, so they run beside the library tests and
 # nbval; the tests that need a job's result wait for it.
+#
+# The suite runs in pytest-xdist workers (``-n auto --dist loadscope`` in pyproject.toml): one worker
+# runs all of a module (or of a test class), so a notebook's cells share one kernel in order and a
+# module's fixtures do their heavy work once. Every worker collects the same tests, so each job is started by the first worker to claim it (an exclusive lock file) and
+# the others wait for the exit code it leaves beside its log. Only the controlling process stops jobs
+# still running at the end, because a worker may finish its share before another has used a job.
 
 
 @dataclass
 class Job:
-    """A subprocess started in the background; ``result()`` waits for it."""
+    """A subprocess in the background, possibly started by another worker; ``result()`` waits for it."""
 
     name: str
-    proc: subprocess.Popen
-    log: Path
-    started: float
+    folder: Path
+
+    @property
+    def log(self) -> Path:
+        return self.folder / f"{self.name}.log"
+
+    @property
+    def returncode_file(self) -> Path:
+        return self.folder / f"{self.name}.rc"
 
     def result(self, timeout: float = 2400) -> tuple[int, str]:
-        try:
-            code = self.proc.wait(timeout=max(1.0, timeout - (time.monotonic() - self.started)))
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            code = self.proc.wait()
-        return code, self.log.read_text(encoding="utf-8", errors="replace")
+        deadline = time.monotonic() + timeout
+        while not self.returncode_file.is_file():
+            if time.monotonic() > deadline:
+                _stop(self.folder / f"{self.name}.pid")
+                return -9, f"job {self.name!r} did not finish within {timeout:.0f} s\n" + self._read_log()
+            time.sleep(0.5)
+        text = ""
+        while not text:  # written by the shell after the job exits; wait out a partial write
+            text = self.returncode_file.read_text().strip()
+            time.sleep(0 if text else 0.05)
+        return int(text), self._read_log()
+
+    def _read_log(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace") if self.log.is_file() else ""
 
 
 def _dispatch_env() -> dict[str, str]:
@@ -87,7 +107,7 @@ def _job_commands(tmp: Path) -> dict[str, tuple[list[str], dict[str, str]]]:
     return {
         "book": ([str(Path(py).parent / "jupyter-book"), "build", str(ROOT), "--path-output", str(tmp / "book"),
                   "-W", "-n", "--keep-going"], STATES),
-        "nbval-dispatch-off": ([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
+        "nbval-dispatch-off": ([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-o", "addopts=",
                                 "--nbval", "--nbval-current-env", *map(str, chapter_notebooks())], _dispatch_env()),
         "colab-floors": ([py, runs, "--env", "colab-floors", "--venv", str(tmp / "venv-colab-floors"),
                           "--mode", "full", "--explorers"], {}),
@@ -97,23 +117,51 @@ def _job_commands(tmp: Path) -> dict[str, tuple[list[str], dict[str, str]]]:
 
 
 def _jobs_folder(config: pytest.Config) -> Path:
-    tmp = config._tmp_path_factory.getbasetemp() / "jobs"  # type: ignore[attr-defined]
+    """``jobs/`` in the session's base temporary folder, shared by every xdist worker."""
+    base = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
+    if hasattr(config, "workerinput"):  # an xdist worker's base folder is popen-gwN inside the session's
+        base = base.parent
+    tmp = base / "jobs"
     tmp.mkdir(exist_ok=True)
     return tmp
 
 
 def _start_job(config: pytest.Config, name: str) -> Job:
+    """The job ``name``: started here unless another worker claimed it first."""
     jobs = config.stash.setdefault(JOBS, {})
-    if name not in jobs:
-        tmp = _jobs_folder(config)
-        argv, extra = _job_commands(tmp)[name]
-        env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # Agg would drop every figure
-        env.update(extra)
-        log = tmp / f"{name}.log"
-        with log.open("w") as fh:
-            proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
-        jobs[name] = Job(name, proc, log, time.monotonic())
-    return jobs[name]
+    if name in jobs:
+        return jobs[name]
+    tmp = _jobs_folder(config)
+    job = Job(name, tmp)
+    try:
+        os.close(os.open(tmp / f"{name}.lock", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:  # another worker started it
+        jobs[name] = job
+        return job
+    argv, extra = _job_commands(tmp)[name]
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # Agg would drop every figure
+    env = {k: v for k, v in env.items() if not k.startswith("PYTEST_XDIST")}
+    env.update(extra)
+    # The shell records the exit code once the job is done; its own session lets the controller stop it.
+    wrapper = ["/bin/sh", "-c", '"$@"; echo $? > "$0.tmp" && mv "$0.tmp" "$0"', str(job.returncode_file), *argv]
+    with job.log.open("w") as fh:
+        proc = subprocess.Popen(wrapper, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    (tmp / f"{name}.pid").write_text(str(proc.pid))
+    jobs[name] = job
+    return job
+
+
+def _stop(pid_file: Path) -> None:
+    """Kill the process group of a job that has not finished."""
+    import signal
+
+    if not pid_file.is_file() or pid_file.with_suffix(".rc").is_file():
+        return
+    try:
+        os.killpg(int(pid_file.read_text()), signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, ValueError):
+        pass
 
 
 JOBS = pytest.StashKey[dict]()
@@ -125,7 +173,7 @@ def _needs_job(item: pytest.Item) -> bool:
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     """Run the tests that wait for a background job last, so the others run while the jobs do."""
-    items.sort(key=_needs_job)  # stable: the order within each group is kept
+    items.sort(key=_needs_job)  # stable: the order within each module and class is kept
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -142,9 +190,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    for job in session.config.stash.get(JOBS, {}).values():
-        if job.proc.poll() is None:
-            job.proc.kill()
+    """The controlling process (not an xdist worker) stops every job still running."""
+    if hasattr(session.config, "workerinput"):
+        return
+    tmp = session.config._tmp_path_factory.getbasetemp() / "jobs"  # type: ignore[attr-defined]
+    for pid_file in tmp.glob("*.pid") if tmp.is_dir() else ():
+        _stop(pid_file)
 
 
 @pytest.fixture(scope="session")
@@ -168,16 +219,24 @@ def book_build(request: pytest.FixtureRequest) -> BookBuild:
     """Build the whole book once, warnings as errors, executing every notebook from scratch."""
     job = _start_job(request.config, "book")
     code, log = job.result()
-    out = job.log.parent / "book"
-    return BookBuild(code, log, out / "_build" / "html")
+    return BookBuild(code, log, job.folder / "book" / "_build" / "html")
 
 
 # --- Browser tests (tests/test_browser.py): pages checked and page weights, in the summary ---
-BROWSER_PAGES = pytest.StashKey[dict]()  # docname -> (own content bytes, total bytes transferred)
+# Each page test records ("page_weight", (docname, own bytes, total bytes)) in its report's user
+# properties, which xdist carries from the workers to the controlling process that prints the summary.
+_PAGES: dict[str, tuple[int, int]] = {}  # docname -> (own content bytes, total bytes transferred)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    for key, value in getattr(report, "user_properties", ()):
+        if key == "page_weight" and report.when == "call":
+            docname, own, total = value
+            _PAGES[docname] = (own, total)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    pages = config.stash.get(BROWSER_PAGES, {})
+    pages = _PAGES
     if not pages:
         return
     name, (own, _) = max(pages.items(), key=lambda item: item[1][0])

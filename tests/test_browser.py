@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from conftest import BROWSER_PAGES, ROOT, chapter_notebooks, toc_files
+from conftest import ROOT, chapter_notebooks, toc_files
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_JS = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
@@ -256,8 +256,24 @@ def _screenshot_name(docname: str) -> str:
     return docname.replace("/", "_") + ".png"
 
 
-@pytest.mark.parametrize("docname", toc_files())
-def test_page_in_browser(browser, site, docname, request):
+# Two test classes, so that pytest-xdist (--dist loadscope) checks the chapters and the other pages on
+# two workers at once; each page's check is the same function.
+CHAPTER_PAGES = [doc for doc in toc_files() if doc.split("/")[-1][:2].isdigit()]
+
+
+class TestChapterPages:
+    @pytest.mark.parametrize("docname", CHAPTER_PAGES)
+    def test_page_in_browser(self, browser, site, docname, request):
+        check_page_in_browser(browser, site, docname, request)
+
+
+class TestOtherPages:
+    @pytest.mark.parametrize("docname", [doc for doc in toc_files() if doc not in CHAPTER_PAGES])
+    def test_page_in_browser(self, browser, site, docname, request):
+        check_page_in_browser(browser, site, docname, request)
+
+
+def check_page_in_browser(browser, site, docname, request):
     """One page of the table of contents: errors, offline, math, figures, weight, accessibility."""
     context, page, rec = visit(browser, site, f"{docname}.html")
     try:
@@ -274,7 +290,7 @@ def test_page_in_browser(browser, site, docname, request):
         context.close()
 
     own, total = rec.own_bytes(), rec.total_bytes()
-    request.config.stash.setdefault(BROWSER_PAGES, {})[docname] = (own, total)
+    request.node.user_properties.append(("page_weight", (docname, own, total)))  # for the summary
     print(f"{docname}: own content {own / 1e6:.3f} MB, transferred {total / 1e6:.3f} MB")
 
     problems: list[str] = []
