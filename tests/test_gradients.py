@@ -95,6 +95,23 @@ def test_batch_means_match_a_per_sample_loop():
     np.testing.assert_allclose(fast, slow, atol=1e-12)
 
 
+@pytest.mark.parametrize("shape", [(7, 5), (300, 200), (40, 1024)])
+@pytest.mark.parametrize("V", [2, 6, 100, 511, 2000])
+def test_sampled_actions_are_generator_choice_exactly(V, shape):
+    """The lookup-table sampler draws exactly what rng.choice draws, for any policy (numbers never change)."""
+    rng = np.random.default_rng(V)
+    policies = [distributions.correct_plus_uniform(p, V) for p in (1e-4, 0.01, 0.5, 0.999)]
+    skewed = np.exp(3 * rng.normal(size=V))
+    skewed[::5] = 0.0  # answers that are never drawn: repeated cdf values
+    policies.append(skewed / skewed.sum())
+    for seed, pi in enumerate(policies):
+        probs = pi / pi.sum()
+        expected = np.random.default_rng(seed).choice(V, size=shape, p=probs)
+        got = gradients._sample_actions(np.random.default_rng(seed), probs, shape)
+        assert got.dtype == expected.dtype
+        np.testing.assert_array_equal(got, expected)
+
+
 def test_sl_label_noise_variance_is_constant_and_signal_shrinks():
     q = np.array([0.6, 0.3, 0.1])
     uniform = np.full(3, 1 / 3)

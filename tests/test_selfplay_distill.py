@@ -96,6 +96,21 @@ def test_simulation_is_reproducible_and_shaped():
         a.mean_and_se("elo")
 
 
+def test_many_fixed_opponents_at_once_are_each_one_simulation():
+    """The vectorised run over several fixed opponents gives, for each, exactly the curves of its own run."""
+    fields = ("games", "win_rate", "observed_win_rate", "outcome_bits", "skill", "benchmark_win_rate")
+    opponents = [-6.0, -0.5, 0.0, 2.5, 8.0]
+    settings = {"n_games": 160, "n_runs": 7, "learning_rate": 0.1, "noise": 0.4}
+    together = selfplay._simulate_training_against(opponents, rng=np.random.default_rng(5), **settings)
+    for opponent, curves in zip(opponents, together):
+        alone = selfplay.simulate_training(opponent, rng=np.random.default_rng(5), **settings)
+        assert curves.opponent == alone.opponent == opponent
+        for field in fields:
+            np.testing.assert_array_equal(getattr(curves, field), getattr(alone, field))
+    with pytest.raises(ValueError, match="one at a time"):
+        selfplay._simulate_training_against(["self", 1.0], 160, 7, np.random.default_rng(0))
+
+
 def test_expected_step_closed_form_and_monte_carlo():
     # small noise: lr · w(1 - w)
     gap = np.array([-6.0, -2.0, 0.0, 3.0])

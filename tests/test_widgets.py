@@ -145,6 +145,61 @@ def test_a_persistent_figure_redrawn_in_place_shows_what_a_fresh_figure_shows(na
     assert _summary_of(live.fig) != _summary_of(_fresh_of(grid, first, ncols)), "the two states differ"
 
 
+@pytest.mark.parametrize("name", sorted(widgets.STATIC_GRIDS))
+def test_a_live_figure_after_moves_has_the_pixels_of_a_plain_drawing_of_its_state(name):
+    """Every fast path of the live figure leaves the image as it was, pixel for pixel.
+
+    After several moves, each PNG the live figure sends is compared with the same state drawn on a new
+    figure the plain way: the same axes positions (the live figure's layout), plain Agg text (no text
+    cache), automatic title and x-label placement, no minor ticks (as in the live figure).
+    """
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from rlbits.plotting import book_style
+    from rlbits.widgets._common import _LAYOUTS, LiveFigure
+
+    grid = widgets.STATIC_GRIDS[name]
+    states = [values for _, values in grid.states()]
+    picks = [states[0], *(states[i] for i in np.linspace(1, len(states) - 1, 5).astype(int))]
+    ncols = 2 if name in ("sampling", "selfplay") else 1
+    key = f"test-pixels-{name}"
+    with book_style():
+        live = LiveFigure(key, grid.figsize, ncols)
+        for values in picks:
+            panel = grid.panel(**values)
+            png = live.render(lambda axes: draw_into(axes, panel, grid.draw))
+            got = np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+            plain = Figure(figsize=grid.figsize)
+            FigureCanvasAgg(plain)
+            draw_into(plain.subplots(1, ncols), panel, grid.draw)
+            for ax, position in zip(plain.axes, _LAYOUTS[key]):
+                ax.set_position(position)
+                ax.minorticks_off()
+            plain.canvas.draw()
+            expected = np.asarray(plain.canvas.buffer_rgba())
+            assert got.shape == expected.shape
+            different = np.any(got != expected, axis=2)
+            assert not different.any(), f"{values}: {int(different.sum())} pixels differ"
+
+
+def test_live_png_round_trips():
+    """The live figure's own PNG encoder keeps every pixel (alpha included)."""
+    import io
+
+    from PIL import Image
+
+    from rlbits.widgets._common import _png
+
+    rgba = np.random.default_rng(0).integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
+    decoded = Image.open(io.BytesIO(_png(rgba)))
+    assert decoded.mode == "RGBA"
+    np.testing.assert_array_equal(np.asarray(decoded), rgba)
+
+
 def draw_into(axes, panel, draw):
     """Call a grid's ``draw(fig, panel)`` on existing axes (the kernel path) instead of a new figure."""
     class _Fig:  # the grid's draw functions ask the figure for its axes with fig.subplots(...)

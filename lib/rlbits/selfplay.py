@@ -23,6 +23,7 @@ learner wins; at most 1 bit, reached at ``w = 1/2``. Everything is vectorised ov
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -158,6 +159,31 @@ def simulate_training(
     All runs start at ``start_skill``. Returns a :class:`SelfPlayCurves`; outcome bits are per game.
     Chapter 5, "Self-play and the outcome signal".
     """
+    if not isinstance(opponent, str) and np.ndim(opponent) != 0:
+        raise ValueError(f"a fixed opponent is one skill (a number), got shape {np.shape(opponent)}")
+    return _simulate_training_against([opponent], n_games, n_runs, rng, games_per_step=games_per_step,
+                                      learning_rate=learning_rate, noise=noise, start_skill=start_skill)[0]
+
+
+def _simulate_training_against(
+    opponents: Sequence[str | float],
+    n_games: int,
+    n_runs: int,
+    rng: np.random.Generator,
+    *,
+    games_per_step: int = 8,
+    learning_rate: float = 1.0,
+    noise: float = 0.5,
+    start_skill: float = 0.0,
+) -> list[SelfPlayCurves]:
+    """:func:`simulate_training` against each of ``opponents`` at once: one ``"self"`` or ``"past"``, or fixed skills.
+
+    The learners facing different fixed opponents share every random draw (each step's exploration
+    noise and the uniforms that decide its games: a fixed opponent's value never changes which draws
+    are made), and all their arithmetic is elementwise, so element ``k`` is exactly what
+    ``simulate_training(opponents[k], ...)`` returns with ``rng`` in the same state. The loop over
+    steps runs once for all of them: a whole slider's worth of opponents costs little more than one.
+    """
     rng = _validate.rng(rng)
     n_runs = _validate.positive_int(n_runs, "n_runs")
     G = _validate.positive_int(games_per_step, "games_per_step", minimum=2)
@@ -169,34 +195,37 @@ def simulate_training(
     if sd <= 0:
         raise ValueError(f"noise must be positive, got {noise!r}")
     theta0 = float(_finite(start_skill, "start_skill"))
-    if isinstance(opponent, str):
-        if opponent not in ("self", "past"):
-            raise ValueError(f"opponent must be 'self', 'past' or a fixed skill (a number), got {opponent!r}")
+    kind = next((o for o in opponents if isinstance(o, str)), None)
+    if kind is not None:
+        if kind not in ("self", "past"):
+            raise ValueError(f"opponent must be 'self', 'past' or a fixed skill (a number), got {kind!r}")
+        if len(opponents) != 1:
+            raise ValueError("'self' and 'past' are simulated one at a time, not with other opponents")
         fixed = None
     else:
-        if np.ndim(opponent) != 0:
-            raise ValueError(f"a fixed opponent is one skill (a number), got shape {np.shape(opponent)}")
-        fixed = float(_finite(opponent, "opponent"))
+        fixed = _finite(opponents, "opponent").reshape(-1)  # one skill per set of learners
+    K = 1 if fixed is None else fixed.size
     n_steps = n_games // G
-    theta = np.full(n_runs, theta0)
-    shape = (n_runs, n_steps)
+    theta = np.full((K, n_runs), theta0)
+    shape = (K, n_runs, n_steps)
     win, observed, bits, skill = (np.empty(shape) for _ in range(4))
     for t in range(n_steps):
-        skill[:, t] = theta
+        skill[:, :, t] = theta
         if fixed is not None:
-            opp = np.full(n_runs, fixed)
-        elif opponent == "past":
-            opp = skill[np.arange(n_runs), (rng.random(n_runs) * (t + 1)).astype(np.intp)]
+            opp = np.broadcast_to(fixed[:, None], (K, n_runs))
+        elif kind == "past":
+            opp = skill[0, np.arange(n_runs), (rng.random(n_runs) * (t + 1)).astype(np.intp)]
         else:
             opp = theta
         eps = rng.standard_normal((n_runs, G))
-        w = np.asarray(win_probability(theta[:, None] + sd * eps, opp[:, None]))
+        w = np.asarray(win_probability(theta[..., None] + sd * eps, opp[..., None]))
         r = (rng.random((n_runs, G)) < w).astype(np.float64)
-        win[:, t] = w.mean(axis=1)
-        observed[:, t] = r.mean(axis=1)
-        bits[:, t] = np.asarray(information.binary_entropy(w)).mean(axis=1)
-        baseline = (r.sum(axis=1, keepdims=True) - r) / (G - 1)
-        theta = theta + lr * np.mean((r - baseline) * eps, axis=1) / sd
+        win[:, :, t] = w.mean(axis=-1)
+        observed[:, :, t] = r.mean(axis=-1)
+        bits[:, :, t] = np.asarray(information.binary_entropy(w)).mean(axis=-1)
+        baseline = (r.sum(axis=-1, keepdims=True) - r) / (G - 1)
+        theta = theta + lr * np.mean((r - baseline) * eps, axis=-1) / sd
     games = np.arange(n_steps, dtype=np.int64) * G
     bench = np.asarray(win_probability(skill, theta0))
-    return SelfPlayCurves(opponent if fixed is None else fixed, games, win, observed, bits, skill, bench)
+    return [SelfPlayCurves(kind if fixed is None else float(fixed[k]), games, win[k], observed[k], bits[k], skill[k],
+                           bench[k]) for k in range(K)]

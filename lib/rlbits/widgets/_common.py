@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
+import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import matplotlib
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 
 # Axes positions of each explorer's figure, solved once by the layout engine and then reused.
 _LAYOUTS: dict[str, list] = {}
@@ -16,10 +20,11 @@ _LAYOUTS: dict[str, list] = {}
 def _fast_redraw(fig, key: str) -> None:
     """Make an explorer's figure cheap to redraw on every slider move (the static figures are unchanged).
 
-    Two things dominate a redraw: creating minor ticks on log axes, and solving the constrained
-    layout. Minor ticks are switched off, and the layout is solved on the first redraw of each
-    explorer and its axes positions reused afterwards (the figure size and panels never change
-    between redraws of one explorer; only data, titles and limits do).
+    Two costs a redraw need not pay again: creating minor ticks on log axes, and solving the
+    constrained layout. Minor ticks are switched off, and the layout is solved on the first redraw of
+    each explorer and its axes positions reused afterwards (the figure size and panels never change
+    between redraws of one explorer; only data, titles and limits do). :class:`LiveFigure` lists the
+    other savings.
     """
     for ax in fig.axes:
         ax.minorticks_off()
@@ -32,6 +37,177 @@ def _fast_redraw(fig, key: str) -> None:
         fig.canvas.draw()  # solves the layout
         _LAYOUTS[key] = [ax.get_position() for ax in fig.axes]
         fig.set_layout_engine("none")
+
+
+# --- Text in a live figure: laid out and rasterised once, then reused ---
+
+#: The matplotlib versions whose Agg text drawing :class:`_TextCachingRenderer` reproduces pixel for pixel
+#: (``tests/test_widgets.py`` checks it); with any other version live figures draw text the usual way.
+_TEXT_CACHE_VERSIONS = ("3.11",)
+_GLYPH_CACHE_MAX = 50_000  # glyph bitmaps kept (a few hundred bytes each); the cache restarts when full
+_LAYOUT_CACHE_MAX = 5_000  # laid-out strings kept
+
+# (font, size, dpi, glyph, angle/slant/extend, x and y subpixel offsets, hinting, render mode)
+#   -> (bitmap, left, top), with left/top relative to the whole-pixel part of the glyph's position
+_GLYPHS: dict[tuple, tuple[np.ndarray, int, int]] = {}
+# (string, font, size, dpi, hinting, features, language) -> [(font, glyph, x, y), ...]
+_STRING_LAYOUTS: dict[tuple, list[tuple[Any, int, float, float]]] = {}
+_MATRICES: dict[tuple[float, float, float], np.ndarray] = {}
+# (font, size, dpi) -> (ascent, descent, line gap) in pixels, from the font's tables
+_LINE_METRICS: dict[tuple, tuple[float | None, float | None, float | None]] = {}
+
+
+@functools.cache
+def _text_cache_supported() -> bool:
+    """Whether this matplotlib draws Agg text the way :class:`_TextCachingRenderer` reproduces."""
+    from matplotlib import ft2font
+
+    version = ".".join(matplotlib.__version__.split(".")[:2])
+    return (version in _TEXT_CACHE_VERSIONS and hasattr(RendererAgg, "_draw_text_glyphs_and_boxes")
+            and all(hasattr(ft2font.FT2Font, name) for name in ("_layout", "_render_glyph", "_set_transform")))
+
+
+class _TextCachingRenderer(RendererAgg):
+    """An Agg renderer that lays out each string once and rasterises each glyph once per subpixel offset.
+
+    Agg draws a string by shaping it (``FT2Font._layout``), then asking FreeType to hint and render
+    every glyph at its exact position, every time. Between two moves of an explorer most strings
+    (labels, legends, most tick labels) are the same, so a live figure spent most of its redraw there.
+    This renderer keeps the layout of each (string, font, size) and the bitmap of each glyph at each
+    1/64-pixel offset: a glyph drawn at whole-pixel offset ``n`` from a cached one is the same bitmap
+    moved by ``n`` pixels, so the image is pixel-identical to plain Agg's (``tests/test_widgets.py``
+    compares them). It mirrors the private text path of matplotlib 3.11 (:data:`_TEXT_CACHE_VERSIONS`);
+    :class:`_LiveCanvas` uses it only there.
+    """
+
+    def _get_font_height_metrics(self, prop: Any) -> tuple[float | None, float | None, float | None]:
+        """The ascent, descent and line gap (pixels) that ``Text`` reads from the font's tables, read once.
+
+        ``Text._get_layout`` asks the renderer for them first; without this it looks the tables up
+        again for every string it measures (several times per tick label and draw).
+        """
+        from matplotlib.font_manager import fontManager, get_font
+
+        font = get_font(fontManager._find_fonts_by_props(prop))
+        size = prop.get_size_in_points()
+        key = (font, size, self.dpi)
+        metrics = _LINE_METRICS.get(key)
+        if metrics is None:
+            metrics = (None, None, None)  # no table: Text measures the font instead
+            for table_name, gap_key, ascent_key, descent_key in (
+                    ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+                    ("hhea", "lineGap", "ascent", "descent")):
+                table = font.get_sfnt_table(table_name)
+                if table is None:
+                    continue
+                scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * size * self.dpi / 72  # as Text computes it
+                metrics = (table[ascent_key] * scale, -table[descent_key] * scale, table[gap_key] * scale)
+                break
+            _LINE_METRICS[key] = metrics
+        return metrics
+
+    def draw_text(self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float, ismath: Any = False,
+                  mtext: Any = None) -> None:
+        """Draw ``s`` as ``RendererAgg.draw_text`` does, laying the string out only the first time."""
+        from matplotlib.font_manager import fontManager, get_font
+
+        if ismath:  # mathtext: parsed (and cached) by matplotlib, glyphs drawn by the method below
+            return super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+        from matplotlib.backends.backend_agg import get_hinting_flag
+
+        flags = get_hinting_flag()
+        features = mtext.get_fontfeatures() if mtext is not None else None
+        language = mtext.get_language() if mtext is not None else None
+        font = get_font(fontManager._find_fonts_by_props(prop))
+        size = prop.get_size_in_points()
+        key = (s, font, size, self.dpi, flags, features, language)
+        try:
+            items = _STRING_LAYOUTS.get(key)
+        except TypeError:  # unhashable features or language: draw it the usual way
+            return super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+        if items is None:
+            font.clear()
+            font.set_size(size, self.dpi)
+            items = [(item.ft_object, item.glyph_index, item.x, item.y)
+                     for item in font._layout(s, flags=flags, features=features, language=language)]
+            if len(_STRING_LAYOUTS) >= _LAYOUT_CACHE_MAX:
+                _STRING_LAYOUTS.clear()
+            _STRING_LAYOUTS[key] = items
+        self._draw_text_glyphs_and_boxes(
+            gc, x, y, angle, ((ft, size, glyph, 0, 1, dx, dy) for ft, glyph, dx, dy in items), [])
+
+    def _draw_text_glyphs_and_boxes(self, gc: Any, x: float, y: float, angle: float, glyphs: Any, boxes: Any) -> None:
+        """Draw positioned glyphs (and mathtext's rules) as ``RendererAgg`` does, rendering each bitmap once."""
+        from matplotlib.backends.backend_agg import get_hinting_flag
+        from matplotlib.ft2font import RenderMode
+
+        cos = math.cos(math.radians(angle))
+        sin = math.sin(math.radians(angle))
+        load_flags = get_hinting_flag()
+        mode = RenderMode.NORMAL if gc.get_antialiased() else RenderMode.MONO
+        height = self.height
+        for font, size, glyph_index, slant, extend, dx, dy in glyphs:  # dy is upwards
+            shape = (angle, slant, extend)
+            matrix = _MATRICES.get(shape)
+            if matrix is None:  # FreeType's 16.16 rotation-and-shear matrix, as RendererAgg computes it
+                matrix = _MATRICES[shape] = (
+                    0x10000 * np.array([[cos, -sin], [sin, cos]]) @ [[extend, extend * slant], [0, 1]]
+                ).round().astype(int)
+            # the glyph's origin in 26.6 fixed point, FreeType's y upwards (as RendererAgg rounds it)
+            ox = round(0x40 * (x + dx * cos - dy * sin))
+            oy = round(0x40 * (height - y + dx * sin + dy * cos))
+            key = (font, size, self.dpi, glyph_index, shape, ox & 0x3F, oy & 0x3F, load_flags, mode)
+            cached = _GLYPHS.get(key)
+            if cached is None:
+                font.set_size(size, self.dpi)
+                font._set_transform(matrix, [ox & 0x3F, oy & 0x3F])
+                bitmap = font._render_glyph(glyph_index, load_flags, mode)
+                buffer = bitmap.buffer
+                if mode is not RenderMode.NORMAL:
+                    buffer *= 0xFF
+                if len(_GLYPHS) >= _GLYPH_CACHE_MAX:
+                    _GLYPHS.clear()
+                cached = _GLYPHS[key] = (buffer, bitmap.left, bitmap.top)
+            buffer, left, top = cached
+            # draw_text_image's y is downwards and names the bitmap's bottom row
+            self._renderer.draw_text_image(
+                buffer, left + (ox >> 6), int(height) - (top + (oy >> 6)) + buffer.shape[0], 0, gc)
+        if boxes:
+            super()._draw_text_glyphs_and_boxes(gc, x, y, angle, (), boxes)
+
+
+def _png(rgba: np.ndarray, level: int = 1) -> bytes:
+    """Encode an ``(height, width, 4)`` uint8 RGBA image as a PNG, rows unfiltered, zlib ``level``.
+
+    Pillow tries every PNG row filter on every row, which took three times as long as compressing;
+    a plot's flat colours and long runs compress as small without filtering (and keeping the alpha
+    channel is faster than dropping it, for a few percent more bytes).
+    """
+    import struct
+    import zlib
+
+    height, width, _ = rgba.shape
+    rows = np.empty((height, 1 + 4 * width), np.uint8)
+    rows[:, 0] = 0  # each row starts with its filter type: 0, none
+    rows[:, 1:] = rgba.reshape(height, -1)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit truecolour with alpha
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, level))
+            + chunk(b"IEND", b""))
+
+
+class _LiveCanvas(FigureCanvasAgg):
+    """The Agg canvas of a live figure: it draws with a :class:`_TextCachingRenderer` where supported."""
+
+    def get_renderer(self) -> RendererAgg:
+        """The canvas's renderer (made again when the figure's size or dpi changes), text-caching if supported."""
+        renderer = super().get_renderer()
+        if _text_cache_supported() and not isinstance(renderer, _TextCachingRenderer):
+            renderer = self.renderer = _TextCachingRenderer(renderer.width, renderer.height, renderer.dpi)
+        return renderer
 
 
 # --- The static website: every state of an explorer's control grid, precomputed at build time ---
@@ -129,10 +305,21 @@ class LiveFigure:
 
     Each update removes the data artists of the previous state (lines, bars, bands, annotations,
     legend) from the same axes and calls the chapter's draw function again, so the kernel, the
-    static figures and the static website's states are all drawn by one function. What makes it fast:
-    no new figure or axes per update; the layout is solved on the first draw and reused (see
-    :func:`_fast_redraw`); the figure is rendered once with Agg and encoded as a PNG with light
-    compression (the inline backend would render twice, for its tight bounding box).
+    static figures and the static website's states are all drawn by one function. What makes it fast,
+    none of it changing a pixel (``tests/test_widgets.py`` compares the PNGs with plain drawings):
+
+    - no new figure or axes per update; minor ticks off, and the layout solved on the first draw and
+      reused (:func:`_fast_redraw`);
+    - titles at a fixed height: the axes are made with ``axes.titley = 1.0``, so matplotlib does not
+      measure the y tick labels on every draw to see whether a title must move up (it moves only for
+      ticks at the top or a y offset text such as ``1e6``, which no explorer has);
+    - x labels placed once, on the first draw (:meth:`_freeze_xlabels`); y labels stay automatic;
+    - text laid out and rasterised once: strings, glyph bitmaps and font metrics are cached by the
+      canvas's renderer (:class:`_TextCachingRenderer`, with matplotlib 3.11), where Agg would shape
+      every string and render every glyph again on each draw;
+    - the figure rendered once with Agg and encoded by :func:`_png` (unfiltered rows, zlib level 1)
+      rather than by Pillow, which filters every row; the inline backend would also render twice,
+      for its tight bounding box.
 
     The PNG goes into an ``ipywidgets.Image`` (:meth:`explorer` builds it with the controls), so a
     move sends one widget message carrying the new image and the browser swaps it in place. An
@@ -141,14 +328,15 @@ class LiveFigure:
     """
 
     def __init__(self, key: str, figsize: tuple[float, float], ncols: int = 1) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
         self.key = key
         self.fig = Figure(figsize=figsize, layout="constrained")
-        FigureCanvasAgg(self.fig)
-        self.axes = self.fig.subplots(1, ncols)
+        _LiveCanvas(self.fig)
+        with matplotlib.rc_context({"axes.titley": 1.0}):  # titles at a fixed height: see the class docstring
+            self.axes = self.fig.subplots(1, ncols)
         self.draws = 0
+        self._xlabels_placed = False
         self.image = None  # the ipywidgets.Image the PNG goes to, once explorer() has made it
         self.error = None  # an ipywidgets.HTML line that shows a failed update to the reader
 
@@ -166,17 +354,32 @@ class LiveFigure:
 
     def render(self, draw: Callable[[Any], None]) -> bytes:
         """Redraw with ``draw(axes)`` and return the figure as PNG bytes."""
-        import io
-
         for ax in self.fig.axes:
             self._clear_data(ax)
         draw(self.axes)
         _fast_redraw(self.fig, self.key)
         self.draws += 1
-        buf = io.BytesIO()
-        # print_png renders once; savefig would add a layout pass first (the layout is already fixed)
-        self.fig.canvas.print_png(buf, pil_kwargs={"compress_level": 1})
-        return buf.getvalue()
+        # canvas.draw renders once; savefig would add a layout pass first (the layout is already fixed)
+        self.fig.canvas.draw()
+        if not self._xlabels_placed:
+            self._freeze_xlabels()
+        return _png(np.asarray(self.fig.canvas.buffer_rgba()))
+
+    def _freeze_xlabels(self) -> None:
+        """Keep each x-axis label where the first draw put it, instead of placing it again on every draw.
+
+        On every draw matplotlib puts an x label just below the tallest tick label, updating and
+        measuring the tick labels a second time to find it. The height of a row of tick labels does
+        not depend on their values (a line of text is as tall as its font's ascent plus descent; the
+        log axes' ``10^k`` labels all have one height), so after the first draw the label's place is
+        known for good. Y labels stay automatic: the width of tick labels changes with their values
+        (``0.5`` against ``0.0001``), and a fixed y label would overlap the wider ones.
+        """
+        for ax in self.fig.axes:
+            label = ax.xaxis.label
+            x, y = label.get_position()
+            ax.xaxis.set_label_coords(x, y, transform=label.get_transform())
+        self._xlabels_placed = True
 
     def show(self, draw: Callable[[Any], None]) -> None:
         """Redraw with ``draw(axes)`` and show the PNG: in the explorer's image, or displayed if it has none."""

@@ -51,8 +51,12 @@ def update_panel(p: float, batch_size: int, baseline: str = "none", *, V: int = 
 
 
 def draw_update_panel(ax: Axes, panel: UpdatePanel, *, title: str | None = None) -> None:
-    """Histogram of the cosine between batch updates and the SL direction."""
-    ax.hist(panel.cosines, bins=np.linspace(-1, 1, 41), color=COLORS["rl"], alpha=0.85,
+    """Histogram of the cosine between batch updates and the SL direction.
+
+    The histogram is one filled step outline (``histtype="stepfilled"``), not 40 bars: the same
+    pixels (adjacent bars without edges), drawn and added to the axes in a fraction of the time.
+    """
+    ax.hist(panel.cosines, bins=np.linspace(-1, 1, 41), histtype="stepfilled", color=COLORS["rl"], alpha=0.85,
             label=f"{panel.cosines.size:,} batches of {panel.batch_size}")
     ax.axvline(1.0, color=COLORS["sl"], linestyle=LINESTYLES["sl"], label="SL update (cosine 1)")
     ax.set_xlim(-1.05, 1.05)

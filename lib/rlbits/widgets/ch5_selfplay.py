@@ -37,23 +37,37 @@ _SELFPLAY_SETTINGS = {"n_games": 1600, "n_runs": 40, "learning_rate": 0.1}
 
 _SELFPLAY_CACHE: dict = {}
 
+#: The explorer slider's opponent skills (-6 to 8 in steps of 0.5), rounded as the cache keys them.
+_SLIDER_OPPONENTS: tuple[float, ...] = tuple(round(float(x), 6) for x in np.arange(-6.0, 8.0 + 0.25, 0.5))
+
 
 def _selfplay_curves(opponent: str | float, seed: int):
-    """Simulate (once per opponent and seed) the explorer's learning curves; later calls reuse them."""
+    """Simulate (once per opponent and seed) the explorer's learning curves; later calls reuse them.
+
+    A fixed opponent missing from the cache is simulated together with every slider value not yet
+    cached, in one vectorised run (the same curves as one run each, for the cost of a few): after the
+    explorer's first draw no move of its slider simulates anything.
+    """
     from .. import selfplay
 
     key = (opponent, seed)
     if key not in _SELFPLAY_CACHE:
-        _SELFPLAY_CACHE[key] = selfplay.simulate_training(opponent, rng=np.random.default_rng(seed),
-                                                          **_SELFPLAY_SETTINGS)
+        rng = np.random.default_rng(seed)
+        if isinstance(opponent, str):
+            _SELFPLAY_CACHE[key] = selfplay.simulate_training(opponent, rng=rng, **_SELFPLAY_SETTINGS)
+        else:
+            batch = [opponent, *(o for o in _SLIDER_OPPONENTS if o != opponent and (o, seed) not in _SELFPLAY_CACHE)]
+            curves = selfplay._simulate_training_against(batch, rng=rng, **_SELFPLAY_SETTINGS)
+            _SELFPLAY_CACHE.update({(o, seed): c for o, c in zip(batch, curves)})
     return _SELFPLAY_CACHE[key]
 
 
 def selfplay_panel(opponent: float, *, seed: int = 0) -> SelfPlayPanel:
     """Learning curves of self-play and of training against a fixed opponent of skill ``opponent``.
 
-    Small simulation (40 runs of 1,600 games, Chapter 5 defaults) so that a redraw stays fast; the
-    self-play curves are cached. Skills are relative to the learner's start (0). Chapter 5,
+    Small simulation (40 runs of 1,600 games, Chapter 5 defaults); every curve is cached, and the
+    first fixed opponent simulated brings all the slider's opponents with it (see ``_selfplay_curves``),
+    so that a redraw stays fast. Skills are relative to the learner's start (0). Chapter 5,
     "Self-play and the outcome signal".
     """
     o = float(opponent)
@@ -111,7 +125,8 @@ def selfplay_explorer():
         live.show(lambda axes: draw_selfplay_panel(axes, panel))
         return panel
 
-    o = widgets.FloatSlider(value=4.0, min=-6.0, max=8.0, step=0.5, description="opponent skill")
+    o = widgets.FloatSlider(value=4.0, min=_SLIDER_OPPONENTS[0], max=_SLIDER_OPPONENTS[-1], step=0.5,
+                            description="opponent skill")
     return live.explorer(update, {"opponent": o}, [[o]]), update
 
 
