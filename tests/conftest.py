@@ -53,9 +53,10 @@ def chapter_notebooks() -> list[Path]:
 #
 # The suite runs in pytest-xdist workers (``-n auto --dist loadscope`` in pyproject.toml): one worker
 # runs all of a module (or of a test class), so a notebook's cells share one kernel in order and a
-# module's fixtures do their heavy work once. Every worker collects the same tests, so each job is started by the first worker to claim it (an exclusive lock file) and
-# the others wait for the exit code it leaves beside its log. Only the controlling process stops jobs
-# still running at the end, because a worker may finish its share before another has used a job.
+# module's fixtures do their heavy work once. Every worker collects the same tests, so each job is
+# started by the first worker to claim it (an exclusive lock file) and the others wait for the exit
+# code it leaves beside its log. Only the controlling process stops jobs still running at the end,
+# because a worker may finish its share before another has used a job.
 
 
 @dataclass
@@ -80,11 +81,8 @@ class Job:
                 _stop(self.folder / f"{self.name}.pid")
                 return -9, f"job {self.name!r} did not finish within {timeout:.0f} s\n" + self._read_log()
             time.sleep(0.5)
-        text = ""
-        while not text:  # written by the shell after the job exits; wait out a partial write
-            text = self.returncode_file.read_text().strip()
-            time.sleep(0 if text else 0.05)
-        return int(text), self._read_log()
+        # the shell writes the code to a temporary file and renames it: it is never seen half-written
+        return int(self.returncode_file.read_text().strip()), self._read_log()
 
     def _read_log(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log.is_file() else ""
