@@ -25,11 +25,9 @@ Chromium is missing the tests skip, except under ``CI=true``, where they fail.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
-import threading
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -38,6 +36,11 @@ import pytest
 import yaml
 
 from conftest import ROOT, chapter_notebooks, toc_files
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import live_site  # noqa: E402 - the static-file server the browser tests share
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_JS = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
@@ -71,26 +74,13 @@ def _unavailable(reason: str) -> None:
 # --- serving the built site ----------------------------------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(book_build) -> str:
     """Serve the built HTML on a free port of 127.0.0.1; yields the base URL."""
     if not (book_build.html / "index.html").is_file():
         pytest.fail(f"the book build produced no HTML (exit {book_build.returncode}):\n{book_build.log[-3000:]}")
-    handler = functools.partial(_QuietHandler, directory=str(book_build.html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with live_site.serve(book_build.html) as base:  # the benchmark's server, shared by the browser tests
+        yield base
 
 
 @pytest.fixture(scope="module")

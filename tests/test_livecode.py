@@ -16,14 +16,11 @@ test skips, except under ``CI=true``, where it fails (``make browser-deps`` inst
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import secrets
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from urllib.parse import urlsplit
@@ -31,7 +28,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import ROOT
-from test_browser import CHROMIUM, CHROMIUM_FLAGS, SCREENSHOTS, VIEWPORT, _QuietHandler, _unavailable
+from test_browser import CHROMIUM, CHROMIUM_FLAGS, SCREENSHOTS, VIEWPORT, _unavailable, live_site
 
 pytestmark = pytest.mark.build  # uses the session's one book build
 
@@ -62,15 +59,8 @@ def site(book_build) -> str:
     """Serve the built HTML on a free port of 127.0.0.1; yields the base URL."""
     if not (book_build.html / PAGE).is_file():
         pytest.fail(f"the book build produced no {PAGE} (exit {book_build.returncode}):\n{book_build.log[-3000:]}")
-    handler = functools.partial(_QuietHandler, directory=str(book_build.html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with live_site.serve(book_build.html) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
