@@ -95,3 +95,36 @@ def test_portable_rounds_what_is_glued():
     assert portable((1 / 3, 7)) == (0.3333333333, 7)
     with pytest.raises(ValueError, match="digits"):
         portable(1.0, digits=0)
+
+
+@pytest.mark.parametrize("display", [False, True])
+def test_glue_writes_the_record_myst_nb_writes(display, monkeypatch):
+    """rlbits.notebook.glue writes myst-nb's glue output without importing myst-nb (and Sphinx)."""
+    import IPython.display
+    from myst_nb import glue as myst_glue
+    from myst_nb.ext.glue import GLUE_PREFIX
+
+    from rlbits import notebook
+
+    assert notebook.GLUE_PREFIX == GLUE_PREFIX and notebook.myst_nb_available()
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **kw: shown.append((a, kw)))
+    import myst_nb.ext.glue as myst_glue_module
+    monkeypatch.setattr(myst_glue_module, "ipy_display", lambda *a, **kw: shown.append((a, kw)))
+    values = [16.609640474436812, 299572, "text", (1 / 3, 7), np.float64(0.5), True]
+    for i, value in enumerate(values):
+        notebook.glue(f"key{i}", value, display=display)
+        myst_glue(f"key{i}", notebook.portable(value), display=display)
+    assert len(shown) == 2 * len(values)
+    for ours, theirs in zip(shown[::2], shown[1::2]):
+        assert ours == theirs
+
+
+def test_glue_does_not_import_sphinx():
+    import subprocess
+    import sys
+
+    code = ("import sys; from rlbits.notebook import glue; glue('x', 0.5); glue('y', 2, display=True); "
+            "print(sorted(m for m in ('myst_nb', 'sphinx', 'docutils') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("[]"), out

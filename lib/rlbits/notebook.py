@@ -5,6 +5,13 @@ run a chapter on Colab or in a plain Jupyter have no myst-nb, so the chapters im
 from here: it glues when myst-nb is installed and otherwise does nothing (or, with
 ``display=True``, shows the value), so every chapter runs with only ``rlbits`` installed.
 
+A glue record is one display output: the value's mime bundle with its keys prefixed by
+``application/papermill.record/`` and ``{"scrapbook": {"name": ..., "mime_prefix": ...}}`` in its
+metadata, which the book build reads back (``myst_nb.ext.glue.extract_glue_data``). :func:`glue`
+writes exactly the output ``myst_nb.glue`` writes (tests/test_portability.py compares the two), but
+without importing myst-nb: ``myst_nb.glue`` imports Sphinx and docutils on first use, 1.2 s in every
+kernel that runs a chapter.
+
 Glued floats are stored at :data:`GLUE_DIGITS` significant digits. The last bits of a float depend
 on the CPU (NumPy picks different SIMD code for ``log``, ``exp`` and sums on CPUs with and without
 AVX-512), and the committed notebooks must give the same text on every machine; the prose formats
@@ -18,29 +25,28 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["GLUE_DIGITS", "glue", "myst_nb_available", "portable"]
+__all__ = ["GLUE_DIGITS", "GLUE_PREFIX", "glue", "myst_nb_available", "portable"]
 
 #: Significant digits kept for a glued float (the prose shows at most seven).
 GLUE_DIGITS = 10
 
-_MYST_NB_GLUE: Any = None
-_MYST_NB_CHECKED = False
+#: The prefix of a glue record's mime types (myst_nb.ext.glue.GLUE_PREFIX).
+GLUE_PREFIX = "application/papermill.record/"
 
-
-def _myst_nb_glue():
-    global _MYST_NB_GLUE, _MYST_NB_CHECKED
-    if not _MYST_NB_CHECKED:
-        try:
-            from myst_nb import glue as myst_glue
-        except ImportError:
-            myst_glue = None
-        _MYST_NB_GLUE, _MYST_NB_CHECKED = myst_glue, True
-    return _MYST_NB_GLUE
+_MYST_NB: bool | None = None
 
 
 def myst_nb_available() -> bool:
-    """Whether myst-nb is importable (it is in the book build and Binder, not on Colab)."""
-    return _myst_nb_glue() is not None
+    """Whether myst-nb is installed (it is in the book build, not on Binder or Colab).
+
+    Looked up, not imported: importing myst-nb imports Sphinx.
+    """
+    global _MYST_NB
+    if _MYST_NB is None:
+        from importlib.util import find_spec
+
+        _MYST_NB = find_spec("myst_nb") is not None
+    return _MYST_NB
 
 
 def _round_float(x: float, digits: int) -> float:
@@ -84,17 +90,23 @@ def portable(value: Any, digits: int = GLUE_DIGITS) -> Any:
 def glue(name: str, value: Any, display: bool = False, *, digits: int = GLUE_DIGITS) -> None:
     """Glue ``value`` under ``name`` for the book's prose, with floats kept at ``digits`` digits.
 
-    With myst-nb installed (the book build, Binder) this is ``myst_nb.glue``. Without it (Colab,
-    plain Jupyter) nothing is glued; with ``display=True`` the value is shown as the cell's output,
-    so a reader sees the same thing either way.
+    With myst-nb installed (the book build) this writes the record ``myst_nb.glue`` writes. Without
+    it (Binder, Colab, plain Jupyter) nothing is glued; with ``display=True`` the value is shown as
+    the cell's output, so a reader sees the same thing either way.
     """
     if not isinstance(name, str) or not name:
         raise ValueError(f"name must be a non-empty string, got {name!r}")
     value = portable(value, digits)
-    myst_glue = _myst_nb_glue()
-    if myst_glue is not None:
-        myst_glue(name, value, display=display)
-    elif display:
-        from IPython.display import display as ipy_display
+    if not myst_nb_available():
+        if display:
+            from IPython.display import display as ipy_display
 
-        ipy_display(value)
+            ipy_display(value)
+        return
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display as ipy_display
+
+    bundle, metadata = format_display_data(value)
+    prefix = "" if display else GLUE_PREFIX
+    metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
+    ipy_display({prefix + mime: data for mime, data in bundle.items()}, raw=True, metadata=metadata)
