@@ -112,9 +112,16 @@ def test_glue_writes_the_record_myst_nb_writes(display, monkeypatch):
     import myst_nb.ext.glue as myst_glue_module
     monkeypatch.setattr(myst_glue_module, "ipy_display", lambda *a, **kw: shown.append((a, kw)))
     values = [16.609640474436812, 299572, "text", (1 / 3, 7), np.float64(0.5), True]
-    for i, value in enumerate(values):
-        notebook.glue(f"key{i}", value, display=display)
-        myst_glue(f"key{i}", notebook.portable(value), display=display)
+    from IPython.core.interactiveshell import InteractiveShell
+
+    had_shell = InteractiveShell.initialized()
+    try:
+        for i, value in enumerate(values):
+            notebook.glue(f"key{i}", value, display=display)
+            myst_glue(f"key{i}", notebook.portable(value), display=display)
+    finally:  # formatting made an InteractiveShell; leave none behind (get_ipython() stays None)
+        if not had_shell:
+            InteractiveShell.clear_instance()
     assert len(shown) == 2 * len(values)
     for ours, theirs in zip(shown[::2], shown[1::2]):
         assert ours == theirs
