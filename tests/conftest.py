@@ -95,6 +95,56 @@ def _dispatch_env() -> dict[str, str]:
     return {"NPY_DISABLE_CPU_FEATURES": " ".join(umath.__cpu_dispatch__)}
 
 
+# --- nbval's kernels draw no images -------------------------------------------------------------
+# nbval compares the text of every output and skips images (image/png is on its skip list). So the
+# kernels of this suite's two nbval runs (in the workers and in the dispatch-off job) start with
+# IPython's PNG formatter switched off, by a startup file in their own IPYTHONDIR: every cell still
+# runs and every figure still shows its text ("<Figure size 1100x750 with 2 Axes>"), which is
+# compared; only the drawing of the images, a third of a chapter's run, is left out. The book build
+# and the reader-environment runs draw every figure.
+NO_PNG_STARTUP = """\
+# nbval compares text outputs only: this kernel draws no PNG images (see tests/conftest.py).
+get_ipython().display_formatter.formatters["image/png"].enabled = False
+"""
+
+
+def nbval_ipython_dir(folder: Path) -> Path:
+    """An IPYTHONDIR at ``folder`` whose startup file switches the PNG formatter off."""
+    startup = folder / "profile_default" / "startup"
+    startup.mkdir(parents=True, exist_ok=True)
+    (startup / "00-no-png.py").write_text(NO_PNG_STARTUP, encoding="utf-8")
+    return folder
+
+
+class NbvalKernelsDrawNoImages:
+    """Plugin: each notebook nbval runs here starts its kernel with IPYTHONDIR set to ``nbval_ipython_dir``.
+
+    A plugin, not a conftest hook, because this conftest's item hooks apply only to tests/, and the
+    notebooks are in book/. nbval starts a notebook's kernel while it sets up the notebook's first cell.
+    """
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_setup(self, item: pytest.Item):
+        if not type(item).__module__.startswith("nbval"):
+            return (yield)
+        previous = os.environ.get("IPYTHONDIR")
+        os.environ["IPYTHONDIR"] = str(nbval_ipython_dir(self.config._tmp_path_factory.getbasetemp() / "ipython-nbval"))  # type: ignore[attr-defined]
+        try:
+            return (yield)
+        finally:
+            if previous is None:
+                os.environ.pop("IPYTHONDIR", None)
+            else:
+                os.environ["IPYTHONDIR"] = previous
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(NbvalKernelsDrawNoImages(config), "nbval-kernels-draw-no-images")
+
+
 # The live explorers' states are cached where `make book` keeps them, keyed by a hash of rlbits.
 STATES = {"RLBITS_EXPLORER_STATES": str(ROOT / "_build" / ".explorer_states")}
 
@@ -106,7 +156,8 @@ def _job_commands(tmp: Path) -> dict[str, tuple[list[str], dict[str, str]]]:
         "book": ([str(Path(py).parent / "jupyter-book"), "build", str(ROOT), "--path-output", str(tmp / "book"),
                   "-W", "-n", "--keep-going"], STATES),
         "nbval-dispatch-off": ([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-o", "addopts=",
-                                "--nbval", "--nbval-current-env", *map(str, chapter_notebooks())], _dispatch_env()),
+                                "--nbval", "--nbval-current-env", *map(str, chapter_notebooks())],
+                               {**_dispatch_env(), "IPYTHONDIR": str(nbval_ipython_dir(tmp / "ipython-dispatch-off"))}),
         "colab-floors": ([py, runs, "--env", "colab-floors", "--venv", str(tmp / "venv-colab-floors"),
                           "--mode", "full", "--explorers"], {}),
         "binder": ([py, runs, "--env", "binder", "--venv", str(tmp / "venv-binder"),
@@ -142,12 +193,14 @@ def _start_job(config: pytest.Config, name: str) -> Job:
     env.update(extra)
     # The book build is what most waiting tests need, so the other jobs yield the CPU to it (nice).
     if name != "book":
-        argv = ["nice", "-n", "10", *argv]
-    # The shell records the exit code once the job is done; its own session lets the controller stop it.
+        argv = ["nice", "-n", str(JOB_NICE), *argv]
+    # The shell records the exit code once the job is done. Its own process group lets the controller
+    # stop it; it stays in the session, because Linux gives each session an equal share of the CPU
+    # whatever its processes' nice values (autogroups), and the priorities above would then not count.
     wrapper = ["/bin/sh", "-c", '"$@"; echo $? > "$0.tmp" && mv "$0.tmp" "$0"', str(job.returncode_file), *argv]
     with job.log.open("w") as fh:
         proc = subprocess.Popen(wrapper, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+                                process_group=0)
     (tmp / f"{name}.pid").write_text(str(proc.pid))
     jobs[name] = job
     return job
@@ -168,13 +221,65 @@ def _stop(pid_file: Path) -> None:
 JOBS = pytest.StashKey[dict]()
 
 
-def _needs_job(item: pytest.Item) -> bool:
-    return "book_build" in getattr(item, "fixturenames", ()) or any(True for _ in item.iter_markers("job"))
+def _jobs_of(item: pytest.Item) -> set[str]:
+    """The background jobs ``item`` needs: ``book`` for the ``book_build`` fixture, and its ``job`` marks."""
+    jobs = {m.args[0] for m in item.iter_markers("job")}
+    if "book_build" in getattr(item, "fixturenames", ()):
+        jobs.add("book")
+    return jobs
+
+
+def _scope(item: pytest.Item) -> str:
+    """The unit ``--dist loadscope`` gives one worker: the test's class, else its module (or notebook)."""
+    return item.nodeid.rsplit("::", 1)[0]
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Run the tests that wait for a background job last, so the others run while the jobs do."""
-    items.sort(key=_needs_job)  # stable: the order within each module and class is kept
+    """Order the tests so that no worker waits for a job while other tests could run.
+
+    Whole scopes (see ``_scope``) are ordered: first those that need no job (the library tests and
+    nbval run while the jobs do), then those that need the book build, then those that need the
+    slower reader-environment jobs, which finish last. pyproject.toml passes
+    ``--no-loadscope-reorder`` so that pytest-xdist hands out scopes in this order (by default it
+    sorts them by their number of tests).
+    """
+    rank: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for i, item in enumerate(items):
+        jobs = _jobs_of(item)
+        scope = _scope(item)
+        first.setdefault(scope, i)
+        rank[scope] = max(rank.get(scope, 0), 0 if not jobs else 1 if jobs == {"book"} else 2)
+
+    def key(item: pytest.Item) -> tuple[int, int, int]:
+        scope = _scope(item)
+        slow = SLOWEST_FIRST.index(scope) if scope in SLOWEST_FIRST else len(SLOWEST_FIRST)
+        return rank[scope], slow, first[scope]
+
+    items.sort(key=key)  # stable: the order within each scope is kept
+
+
+# The slowest scopes of each group, slowest first: handed out before the others of their group, so
+# that the two workers finish at about the same time (longest processing time first). The order
+# changes nothing else.
+SLOWEST_FIRST = (
+    "tests/test_browser.py::TestChapterPages",
+    "tests/test_live_explorers.py",
+    "tests/test_print.py",
+    "tests/test_browser.py::TestOtherPages",
+    "book/06_training_both_ways.ipynb",
+    "tests/test_widgets.py",
+    "tests/test_information.py",
+    "tests/test_training.py",
+)
+
+
+# Priorities (nice values): the book build runs at the session's, since every test of the second
+# group waits for it; the other jobs and the xdist workers (which lower their own once they have started
+# the jobs) share the CPU equally below it, so that the jobs, each one long serial run, are done before
+# the browser tests, which two workers share, run out.
+JOB_NICE = 5
+WORKER_NICE = 5
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -183,11 +288,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         return
     wanted = set()
     for item in session.items:
-        if "book_build" in getattr(item, "fixturenames", ()):
-            wanted.add("book")
-        wanted.update(m.args[0] for m in item.iter_markers("job"))
+        wanted |= _jobs_of(item)
     for name in sorted(wanted):
         _start_job(session.config, name)
+    if "book" in wanted and hasattr(session.config, "workerinput"):
+        os.nice(WORKER_NICE)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
