@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +56,27 @@ _STRING_LAYOUTS: dict[tuple, list[tuple[Any, int, float, float]]] = {}
 _MATRICES: dict[tuple[float, float, float], np.ndarray] = {}
 # (font, size, dpi) -> (ascent, descent, line gap) in pixels, from the font's tables
 _LINE_METRICS: dict[tuple, tuple[float | None, float | None, float | None]] = {}
+# (hash of the font properties, the rcParams that resolve font families) -> the FT2Font matplotlib picks
+_FONTS: dict[tuple, Any] = {}
+_FONT_RC_KEYS = ("font.serif", "font.sans-serif", "font.cursive", "font.fantasy", "font.monospace")
+
+
+def _font_of(prop: Any) -> Any:
+    """``get_font(fontManager._find_fonts_by_props(prop))``, looked up once per properties and font rcParams.
+
+    Text asks for the font of each string several times per draw (to measure it, then to draw it);
+    matplotlib resolves the family list and opens the font cache each time. ``FontProperties`` compare
+    equal exactly when their hashes do (matplotlib's own rule), so the hash is the key, with the
+    rcParams that ``findfont`` also keys its cache on and the thread (``get_font`` gives each thread
+    its own font objects).
+    """
+    key = (hash(prop), threading.get_ident(), *(tuple(matplotlib.rcParams[k]) for k in _FONT_RC_KEYS))
+    font = _FONTS.get(key)
+    if font is None:
+        from matplotlib.font_manager import fontManager, get_font
+
+        font = _FONTS[key] = get_font(fontManager._find_fonts_by_props(prop))
+    return font
 
 
 @functools.cache
@@ -64,6 +86,7 @@ def _text_cache_supported() -> bool:
 
     version = ".".join(matplotlib.__version__.split(".")[:2])
     return (version in _TEXT_CACHE_VERSIONS and hasattr(RendererAgg, "_draw_text_glyphs_and_boxes")
+            and hasattr(RendererAgg, "_prepare_font")
             and all(hasattr(ft2font.FT2Font, name) for name in ("_layout", "_render_glyph", "_set_transform")))
 
 
@@ -86,9 +109,7 @@ class _TextCachingRenderer(RendererAgg):
         ``Text._get_layout`` asks the renderer for them first; without this it looks the tables up
         again for every string it measures (several times per tick label and draw).
         """
-        from matplotlib.font_manager import fontManager, get_font
-
-        font = get_font(fontManager._find_fonts_by_props(prop))
+        font = _font_of(prop)
         size = prop.get_size_in_points()
         key = (font, size, self.dpi)
         metrics = _LINE_METRICS.get(key)
@@ -106,11 +127,16 @@ class _TextCachingRenderer(RendererAgg):
             _LINE_METRICS[key] = metrics
         return metrics
 
+    def _prepare_font(self, font_prop: Any) -> Any:
+        """``RendererAgg._prepare_font`` (the font for measuring a string), with the font looked up once."""
+        font = _font_of(font_prop)
+        font.clear()
+        font.set_size(font_prop.get_size_in_points(), self.dpi)
+        return font
+
     def draw_text(self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float, ismath: Any = False,
                   mtext: Any = None) -> None:
         """Draw ``s`` as ``RendererAgg.draw_text`` does, laying the string out only the first time."""
-        from matplotlib.font_manager import fontManager, get_font
-
         if ismath:  # mathtext: parsed (and cached) by matplotlib, glyphs drawn by the method below
             return super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
         from matplotlib.backends.backend_agg import get_hinting_flag
@@ -118,7 +144,7 @@ class _TextCachingRenderer(RendererAgg):
         flags = get_hinting_flag()
         features = mtext.get_fontfeatures() if mtext is not None else None
         language = mtext.get_language() if mtext is not None else None
-        font = get_font(fontManager._find_fonts_by_props(prop))
+        font = _font_of(prop)
         size = prop.get_size_in_points()
         key = (s, font, size, self.dpi, flags, features, language)
         try:
@@ -363,7 +389,34 @@ class LiveFigure:
         self.fig.canvas.draw()
         if not self._xlabels_placed:
             self._freeze_xlabels()
+        elif self._ylabels_overflow():
+            self._solve_layout_again()
         return _png(np.asarray(self.fig.canvas.buffer_rgba()))
+
+    def _ylabels_overflow(self) -> bool:
+        """Whether a y label left its room: past the figure's left edge, or into the panel to its left.
+
+        Y labels follow their tick labels, whose width changes with the values (``0.5`` against
+        ``0.0001``), while the layout solved at the first draw stays: a state with wider tick labels
+        than the first can push its y label out.
+        """
+        renderer = self.fig.canvas.get_renderer()
+        left_edge = 0.0
+        for ax in self.fig.axes:
+            if ax.yaxis.label.get_text() and ax.yaxis.label.get_window_extent(renderer).x0 < left_edge:
+                return True
+            left_edge = ax.get_window_extent(renderer).x1
+        return False
+
+    def _solve_layout_again(self) -> None:
+        """Solve the constrained layout again for the current state, draw it, and keep it from now on."""
+        for ax in self.fig.axes:
+            ax.xaxis._autolabelpos = True  # undo _freeze_xlabels: the axes are about to move
+            ax.set_in_layout(True)  # set_position (a reused layout) took it out of the layout
+        _LAYOUTS.pop(self.key, None)
+        self.fig.set_layout_engine("constrained")
+        _fast_redraw(self.fig, self.key)  # solves the layout and draws with it
+        self._freeze_xlabels()
 
     def _freeze_xlabels(self) -> None:
         """Keep each x-axis label where the first draw put it, instead of placing it again on every draw.
