@@ -339,7 +339,9 @@ class LiveFigure:
     - titles at a fixed height: the axes are made with ``axes.titley = 1.0``, so matplotlib does not
       measure the y tick labels on every draw to see whether a title must move up (it moves only for
       ticks at the top or a y offset text such as ``1e6``, which no explorer has);
-    - x labels placed once, on the first draw (:meth:`_freeze_xlabels`); y labels stay automatic;
+    - x labels placed once, on the first draw (:meth:`_freeze_xlabels`); y labels stay automatic, and
+      a state whose wider tick labels push a y label out of its room has the layout solved again
+      (:meth:`_ylabels_overflow`), as the static figures do for every state;
     - text laid out and rasterised once: strings, glyph bitmaps and font metrics are cached by the
       canvas's renderer (:class:`_TextCachingRenderer`, with matplotlib 3.11), where Agg would shape
       every string and render every glyph again on each draw;
