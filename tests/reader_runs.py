@@ -222,6 +222,10 @@ def main(argv: list[str] | None = None) -> int:
         check=True, capture_output=True, text=True).stdout.strip()
     print(f"{args.env}: {versions} (ready in {time.perf_counter() - start:.0f} s)", flush=True)
     os.environ["JUPYTER_PATH"] = str(kernelspec_dir(args.venv))
+    # The environment is installed --no-compile: its kernels write the byte-code of what they import, as
+    # a reader's Python does, even where this process was told not to (without it every kernel here
+    # compiled numpy, matplotlib and IPython again: 3 s more per start).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     paths = [p.resolve() for p in args.notebooks] or reader_notebooks()
     failures = []
     for mode in args.mode or ["full"]:
