@@ -112,7 +112,11 @@ def nbval_ipython_dir(folder: Path) -> Path:
     """An IPYTHONDIR at ``folder`` whose startup file switches the PNG formatter off."""
     startup = folder / "profile_default" / "startup"
     startup.mkdir(parents=True, exist_ok=True)
-    (startup / "00-no-png.py").write_text(NO_PNG_STARTUP, encoding="utf-8")
+    path = startup / "00-no-png.py"
+    if not path.is_file():  # written whole (renamed into place): a kernel starting now never reads half of it
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(NO_PNG_STARTUP, encoding="utf-8")
+        tmp.replace(path)
     return folder
 
 
@@ -125,13 +129,16 @@ class NbvalKernelsDrawNoImages:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
+        self.ipython_dir: Path | None = None
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_setup(self, item: pytest.Item):
         if not type(item).__module__.startswith("nbval"):
             return (yield)
+        if self.ipython_dir is None:
+            self.ipython_dir = nbval_ipython_dir(self.config._tmp_path_factory.getbasetemp() / "ipython-nbval")  # type: ignore[attr-defined]
         previous = os.environ.get("IPYTHONDIR")
-        os.environ["IPYTHONDIR"] = str(nbval_ipython_dir(self.config._tmp_path_factory.getbasetemp() / "ipython-nbval"))  # type: ignore[attr-defined]
+        os.environ["IPYTHONDIR"] = str(self.ipython_dir)
         try:
             return (yield)
         finally:
