@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
@@ -75,23 +76,26 @@ def grid_hash(grid: Any, lib: str | None = None) -> str:
 
 
 def encode_png(fig) -> tuple[bytes, tuple[int, int]]:
-    """The figure as a PNG quantised to ``PNG_COLOURS`` colours (no dithering: flat chart colours)."""
+    """The figure as a PNG quantised to ``PNG_COLOURS`` colours (no dithering: flat chart colours).
+
+    The figure is rendered once on its Agg canvas and its pixels quantised directly: the same pixels as
+    ``savefig`` at the figure's dpi and facecolour, without writing and decoding a full-colour PNG first.
+    """
     from PIL import Image
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    fig.canvas.draw()
+    image = Image.fromarray(np.asarray(fig.canvas.buffer_rgba())[..., :3])
     small = image.quantize(colors=PNG_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     out = io.BytesIO()
-    small.save(out, format="PNG", optimize=True)
+    small.save(out, format="PNG", compress_level=8)  # 1-2% larger than level 9 in a third of the time
     return out.getvalue(), image.size
 
 
 def _draw_states(grid: Any, items: list[tuple[str, dict[str, Any]]], folder: Path) -> list[tuple[str, tuple[int, int], int]]:
     """Draw ``items`` (key, control values) of ``grid`` into ``folder``; (alt text, size, bytes) for each."""
     out = []
-    for key, values in items:
-        fig, panel = grid.draw_state(values)
+    drawn = grid.draw_states(values for _, values in items)  # one figure, reused state after state
+    for (key, _), (fig, panel) in zip(items, drawn):
         data, size = encode_png(fig)
         (folder / f"{key}.png").write_bytes(data)
         out.append((grid.describe(panel), size, len(data)))
@@ -111,8 +115,9 @@ def generate_states(grid: Any, folder: Path, limit: int | None = None) -> dict[s
 
     The manifest lists each state's alt text in row-major order, the image size in pixels, the
     bytes written and the seconds it took. Figures are drawn off-screen (no pyplot), so the build's
-    own matplotlib state is untouched. A whole grid is drawn by one forked worker per core (each
-    state is independent and deterministic, so the images are the same either way).
+    own matplotlib state is untouched. A whole grid is drawn by one forked worker per core, in
+    contiguous chunks of the row-major order, each on one reused figure (each state's pixels are a new
+    figure's, so the images are the same however the grid is split).
     """
     folder.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()

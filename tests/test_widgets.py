@@ -130,19 +130,17 @@ def test_a_persistent_figure_redrawn_in_place_shows_what_a_fresh_figure_shows(na
     grid = widgets.STATIC_GRIDS[name]
     states = list(grid.states())
     first, second = states[0][1], states[-1][1]
-    ncols = 2 if name in ("sampling", "selfplay") else 1
-    live = LiveFigure(f"test-{name}", grid.figsize, ncols)
+    live = LiveFigure(f"test-{name}", grid.figsize, grid.ncols)
     a, b = grid.panel(**first), grid.panel(**second)
-    draw = grid.draw
-    png = live.render(lambda axes: draw_into(axes, a, draw))
+    png = live.render(lambda axes: grid.draw(axes, a))
     assert png.startswith(b"\x89PNG")
     axes_before = list(live.fig.axes)
-    live.render(lambda axes: draw_into(axes, b, draw))
+    live.render(lambda axes: grid.draw(axes, b))
     assert live.fig.axes == axes_before, "no new axes per update"
-    fresh = LiveFigure(f"test-{name}-fresh", grid.figsize, ncols)
-    fresh.render(lambda axes: draw_into(axes, b, draw))
+    fresh = LiveFigure(f"test-{name}-fresh", grid.figsize, grid.ncols)
+    fresh.render(lambda axes: grid.draw(axes, b))
     assert _summary_of(live.fig) == _summary_of(fresh.fig)
-    assert _summary_of(live.fig) != _summary_of(_fresh_of(grid, first, ncols)), "the two states differ"
+    assert _summary_of(live.fig) != _summary_of(_fresh_of(grid, first)), "the two states differ"
 
 
 @pytest.mark.parametrize("name", sorted(widgets.STATIC_GRIDS))
@@ -165,17 +163,16 @@ def test_a_live_figure_after_moves_has_the_pixels_of_a_plain_drawing_of_its_stat
     grid = widgets.STATIC_GRIDS[name]
     states = [values for _, values in grid.states()]
     picks = [states[0], *(states[i] for i in np.linspace(1, len(states) - 1, 5).astype(int))]
-    ncols = 2 if name in ("sampling", "selfplay") else 1
     key = f"test-pixels-{name}"
     with book_style():
-        live = LiveFigure(key, grid.figsize, ncols)
+        live = LiveFigure(key, grid.figsize, grid.ncols)
         for values in picks:
             panel = grid.panel(**values)
-            png = live.render(lambda axes: draw_into(axes, panel, grid.draw))
+            png = live.render(lambda axes: grid.draw(axes, panel))
             got = np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
             plain = Figure(figsize=grid.figsize)
             FigureCanvasAgg(plain)
-            draw_into(plain.subplots(1, ncols), panel, grid.draw)
+            grid.draw(plain.subplots(1, grid.ncols), panel)
             for ax, position in zip(plain.axes, _LAYOUTS[key]):
                 ax.set_position(position)
                 ax.minorticks_off()
@@ -184,6 +181,36 @@ def test_a_live_figure_after_moves_has_the_pixels_of_a_plain_drawing_of_its_stat
             assert got.shape == expected.shape
             different = np.any(got != expected, axis=2)
             assert not different.any(), f"{values}: {int(different.sum())} pixels differ"
+
+
+@pytest.mark.parametrize("name", sorted(widgets.STATIC_GRIDS))
+def test_static_states_drawn_on_one_figure_have_the_pixels_of_new_plain_figures(name):
+    """The build draws a grid's states one after another on one figure, with the text cache.
+
+    Each state must look exactly as on a new figure drawn the plain way (plain Agg canvas and text),
+    after a move of the last control, of several controls, and of all of them.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from rlbits.plotting import book_style
+
+    grid = widgets.STATIC_GRIDS[name]
+    states = [values for _, values in grid.states()]
+    middle = len(states) // 2
+    order = [states[middle], states[middle + 1], states[-1], states[0]]
+    for values, (fig, _) in zip(order, grid.draw_states(order)):
+        fig.canvas.draw()
+        got = np.asarray(fig.canvas.buffer_rgba()).copy()
+        with book_style():
+            plain = Figure(figsize=grid.figsize, layout="constrained")
+            FigureCanvasAgg(plain)
+            grid.draw(plain.subplots(1, grid.ncols), grid.panel(**values))
+        plain.canvas.draw()
+        expected = np.asarray(plain.canvas.buffer_rgba())
+        assert got.shape == expected.shape
+        different = np.any(got != expected, axis=2)
+        assert not different.any(), f"{values}: {int(different.sum())} pixels differ"
 
 
 def test_live_png_round_trips():
@@ -200,20 +227,12 @@ def test_live_png_round_trips():
     np.testing.assert_array_equal(np.asarray(decoded), rgba)
 
 
-def draw_into(axes, panel, draw):
-    """Call a grid's ``draw(fig, panel)`` on existing axes (the kernel path) instead of a new figure."""
-    class _Fig:  # the grid's draw functions ask the figure for its axes with fig.subplots(...)
-        def subplots(self, *args, **kwargs):
-            return axes
-    draw(_Fig(), panel)
-
-
-def _fresh_of(grid, values, ncols):
+def _fresh_of(grid, values):
     from rlbits.widgets._common import LiveFigure
 
-    live = LiveFigure("test-fresh-other", grid.figsize, ncols)
+    live = LiveFigure("test-fresh-other", grid.figsize, grid.ncols)
     panel = grid.panel(**values)
-    live.render(lambda axes: draw_into(axes, panel, grid.draw))
+    live.render(lambda axes: grid.draw(axes, panel))
     return live.fig
 
 

@@ -6,7 +6,7 @@ import functools
 import itertools
 import math
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +58,8 @@ _MATRICES: dict[tuple[float, float, float], np.ndarray] = {}
 _LINE_METRICS: dict[tuple, tuple[float | None, float | None, float | None]] = {}
 # (hash of the font properties, the rcParams that resolve font families) -> the FT2Font matplotlib picks
 _FONTS: dict[tuple, Any] = {}
+# (string, font, size, dpi, hinting) -> (width, height, descent) in pixels, as Agg measures a string
+_EXTENTS: dict[tuple, tuple[float, float, float]] = {}
 _FONT_RC_KEYS = ("font.serif", "font.sans-serif", "font.cursive", "font.fantasy", "font.monospace")
 
 
@@ -90,6 +92,14 @@ def _text_cache_supported() -> bool:
             and all(hasattr(ft2font.FT2Font, name) for name in ("_layout", "_render_glyph", "_set_transform")))
 
 
+@functools.cache
+def _shared_mathtext_parser() -> Any:
+    """The mathtext parser every :class:`_TextCachingRenderer` shares (``RendererAgg`` makes its own)."""
+    from matplotlib.mathtext import MathTextParser
+
+    return MathTextParser("path")
+
+
 class _TextCachingRenderer(RendererAgg):
     """An Agg renderer that lays out each string once and rasterises each glyph once per subpixel offset.
 
@@ -99,9 +109,17 @@ class _TextCachingRenderer(RendererAgg):
     This renderer keeps the layout of each (string, font, size) and the bitmap of each glyph at each
     1/64-pixel offset: a glyph drawn at whole-pixel offset ``n`` from a cached one is the same bitmap
     moved by ``n`` pixels, so the image is pixel-identical to plain Agg's (``tests/test_widgets.py``
-    compares them). It mirrors the private text path of matplotlib 3.11 (:data:`_TEXT_CACHE_VERSIONS`);
-    :class:`_LiveCanvas` uses it only there.
+    compares them). It also measures each plain string once, and every such renderer shares one mathtext
+    parser (so a new figure, such as each state of the static website's grid, reuses what earlier
+    figures measured and parsed). It mirrors the private text path of matplotlib 3.11
+    (:data:`_TEXT_CACHE_VERSIONS`); :class:`_LiveCanvas` uses it only there.
     """
+
+    def __init__(self, width: float, height: float, dpi: float) -> None:
+        super().__init__(width, height, dpi)
+        # one mathtext parser for every figure, so each log axis's "10^k" label is parsed once (matplotlib
+        # caches parses per parser, and every new renderer makes a new parser: a cache miss per figure)
+        self.mathtext_parser = _shared_mathtext_parser()
 
     def _get_font_height_metrics(self, prop: Any) -> tuple[float | None, float | None, float | None]:
         """The ascent, descent and line gap (pixels) that ``Text`` reads from the font's tables, read once.
@@ -133,6 +151,26 @@ class _TextCachingRenderer(RendererAgg):
         font.clear()
         font.set_size(font_prop.get_size_in_points(), self.dpi)
         return font
+
+    def get_text_width_height_descent(self, s: str, prop: Any, ismath: Any) -> tuple[float, float, float]:
+        """The size of ``s`` as ``RendererAgg`` measures it; plain strings measured once per font and size.
+
+        The layout engine and the axis labels measure every tick label several times per draw, and a
+        new figure (each state of the static website's grid) measures them all again.
+        """
+        if ismath:
+            return super().get_text_width_height_descent(s, prop, ismath)
+        from matplotlib.backends.backend_agg import get_hinting_flag
+
+        flags = get_hinting_flag()
+        font = _font_of(prop)
+        key = (s, font, prop.get_size_in_points(), self.dpi, flags)
+        extent = _EXTENTS.get(key)
+        if extent is None:
+            if len(_EXTENTS) >= _LAYOUT_CACHE_MAX:
+                _EXTENTS.clear()
+            extent = _EXTENTS[key] = super().get_text_width_height_descent(s, prop, ismath)
+        return extent
 
     def draw_text(self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float, ismath: Any = False,
                   mtext: Any = None) -> None:
@@ -270,9 +308,9 @@ class StaticGrid:
     """The states of one explorer that the static website precomputes (``_ext/live_explorers.py``).
 
     Every combination of the controls' values is one state. ``panel(**values)`` computes a state with
-    the chapter's own pure panel function, ``draw(fig, panel)`` draws it on an empty figure of size
-    ``figsize`` (inches) with the chapter's own draw function (the same ones the kernel explorer
-    calls), and ``describe(panel)`` is that state's alt text.
+    the chapter's own pure panel function, ``draw(axes, panel)`` draws it on the ``ncols`` axes of an
+    empty figure of size ``figsize`` (inches) with the chapter's own draw function (the same one the
+    kernel explorer calls), and ``describe(panel)`` is that state's alt text.
     """
 
     name: str
@@ -282,6 +320,7 @@ class StaticGrid:
     panel: Callable[..., Any]
     draw: Callable[[Any, Any], None]
     describe: Callable[[Any], str]
+    ncols: int = 1
 
     @property
     def size(self) -> int:
@@ -303,24 +342,43 @@ class StaticGrid:
 
     def fingerprint(self) -> str:
         """What the grid is, as text: a change here (or in rlbits) regenerates the states."""
-        return repr((self.name, self.figsize, [(c.name, c.values, c.readouts) for c in self.controls]))
+        return repr((self.name, self.figsize, self.ncols,
+                     [(c.name, c.values, c.readouts) for c in self.controls]))
 
     def draw_state(self, values: dict[str, Any]):
-        """Draw one state on a new off-screen figure with the book's style; returns ``(figure, panel)``.
+        """Draw one state on a new off-screen figure with the book's style; returns ``(figure, panel)``."""
+        return next(self.draw_states([values]))
 
-        The figure is not rendered here: saving it renders it (rendering twice doubled the cost of a state).
+    def draw_states(self, states: Iterable[dict[str, Any]]) -> Iterator[tuple[Any, Any]]:
+        """Draw ``states`` (control values) one after another on one off-screen figure: ``(figure, panel)`` each.
+
+        The figure is not rendered here: whoever encodes it renders it once (``fig.canvas.draw()``), and
+        must do so before asking for the next state, which is drawn on the same figure. A new figure per
+        state spent a third of its time making axes and ticks again; here each state after the first
+        clears what the previous one drew (as :class:`LiveFigure` does) and puts the axes back where a
+        new figure has them, so the constrained layout is solved from the same start. Each state's
+        pixels are those of a new figure (``tests/test_widgets.py`` checks moves between states; every
+        state the build draws, in row-major order, was compared once). The canvas is a
+        :class:`_LiveCanvas`, so strings, glyph bitmaps and mathtext parses are shared between states.
         """
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
         from ..plotting import book_style
 
-        with book_style():
-            fig = Figure(figsize=self.figsize, layout="constrained")
-            FigureCanvasAgg(fig)
-            panel = self.panel(**values)
-            self.draw(fig, panel)
-        return fig, panel  # rendered once, by whoever saves it
+        fig = axes = None
+        for values in states:
+            with book_style():
+                panel = self.panel(**values)
+                if fig is None:
+                    fig = Figure(figsize=self.figsize, layout="constrained")
+                    _LiveCanvas(fig)
+                    axes = fig.subplots(1, self.ncols)
+                else:
+                    for ax in fig.axes:
+                        LiveFigure._clear_data(ax)
+                        ax._set_position(ax.get_subplotspec().get_position(fig))  # where a new figure has it
+                self.draw(axes, panel)
+            yield fig, panel
 
 
 # --- Kernel explorers: one persistent figure per explorer, redrawn in place ---

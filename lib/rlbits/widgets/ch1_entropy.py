@@ -129,7 +129,7 @@ ENTROPY_GRID = StaticGrid(
                 ("k = 1 (most likely)", "k = 2", "k = V (least likely)"), default=0, kind="select"),
     ),
     panel=_entropy_state,
-    draw=lambda fig, panel: draw_entropy_panel(fig.subplots(), panel),
+    draw=draw_entropy_panel,
     describe=_describe_entropy,
 )
 

@@ -110,7 +110,7 @@ BITS_GRID = StaticGrid(
         Control("V", "V (answers)", _V_GRID, tuple(f"{x:,}" for x in _V_GRID), default=1),
     ),
     panel=bits_comparison_panel,
-    draw=lambda fig, panel: draw_bits_comparison(fig.subplots(), panel),
+    draw=draw_bits_comparison,
     describe=_describe_bits,
 )
 

@@ -112,7 +112,7 @@ UPDATE_GRID = StaticGrid(
                 kind="select"),
     ),
     panel=update_panel,
-    draw=lambda fig, panel: draw_update_panel(fig.subplots(), panel),
+    draw=draw_update_panel,
     describe=_describe_update,
 )
 

@@ -150,7 +150,8 @@ SAMPLING_GRID = StaticGrid(
         Control("k", "k (samples per problem)", _K_GRID, tuple(str(x) for x in _K_GRID), default=2),
     ),
     panel=sampling_panel,
-    draw=lambda fig, panel: draw_sampling_panel(fig.subplots(1, 2), panel),
+    draw=draw_sampling_panel,
+    ncols=2,
     describe=_describe_sampling,
 )
 

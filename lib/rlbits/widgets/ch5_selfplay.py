@@ -150,7 +150,8 @@ SELFPLAY_GRID = StaticGrid(
     controls=(Control("opponent", "opponent skill", _OPPONENTS, tuple(f"{x:+.0f}" for x in _OPPONENTS),
                       default=10),),
     panel=selfplay_panel,
-    draw=lambda fig, panel: draw_selfplay_panel(fig.subplots(1, 2), panel),
+    draw=draw_selfplay_panel,
+    ncols=2,
     describe=_describe_selfplay,
 )
 

@@ -173,7 +173,7 @@ TRAINING_GRID = StaticGrid(
         Control("lr", "learning rate η", TRAINING_LR, tuple(f"{x:g}" for x in TRAINING_LR), default=1),
     ),
     panel=training_panel,
-    draw=lambda fig, panel: draw_training_panel(fig.subplots(), panel),
+    draw=draw_training_panel,
     describe=_describe_training,
 )
 
