@@ -213,6 +213,30 @@ def test_static_states_drawn_on_one_figure_have_the_pixels_of_new_plain_figures(
         assert not different.any(), f"{values}: {int(different.sum())} pixels differ"
 
 
+def _font_objects_cached() -> int:
+    """How many cache entries that hold font objects this process has (run in a forked child)."""
+    from rlbits.widgets import _common
+
+    return (sum(len(c) for c in (_common._FONTS, _common._GLYPHS, _common._STRING_LAYOUTS, _common._LINE_METRICS,
+                                 _common._EXTENTS)) + _common._shared_mathtext_parser.cache_info().currsize)
+
+
+def test_a_forked_child_opens_its_own_fonts():
+    """A forked child must not read glyphs through its parent's font objects: they share one file offset.
+
+    Two children drawing through the parent's fonts read each other's glyph data ("invalid outline");
+    the build forks one child per core to draw the explorer states.
+    """
+    import multiprocessing
+
+    grid = widgets.STATIC_GRIDS["sampling"]  # a log axis: mathtext tick labels too
+    fig, _ = grid.draw_state(next(grid.states())[1])
+    fig.canvas.draw()
+    assert _font_objects_cached() > 0
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply(_font_objects_cached) == 0
+
+
 def test_live_png_round_trips():
     """The live figure's own PNG encoder keeps every pixel (alpha included)."""
     import io

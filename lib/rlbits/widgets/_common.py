@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -63,6 +64,20 @@ _EXTENTS: dict[tuple, tuple[float, float, float]] = {}
 _FONT_RC_KEYS = ("font.serif", "font.sans-serif", "font.cursive", "font.fantasy", "font.monospace")
 
 
+def _forget_fonts() -> None:
+    """Empty every cache that holds font objects (in a forked child: see below).
+
+    An FT2Font reads its file through the file descriptor it opened, and a forked child shares that
+    descriptor's offset with its parent and siblings: two processes reading glyphs through one font
+    object race and read garbage ("invalid outline"). matplotlib empties its own font cache in a
+    forked child for this reason; these caches, and the mathtext parses (whose glyphs name fonts),
+    are emptied the same way, so a child opens its own fonts.
+    """
+    for cache in (_FONTS, _GLYPHS, _STRING_LAYOUTS, _LINE_METRICS, _EXTENTS):
+        cache.clear()
+    _shared_mathtext_parser.cache_clear()
+
+
 def _font_of(prop: Any) -> Any:
     """``get_font(fontManager._find_fonts_by_props(prop))``, looked up once per properties and font rcParams.
 
@@ -98,6 +113,10 @@ def _shared_mathtext_parser() -> Any:
     from matplotlib.mathtext import MathTextParser
 
     return MathTextParser("path")
+
+
+if hasattr(os, "register_at_fork"):  # as matplotlib.font_manager does for its own font cache
+    os.register_at_fork(after_in_child=_forget_fonts)
 
 
 class _TextCachingRenderer(RendererAgg):
