@@ -95,29 +95,64 @@ def _dispatch_env() -> dict[str, str]:
     return {"NPY_DISABLE_CPU_FEATURES": " ".join(umath.__cpu_dispatch__)}
 
 
-# --- nbval's kernels draw no images -------------------------------------------------------------
+# --- The kernels this suite starts: their priority, and nbval's draw no images -----------------
+# jupyter_client starts every kernel in a session of its own, and Linux shares the CPU between
+# sessions (autogroups) by each group's nice value, whatever the nice values of the processes in it.
+# So a kernel started by a job or worker that yields the CPU to the book build (see JOB_NICE) would
+# compete with the book's kernels as an equal. Each such kernel starts with an IPYTHONDIR whose first
+# startup file carries its process's nice value over to its session's group (best effort: where
+# /proc/self/autogroup is missing or read-only, nothing changes).
+#
 # nbval compares the text of every output and skips images (image/png is on its skip list). So the
-# kernels of this suite's two nbval runs (in the workers and in the dispatch-off job) start with
-# IPython's PNG formatter switched off, by a startup file in their own IPYTHONDIR: every cell still
-# runs and every figure still shows its text ("<Figure size 1100x750 with 2 Axes>"), which is
-# compared; only the drawing of the images, a third of a chapter's run, is left out. The book build
-# and the reader-environment runs draw every figure.
+# kernels of this suite's two nbval runs (in the workers and in the dispatch-off job) also switch
+# IPython's PNG formatter off, by a second startup file: every cell still runs and every figure still
+# shows its text ("<Figure size 1100x750 with 2 Axes>"), which is compared; only the drawing of the
+# images, a third of a chapter's run, is left out. So does the Binder run, whose pins are the book
+# build's; the book build and the colab-floors run draw every figure.
+NICE_STARTUP = """\
+# This kernel's session yields the CPU as its process does (see tests/conftest.py).
+def _rlbits_tests_nice_session():
+    import os
+    import time
+
+    nice = os.nice(0)
+    for _ in range(20):  # without CAP_SYS_ADMIN, Linux takes one such change per tenth of a second
+        try:
+            with open("/proc/self/autogroup", "w") as fh:
+                fh.write(str(nice))
+            return
+        except BlockingIOError:
+            time.sleep(0.05)
+        except OSError:
+            return
+
+
+_rlbits_tests_nice_session()
+del _rlbits_tests_nice_session
+"""
 NO_PNG_STARTUP = """\
 # nbval compares text outputs only: this kernel draws no PNG images (see tests/conftest.py).
 get_ipython().display_formatter.formatters["image/png"].enabled = False
 """
 
 
-def nbval_ipython_dir(folder: Path) -> Path:
-    """An IPYTHONDIR at ``folder`` whose startup file switches the PNG formatter off."""
+def kernel_ipython_dir(folder: Path, draw_images: bool = True) -> Path:
+    """An IPYTHONDIR at ``folder`` for this suite's kernels: priority as above, and no PNGs if not ``draw_images``."""
     startup = folder / "profile_default" / "startup"
     startup.mkdir(parents=True, exist_ok=True)
-    path = startup / "00-no-png.py"
-    if not path.is_file():  # written whole (renamed into place): a kernel starting now never reads half of it
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(NO_PNG_STARTUP, encoding="utf-8")
-        tmp.replace(path)
+    files = {"00-nice-session.py": NICE_STARTUP, **({} if draw_images else {"01-no-png.py": NO_PNG_STARTUP})}
+    for name, text in files.items():
+        path = startup / name
+        if not path.is_file():  # written whole (renamed into place): a kernel starting now never reads half of it
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)
     return folder
+
+
+def nbval_ipython_dir(folder: Path) -> Path:
+    """An IPYTHONDIR at ``folder`` whose startup files set the kernel's priority and switch PNGs off."""
+    return kernel_ipython_dir(folder, draw_images=False)
 
 
 class NbvalKernelsDrawNoImages:
@@ -166,9 +201,11 @@ def _job_commands(tmp: Path) -> dict[str, tuple[list[str], dict[str, str]]]:
                                 "--nbval", "--nbval-current-env", *map(str, chapter_notebooks())],
                                {**_dispatch_env(), "IPYTHONDIR": str(nbval_ipython_dir(tmp / "ipython-dispatch-off"))}),
         "colab-floors": ([py, runs, "--env", "colab-floors", "--venv", str(tmp / "venv-colab-floors"),
-                          "--mode", "full", "--explorers"], {}),
-        "binder": ([py, runs, "--env", "binder", "--venv", str(tmp / "venv-binder"),
-                    "--mode", "visible", "--explorers"], {}),
+                          "--mode", "full", "--explorers"], {"IPYTHONDIR": str(kernel_ipython_dir(tmp / "ipython"))}),
+        # Binder pins what requirements.txt pins, so the book build has drawn every figure with these
+        # versions: this run proves the visible cells and the explorers, and draws no static PNGs.
+        "binder": ([py, runs, "--env", "binder", "--venv", str(tmp / "venv-binder"), "--mode", "visible",
+                    "--explorers"], {"IPYTHONDIR": str(kernel_ipython_dir(tmp / "ipython-no-png", draw_images=False))}),
     }
 
 
@@ -199,8 +236,8 @@ def _start_job(config: pytest.Config, name: str) -> Job:
     env = {k: v for k, v in env.items() if not k.startswith("PYTEST_XDIST")}
     env.update(extra)
     # The book build is what most waiting tests need, so the other jobs yield the CPU to it (nice).
-    if name != "book":
-        argv = ["nice", "-n", str(JOB_NICE), *argv]
+    if JOB_NICE[name]:
+        argv = ["nice", "-n", str(JOB_NICE[name]), *argv]
     # The shell records the exit code once the job is done. Its own process group lets the controller
     # stop it; it stays in the session, because Linux gives each session an equal share of the CPU
     # whatever its processes' nice values (autogroups), and the priorities above would then not count.
@@ -282,10 +319,10 @@ SLOWEST_FIRST = (
 
 
 # Priorities (nice values): the book build runs at the session's, since every test of the second
-# group waits for it; the other jobs and the xdist workers (which lower their own once they have started
-# the jobs) share the CPU equally below it, so that the jobs, each one long serial run, are done before
-# the browser tests, which two workers share, run out.
-JOB_NICE = 5
+# group waits for it. The two reader-environment runs, the longest serial runs after it with nothing
+# to share them out, come next; the dispatch-off nbval run (shorter) and the xdist workers (which lower
+# their own once they have started the jobs, and whose tests two workers share) come last.
+JOB_NICE = {"book": 0, "colab-floors": 2, "binder": 2, "nbval-dispatch-off": 5}
 WORKER_NICE = 5
 
 
@@ -300,6 +337,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         _start_job(session.config, name)
     if "book" in wanted and hasattr(session.config, "workerinput"):
         os.nice(WORKER_NICE)
+        # and the kernels this worker starts yield in their own sessions too (see kernel_ipython_dir)
+        os.environ["IPYTHONDIR"] = str(kernel_ipython_dir(_jobs_folder(session.config) / "ipython"))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

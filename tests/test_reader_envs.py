@@ -12,7 +12,7 @@ Each test here waits for a background job that tests/conftest.py starts at colle
   runs with only the cells the page shows (a Live Code or copy-paste reader, the stricter of the two
   ways to run it: the full notebooks run in the colab-floors environment, and in this one through
   nbval and the book build, which use the same pins), and every explorer's controls redraw their
-  figures.
+  figures. Its kernels draw no static PNGs: the book build draws every figure with the same pins.
 """
 
 from __future__ import annotations
