@@ -149,7 +149,7 @@ def test_a_live_figure_after_moves_has_the_pixels_of_a_plain_drawing_of_its_stat
 
     After several moves, each PNG the live figure sends is compared with the same state drawn on a new
     figure the plain way: the same axes positions (the live figure's layout), plain Agg text (no text
-    cache), automatic title and x-label placement, no minor ticks (as in the live figure).
+    cache), automatic title and x-label placement, new legends, no minor ticks (as in the live figure).
     """
     import io
 
@@ -164,11 +164,14 @@ def test_a_live_figure_after_moves_has_the_pixels_of_a_plain_drawing_of_its_stat
     states = [values for _, values in grid.states()]
     picks = [states[0], *(states[i] for i in np.linspace(1, len(states) - 1, 5).astype(int))]
     key = f"test-pixels-{name}"
+    legends_reused = 0
     with book_style():
         live = LiveFigure(key, grid.figsize, grid.ncols)
         for values in picks:
             panel = grid.panel(**values)
+            before = [ax.get_legend() for ax in live.fig.axes]
             png = live.render(lambda axes: grid.draw(axes, panel))
+            legends_reused += sum(leg is not None and ax.get_legend() is leg for ax, leg in zip(live.fig.axes, before))
             got = np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
             plain = Figure(figsize=grid.figsize)
             FigureCanvasAgg(plain)
@@ -181,6 +184,8 @@ def test_a_live_figure_after_moves_has_the_pixels_of_a_plain_drawing_of_its_stat
             assert got.shape == expected.shape
             different = np.any(got != expected, axis=2)
             assert not different.any(), f"{values}: {int(different.sum())} pixels differ"
+    if name in ("sampling", "selfplay"):  # their legends' labels change between moves, their lines do not
+        assert legends_reused > 0, "the previous legends were put back with new labels"
 
 
 @pytest.mark.parametrize("name", sorted(widgets.STATIC_GRIDS))

@@ -403,6 +403,47 @@ class StaticGrid:
 # --- Kernel explorers: one persistent figure per explorer, redrawn in place ---
 
 
+def _line_style_of(handle: Any) -> str | None:
+    """Everything a legend copies from a ``Line2D`` to draw its entry, as text; None for other handles."""
+    from matplotlib.lines import Line2D
+
+    if type(handle) is not Line2D:
+        return None
+    h = handle
+    return repr((h._linestyle, h._linewidth, h._color, h._gapcolor, h._markersize, h._markerfacecolor,
+                 h._markerfacecoloralt, h._markeredgecolor, h._markeredgewidth, h._unscaled_dash_pattern,
+                 h._dash_pattern, h._dashcapstyle, h._dashjoinstyle, h._solidcapstyle, h._solidjoinstyle,
+                 h.get_marker(), h.get_fillstyle(), h.get_markevery(), h._drawstyle, h._alpha, h._visible,
+                 h._sketch, h._path_effects))
+
+
+def _legend_again(ax: Any, previous: Any, *args: Any, **kwargs: Any) -> Any:
+    """``ax.legend(*args, **kwargs)`` during a live figure's redraw: the previous legend again if it fits.
+
+    A legend is a tree of packed boxes, texts and handle lines, and building it cost a live figure
+    about a tenth of a move. Between two moves an explorer's legends usually keep their entries and
+    line styles and change only some labels (a value in the text). When the entries' handles are
+    ``Line2D`` with the same style as the previous legend's, with the same arguments, the previous
+    legend is put back with its labels set to the new ones; otherwise a new one is made as
+    ``Axes.legend`` makes it. The image is the same either way (``tests/test_widgets.py``).
+    """
+    from matplotlib import legend as mlegend
+
+    handles, labels, kw = mlegend._parse_legend_args([ax], *args, **kwargs)
+    styles = [_line_style_of(h) for h in handles]
+    key = None if None in styles else repr((styles, sorted(kw.items())))
+    if key is not None and previous is not None and getattr(previous, "_rlbits_key", None) == key:
+        for text, label in zip(previous.texts, labels):
+            text.set_text(label)
+        ax.legend_ = previous
+        previous.stale = True
+        return previous
+    ax.legend_ = mlegend.Legend(ax, handles, labels, **kw)  # as Axes.legend does
+    ax.legend_._remove_method = ax._remove_legend
+    ax.legend_._rlbits_key = key
+    return ax.legend_
+
+
 class LiveFigure:
     """The figure of a kernel explorer: made once, then redrawn in place on every control move.
 
@@ -422,6 +463,8 @@ class LiveFigure:
     - text laid out and rasterised once: strings, glyph bitmaps and font metrics are cached by the
       canvas's renderer (:class:`_TextCachingRenderer`, with matplotlib 3.11), where Agg would shape
       every string and render every glyph again on each draw;
+    - a legend whose entries keep their line styles is the previous move's legend with its labels set
+      again, not a new one (:func:`_legend_again`, with matplotlib 3.11);
     - the figure rendered once with Agg and encoded by :func:`_png` (unfiltered rows, zlib level 1)
       rather than by Pillow, which filters every row; the inline backend would also render twice,
       for its tight bounding box.
@@ -451,17 +494,27 @@ class LiveFigure:
         for artist in [*ax.lines, *ax.patches, *ax.collections, *ax.texts, *ax.images]:
             artist.remove()
         ax.containers.clear()
-        if ax.get_legend() is not None:
-            ax.get_legend().remove()
+        ax.legend_ = None  # detached, not removed: LiveFigure.render may put it back (see _legend_again)
         ax.dataLim.set_points(ax.dataLim.null().get_points())
         ax.ignore_existing_data_limits = True
         ax.set_autoscale_on(True)
 
     def render(self, draw: Callable[[Any], None]) -> bytes:
         """Redraw with ``draw(axes)`` and return the figure as PNG bytes."""
+        legends = {}
         for ax in self.fig.axes:
+            legends[ax] = ax.get_legend()
             self._clear_data(ax)
-        draw(self.axes)
+        reuse = _text_cache_supported()  # the matplotlib whose internals this class mirrors
+        if reuse:
+            for ax in self.fig.axes:  # an instance attribute, for this draw only: see _legend_again
+                ax.legend = functools.partial(_legend_again, ax, legends[ax])
+        try:
+            draw(self.axes)
+        finally:
+            if reuse:
+                for ax in self.fig.axes:
+                    del ax.legend
         _fast_redraw(self.fig, self.key)
         self.draws += 1
         # canvas.draw renders once; savefig would add a layout pass first (the layout is already fixed)
