@@ -114,6 +114,28 @@ def goals(results: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _quiet(log: Callable[[str], None], below: float = 1.0, limit_s: float = 120.0) -> float | None:
+    """Wait (at most ``limit_s``) until the 1-minute load average is under ``below``; return it.
+
+    The response times of the explorers are wall-clock times on this machine, so they are taken once
+    the build or the state drawing before them has stopped competing for the CPU (their straggling
+    processes, and the load average's own minute of memory). The load is recorded with the results.
+    """
+    import time
+
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # no load average on this platform: measure at once
+        return None
+    deadline = time.monotonic() + limit_s
+    if load >= below:
+        log(f"waiting for the machine to settle (load {load:.2f}) ...")
+    while load >= below and time.monotonic() < deadline:
+        time.sleep(2.0)
+        load = os.getloadavg()[0]
+    return round(load, 2)
+
+
 def run(quick: bool = False, skip_build: bool = False, previous: dict[str, Any] | None = None,
         sections: tuple[str, ...] = ("build", "widgets", "states", "live_site", "information", "growth", "training"),
         log: Callable[[str], None] = lambda s: None, site: Path | None = None) -> dict[str, Any]:
@@ -136,18 +158,27 @@ def run(quick: bool = False, skip_build: bool = False, previous: dict[str, Any] 
                 results["measured_on"].pop("build", None)
         else:
             log("building the whole book twice (cold, then with nothing changed) ...")
-            results["build"] = bench_build(quick)
+            results["build"] = bench_build(quick, keep=site is None and "live_site" in sections)
             if results["build"].get("status") == "measured":
                 results["build"]["measured_on"] = results["machine"]["date_utc"]
-    if "widgets" in sections:
-        log("timing every widget update ...")
-        results["widgets"] = bench_widgets(quick)
-    if "states" in sections:
-        log("drawing every state of the static site's explorers ...")
-        results["states"] = bench_states(quick)
-    if "live_site" in sections:
-        log("moving the static site's explorers in Chromium ...")
-        results["live_site"] = bench_live_site(quick, site)
+    built = results.get("build", {}).pop("output", None)  # the site this run built, for live_site
+    try:
+        if "widgets" in sections:
+            results["machine"]["load_average_1min_widgets"] = _quiet(log, limit_s=0 if quick else 120)
+            log("timing every widget update ...")
+            results["widgets"] = bench_widgets(quick)
+        if "states" in sections:
+            log("drawing every state of the static site's explorers ...")
+            results["states"] = bench_states(quick)
+        if "live_site" in sections:
+            results["machine"]["load_average_1min_live_site"] = _quiet(log, limit_s=0 if quick else 120)
+            log("moving the static site's explorers in Chromium ...")
+            results["live_site"] = bench_live_site(quick, site or (Path(built) / "_build" / "html" if built else None))
+    finally:
+        if built:
+            import shutil
+
+            shutil.rmtree(built, ignore_errors=True)
     if "information" in sections:
         log("timing rlbits.information against the NumPy floor ...")
         results["information"] = bench_information(quick)

@@ -52,14 +52,16 @@ def _chapter_times(out: Path) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: r["notebook"])
 
 
-def bench_build(quick: bool = False) -> dict[str, Any]:
+def bench_build(quick: bool = False, keep: bool = False) -> dict[str, Any]:
     """Cold build of the whole book into a temporary ``--path-output``, then a rebuild with nothing changed.
 
     The build runs as the test suite runs it (``-W -n --keep-going``, every notebook executed). If
     it reports warnings or errors the times are still recorded, with ``returncode`` and the end of
-    the log, so that a failing chapter is visible rather than hidden.
+    the log, so that a failing chapter is visible rather than hidden. With ``keep`` the built site
+    is left in place and its folder returned as ``output`` (the caller removes it).
     """
     tmp = Path(tempfile.mkdtemp(prefix="bps-bench-build-"))
+    kept = False
     try:
         cold_s, proc = _build_once(tmp)
         log = proc.stdout + proc.stderr
@@ -84,6 +86,10 @@ def bench_build(quick: bool = False) -> dict[str, Any]:
         if proc.returncode != 0:
             problems = [line for line in log.splitlines() if "WARNING" in line or "ERROR" in line]
             out["log_tail"] = "\n".join(problems)[-2000:]
+        if keep:
+            out["output"] = str(tmp)
+            kept = True
         return out
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not kept:
+            shutil.rmtree(tmp, ignore_errors=True)
