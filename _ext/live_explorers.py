@@ -10,7 +10,8 @@ their current value) pick the state, and a small script (``live_explorers_static
 * **Cached.** The states of one explorer are kept in ``_build/.explorer_states/NAME-HASH/``, where
   HASH covers every file of ``rlbits``, the explorer's grid, this file and the matplotlib and Pillow
   versions; they are regenerated only when one of those changes, and copied into the site's
-  ``_explorers/`` folder when the build finishes.
+  ``_explorers/`` folder when the build finishes. A cold build draws them in a process of their own
+  while the notebooks execute (``_draw_ahead``).
 * **Light.** States are PNGs quantised to 128 colours (about 10-25 kB each). The page carries only the
   controls, the alt texts and the first state's image (loaded lazily); every other state is fetched
   when a reader picks it.
@@ -31,6 +32,8 @@ import io
 import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -144,16 +147,19 @@ def generate_states(grid: Any, folder: Path, limit: int | None = None) -> dict[s
 
 
 def ensure_states(cache_root: Path, grid: Any) -> tuple[Path, dict[str, Any]]:
-    """The cached states of ``grid`` (generated if missing or stale); returns ``(folder, manifest)``."""
+    """The cached states of ``grid`` (generated if missing or stale); returns ``(folder, manifest)``.
+
+    If a drawing ahead (:func:`_draw_ahead`) is drawing them, this waits for it instead.
+    """
     digest = grid_hash(grid)
     folder = cache_root / f"{grid.name}-{digest}"
     manifest_path = folder / "manifest.json"
-    if manifest_path.is_file():
+    if manifest_path.is_file() or _drawn_ahead(grid, manifest_path):
         return folder, json.loads(manifest_path.read_text(encoding="utf-8"))
     for stale in cache_root.glob(f"{grid.name}-*"):
         shutil.rmtree(stale, ignore_errors=True)
     logger.info(f"live explorer {grid.name!r}: drawing its {grid.size} states (cached in {folder})")
-    tmp = cache_root / f".{grid.name}-{digest}.partial"
+    tmp = cache_root / f".{grid.name}-{digest}.{os.getpid()}.partial"  # the folder appears whole, by rename
     shutil.rmtree(tmp, ignore_errors=True)
     manifest = generate_states(grid, tmp)
     manifest["hash"] = digest
@@ -163,6 +169,64 @@ def ensure_states(cache_root: Path, grid: Any) -> tuple[Path, dict[str, Any]]:
     except OSError:  # another build drew the same states meanwhile: keep theirs
         shutil.rmtree(tmp, ignore_errors=True)
     return folder, manifest
+
+
+# --- drawing ahead: a cold build draws the states while the notebooks execute --------------------
+
+_AHEAD: dict[str, Any] = {}  # the drawing ahead of this build: "proc" (Popen), "names", "log"
+
+
+def _draw_ahead(app: Sphinx) -> None:
+    """Start drawing the states of every explorer whose cache is missing, in a process of their own.
+
+    The build reads the chapters in order, and each chapter's notebook executes (one kernel, one core)
+    before its explorer's states are needed; drawn in line, the states of a cold build would wait for
+    the notebooks and the notebooks for the states. This process (this file run as a script) draws
+    them in the chapters' order meanwhile, each explorer's folder appearing whole when done, and
+    :func:`ensure_states` waits for the one it needs (or draws it itself if the process stopped).
+    """
+    from rlbits import widgets
+
+    root = cache_root(app)
+    lib = lib_hash()
+    missing = [name for name, grid in widgets.STATIC_GRIDS.items()
+               if not (root / f"{name}-{grid_hash(grid, lib)}" / "manifest.json").is_file()]
+    if not missing:
+        return
+    root.mkdir(parents=True, exist_ok=True)
+    log = root / f".drawing-ahead.{os.getpid()}.log"
+    with log.open("w") as fh:
+        proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), str(root), *missing],
+                                cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT)
+    _AHEAD.update(proc=proc, names=set(missing), log=log)
+    logger.info(f"live explorers: drawing the states of {', '.join(missing)} ahead (log: {log})")
+
+
+def _drawn_ahead(grid: Any, manifest_path: Path) -> bool:
+    """Wait for the drawing ahead to finish ``grid``; False if it is not drawing it or stopped first."""
+    proc = _AHEAD.get("proc")
+    if proc is None or grid.name not in _AHEAD["names"]:
+        return False
+    while not manifest_path.is_file() and proc.poll() is None:
+        time.sleep(0.05)
+    if manifest_path.is_file():
+        return True
+    logger.info(f"live explorer {grid.name!r}: the drawing ahead stopped (exit {proc.returncode}, "
+                f"log {_AHEAD['log']}); drawing here")
+    _AHEAD["names"].discard(grid.name)
+    return False
+
+
+def _stop_ahead(app: Sphinx, exception: Exception | None) -> None:
+    """At the end of the build: stop the drawing ahead if it still runs (a failed build), keep its log if it failed."""
+    proc = _AHEAD.pop("proc", None)
+    if proc is None:
+        return
+    if proc.poll() is None:
+        proc.terminate()
+        proc.wait(timeout=30)
+    if proc.returncode == 0:
+        _AHEAD["log"].unlink(missing_ok=True)
 
 
 # --- the page -----------------------------------------------------------------------------------
@@ -322,5 +386,14 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-merge-info", _merge)
     app.connect("env-get-outdated", _outdated)
     app.connect("html-page-context", _page_assets)
+    app.connect("builder-inited", _draw_ahead)
     app.connect("build-finished", _copy_states)
+    app.connect("build-finished", _stop_ahead, priority=900)  # after the copy, which may still wait for it
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}
+
+
+if __name__ == "__main__":  # the drawing ahead (see _draw_ahead): python live_explorers.py CACHE NAME...
+    from rlbits import widgets as _widgets
+
+    for _name in sys.argv[2:]:
+        ensure_states(Path(sys.argv[1]), _widgets.STATIC_GRIDS[_name])
