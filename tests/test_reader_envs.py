@@ -126,3 +126,27 @@ def test_binder_environment_is_lean_and_pinned():
     assert not names & toolchain, f"the reader's environment holds build/test tools: {names & toolchain}"
     assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
     assert "pip install --no-deps" in (ROOT / "binder" / "postBuild").read_text()
+
+
+def test_a_kernel_started_by_a_yielding_run_yields_in_its_own_session_too(tmp_path):
+    """The kernels of the jobs and workers that yield the CPU (nice) carry that over to their session.
+
+    Each kernel gets a session of its own, which Linux's scheduler (autogroups) would treat as the
+    book build's equal whatever the kernel's nice value; the startup file in every such kernel's
+    IPYTHONDIR sets the session's nice value to the process's (tests/conftest.py).
+    """
+    import os
+    import subprocess
+    from pathlib import Path
+
+    from conftest import kernel_ipython_dir
+
+    if not Path("/proc/self/autogroup").is_file():
+        pytest.skip("no scheduler autogroups on this machine: nice values hold as they are")
+    startup = kernel_ipython_dir(tmp_path / "ipython") / "profile_default" / "startup" / "00-nice-session.py"
+    code = startup.read_text(encoding="utf-8") + "\nprint(open('/proc/self/autogroup').read())\n"
+    run = subprocess.run(["nice", "-n", "5", sys.executable, "-c", code], start_new_session=True,
+                         capture_output=True, text=True, check=True)
+    if run.stdout.strip().endswith("nice 0") and not os.access("/proc/self/autogroup", os.W_OK):
+        pytest.skip("autogroups are read-only here: the startup file leaves them as they are")
+    assert run.stdout.strip().endswith("nice 5"), run.stdout + run.stderr
