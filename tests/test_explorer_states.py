@@ -27,7 +27,14 @@ def test_states_drawn_ahead_are_waited_for_and_drawn_in_line_if_the_drawing_stop
     ahead = tmp_path / "ahead"
     proc = subprocess.Popen([sys.executable, live_explorers.__file__, str(ahead), grid.name], cwd=ROOT)
     monkeypatch.setattr(live_explorers, "_AHEAD", {"proc": proc, "names": {grid.name}, "log": tmp_path / "log"})
+    draw_in_line = live_explorers.generate_states
+
+    def no_drawing_here(*args, **kwargs):
+        raise AssertionError("the page drew the states instead of waiting for the drawing ahead")
+
+    monkeypatch.setattr(live_explorers, "generate_states", no_drawing_here)
     folder, manifest = live_explorers.ensure_states(ahead, grid)
+    monkeypatch.setattr(live_explorers, "generate_states", draw_in_line)
     assert proc.wait(timeout=60) == 0
     assert manifest["states"] == grid.size == len(list(folder.glob("*.png")))
 
