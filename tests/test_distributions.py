@@ -50,3 +50,32 @@ def test_correct_plus_uniform():
 def test_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_sample_categorical_matches_generator_choice_for_one_row():
+    p = np.array([0.2, 0.5, 0.3])
+    a = distributions.sample_categorical(p, 1000, rng=np.random.default_rng(1))
+    b = np.random.default_rng(1).choice(3, size=1000, p=p)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_sample_categorical_batched_frequencies_match_rows():
+    # 200,000 draws per row: each frequency lies within 5 standard errors (<= 0.0056) of its probability.
+    P = np.random.default_rng(0).dirichlet(np.ones(5), size=(4, 3))
+    x = distributions.sample_categorical(P, 200_000, rng=np.random.default_rng(2))
+    assert x.shape == (4, 3, 200_000)
+    freq = np.stack([(x == k).mean(axis=-1) for k in range(5)], axis=-1)
+    assert np.abs(freq - P).max() < 5 * np.sqrt(0.25 / 200_000)
+    assert distributions.sample_categorical(P, rng=np.random.default_rng(2)).shape == (4, 3)
+
+
+def test_sample_categorical_never_draws_a_zero_probability_answer():
+    P = np.array([[0.0, 1.0, 0.0], [0.5, 0.0, 0.5]])
+    x = distributions.sample_categorical(P, 10_000, rng=np.random.default_rng(3))
+    assert (x[0] == 1).all() and not (x[1] == 1).any()
+
+
+@pytest.mark.parametrize("bad", [[0.5, 0.6], [np.nan, 1.0], [-0.1, 1.1]])
+def test_sample_categorical_rejects_non_distributions(bad):
+    with pytest.raises(ValueError):
+        distributions.sample_categorical(bad, rng=np.random.default_rng())

@@ -4,6 +4,8 @@
 - :func:`zipf`: a peaked distribution with one knob, like real next-token distributions (Chapter 1).
 - :func:`correct_plus_uniform`: the correct token has probability ``p`` and the rest share
   ``1 - p`` equally (Chapter 2, "How the answer space matters").
+- :func:`sample_categorical`: draws from one or many such distributions at once (the one sampler
+  every simulation in the book uses).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from . import _validate
 
-__all__ = ["correct_plus_uniform", "uniform", "zipf"]
+__all__ = ["correct_plus_uniform", "sample_categorical", "uniform", "zipf"]
 
 
 def uniform(V: int) -> NDArray[np.float64]:
@@ -56,3 +58,49 @@ def correct_plus_uniform(p: ArrayLike, V: int, answer: int = 0) -> NDArray[np.fl
     out = np.repeat(((1.0 - pa) / (V - 1))[..., None], V, axis=-1)
     out[..., answer] = pa
     return out
+
+
+def sample_categorical(probs: ArrayLike, n: int | None = None, *, rng: np.random.Generator) -> NDArray[np.int64]:
+    """Draw answers from categorical distributions by inverse CDF, vectorised over rows.
+
+    Parameters
+    ----------
+    probs : array_like, shape (..., V)
+        One distribution over ``V`` answers per row (the last axis sums to 1); leading axes are a batch.
+    n : int, optional
+        Draws per row. ``None`` draws one per row and drops that axis.
+    rng : numpy.random.Generator
+        The source of randomness (keyword-only).
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        Answer indices in ``[0, V)``, shape ``probs.shape[:-1]`` (``n`` is ``None``) or
+        ``probs.shape[:-1] + (n,)``. For one row (``probs`` 1-D) the draws are exactly those of
+        ``rng.choice(V, size=n, p=probs)``: the same uniforms, the same answers.
+
+    Raises
+    ------
+    ValueError
+        If a row is not a distribution (entries outside [0, 1], NaN/inf, sums not 1), ``probs`` has
+        no answer axis, or ``n`` is not a positive integer.
+    """
+    arr = _validate.distribution(probs, "probs")
+    if arr.ndim == 0:
+        raise ValueError("probs must have at least one axis (the answers)")
+    gen = _validate.rng(rng)
+    size = 1 if n is None else _validate.positive_int(n, "n")
+    batch, V = arr.shape[:-1], arr.shape[-1]
+    cdf = np.cumsum(arr.reshape(-1, V), axis=1)
+    cdf /= cdf[:, -1:]
+    cdf[:, -1] = 1.0
+    R = cdf.shape[0]
+    u = gen.random((R, size))
+    if R == 1:
+        idx = cdf[0].searchsorted(u, side="right")
+    else:  # one search over all rows: row r's cdf shifted into [2r, 2r + 1]
+        off = 2.0 * np.arange(R, dtype=np.float64)[:, None]
+        idx = np.searchsorted((cdf + off).ravel(), (u + off).ravel(), side="right").reshape(R, size)
+        idx -= V * np.arange(R)[:, None]
+    out = np.minimum(idx, V - 1).astype(np.int64).reshape(batch + (size,))
+    return out[..., 0] if n is None else out
