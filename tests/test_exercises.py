@@ -6,7 +6,24 @@ import re
 
 import pytest
 
-from rlbits.exercises import CheckResult, check_binary_entropy, check_entropy, check_surprisal
+import rlbits
+from rlbits import exercises as ex
+from rlbits.exercises import (
+    CheckResult,
+    check_batch_for_snr_one,
+    check_binary_entropy,
+    check_binary_entropy_function,
+    check_calibrated_sl_bits,
+    check_crossing_pass_rate,
+    check_entropy,
+    check_surprisal,
+)
+
+
+@pytest.fixture(autouse=True)
+def instructor_may_reveal(monkeypatch):
+    """The tests play the instructor: ``reveal=True`` shows answers only where RLBITS_REVEAL=1."""
+    monkeypatch.setenv(ex.REVEAL_VARIABLE, "1")
 
 
 def test_correct_answers_pass():
@@ -283,7 +300,9 @@ BAD_PROBLEMS = [
     (lambda: ex.check_entropy(1.0, [[0.5, 0.5], [0.5, 0.5]]), "one distribution"),
     (lambda: ex.check_entropy(1.0, 0.5), "scalar"),
     (lambda: ex.check_expected_rl_bits(1.0, [1.2, -0.2]), "[0, 1]"),
-    (lambda: ex.check_expected_rl_bits(1.0, "abc"), "numeric"),
+    (lambda: ex.check_expected_rl_bits(1.0, "abc"), "not text"),
+    (lambda: ex.check_snr_per_sample(1.0, "0.15"), "not text"),
+    (lambda: ex.check_grpo_advantage(1.0, 1, "8"), "G"),
     (lambda: ex.check_calibrated_sl_bits(1.0, [0.7, 0.2, 0.2]), "sum to 1"),
     (lambda: ex.check_rl_bits_given_answer(1.0, [0.5, 0.5], 5), "[0, 1]"),
     (lambda: ex.check_rl_bits_given_answer(1.0, [0.5, 0.5], -1), "[0, 1]"),
@@ -326,3 +345,244 @@ def test_docstrings_state_no_answer_or_formula(fn):
                  "-log2 p_", "H(p) =", "= H(", "sqrt(", "The answer is", "log2(1 - p", "-p log2 p",
                  f"{math.log2(200_000):.3g}", f"{H_D3:.3g}", f"{RL_D3:.3g}", f"{COND:.3g}"]:
         assert leak not in doc, (fn.__name__, leak)
+
+
+# --- the course's checkers (moved here from test_course.py: one place for every checker) --------
+
+THREE = [0.7, 0.2, 0.1]
+
+
+def _wrong(result: CheckResult, hint: str) -> None:
+    assert isinstance(result, CheckResult)
+    assert not result.correct, result.message
+    assert hint in result.message, result.message
+
+
+# --- check_calibrated_sl_bits -------------------------------------------------------------------
+
+
+def test_calibrated_sl_right_answer():
+    r = check_calibrated_sl_bits(float(rlbits.entropy(THREE)), THREE)
+    assert r.correct and "calibrated expected SL gain" in r.message
+    assert check_calibrated_sl_bits(round(float(rlbits.entropy(THREE)), 4), THREE).correct
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (float(rlbits.expected_rl_bits(THREE)), "calibrated RL gain"),
+    (-math.log2(0.7), "conditional value"),
+    (float(rlbits.binary_entropy(0.7)), "essay's RL figure"),
+    (math.log2(3), "uniform"),
+    (-(math.log2(0.7) + math.log2(0.2) + math.log2(0.1)), "without weighting"),
+    (float(rlbits.entropy(THREE)) * math.log(2), "nats"),
+    (float(rlbits.entropy(THREE)) * math.log10(2), "base-10"),
+    (-float(rlbits.entropy(THREE)), "sign"),
+    (float("nan"), "0 · log 0"),
+    (0.3, "Not quite"),
+])
+def test_calibrated_sl_hints(wrong, hint):
+    _wrong(check_calibrated_sl_bits(wrong, THREE), hint)
+
+
+@pytest.mark.parametrize("answer", [None, "1.16 bits", [1.16, 0.8]])
+def test_calibrated_sl_bad_answer(answer):
+    _wrong(check_calibrated_sl_bits(answer, THREE), "single number")
+
+
+@pytest.mark.parametrize("probs, message", [
+    ([0.7, 0.2, 0.2], "sum to 1"),
+    ([1.2, -0.2], "[0, 1]"),
+    ([[0.5, 0.5], [0.5, 0.5]], "one distribution"),
+    ("abc", "not text"),
+])
+def test_calibrated_sl_bad_problem(probs, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        check_calibrated_sl_bits(1.0, probs)
+
+
+# --- check_batch_for_snr_one --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("p, answer", [(0.01, 99), (0.001, 999.0), (0.3, 7 / 3), (0.3, 3), (1e-5, 99_999)])
+def test_batch_right_answers_more_pass_rates(p, answer):
+    r = check_batch_for_snr_one(answer, p)
+    assert r.correct, r.message
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (0.01 / 0.99, "SNR of a single sample"),
+    (100, "expected number of samples until the first success"),
+    (300, "rule-of-three"),
+    (math.log(0.05) / math.log(0.99), "95% probability"),
+    (0.01 * 0.99, "variance of one pass/fail reward"),
+    (1 / (0.01 * 0.99), "Too large"),
+    (-99, "positive number"),
+    (50, "n times the SNR of one"),
+])
+def test_batch_hints_at_one_percent(wrong, hint):
+    _wrong(check_batch_for_snr_one(wrong, 0.01), hint)
+
+
+@pytest.mark.parametrize("answer", [None, "99", float("nan")])
+def test_batch_bad_answer(answer):
+    r = check_batch_for_snr_one(answer, 0.01)
+    if isinstance(answer, str):  # a numeric string is read as a number
+        assert r.correct
+    else:
+        _wrong(r, "single number")
+
+
+@pytest.mark.parametrize("p", [0, 1, 1.5, -0.1, "a", "0.15"])
+def test_batch_bad_problem(p):
+    with pytest.raises(ValueError, match="strictly between 0 and 1|not text"):
+        check_batch_for_snr_one(1.0, p)
+
+
+# --- check_crossing_pass_rate -------------------------------------------------------------------
+
+
+def test_crossing_right_answer():
+    assert check_crossing_pass_rate(0.5).correct
+    assert check_crossing_pass_rate("0.5").correct
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (1, "trivial crossing"),
+    (1 / math.e, "1/e"),
+    (comparison.max_naive_rl_advantage()[0], "furthest above"),
+    (1.5, "between 0 and 1"),
+    (-0.2, "between 0 and 1"),
+    (0.7, "Not quite"),
+])
+def test_crossing_hints(wrong, hint):
+    _wrong(check_crossing_pass_rate(wrong), hint)
+
+
+@pytest.mark.parametrize("answer", [None, "1/2", float("nan")])
+def test_crossing_bad_answer(answer):
+    _wrong(check_crossing_pass_rate(answer), "single number")
+
+
+# --- check_binary_entropy_function --------------------------------------------------------------
+
+
+def _good(p):
+    if p == 0 or p == 1:
+        return 0.0
+    return -p * math.log2(p) - (1 - p) * math.log2(1 - p)
+
+
+def test_function_right_answers():
+    assert check_binary_entropy_function(_good).correct
+    assert check_binary_entropy_function(lambda p: float(rlbits.binary_entropy(p))).correct
+    # a NumPy version that cleans up the NaN is fine too, and its warnings stay quiet
+    assert check_binary_entropy_function(lambda p: np.nan_to_num(-p * np.log2(p) - (1 - p) * np.log2(1 - p))).correct
+
+
+@pytest.mark.parametrize("fn, hint", [
+    (lambda p: -p * np.log2(p) - (1 - p) * np.log2(1 - p), "0 · log 0"),  # NaN at the edges
+    (lambda p: -p * math.log2(p) - (1 - p) * math.log2(1 - p), "0 · log 0"),  # ValueError at the edges
+    (lambda p: _good(p) * math.log(2), "natural log"),
+    (lambda p: _good(p) * math.log10(2), "base-10"),
+    (lambda p: -_good(p), "wrong sign"),
+    (lambda p: -p * math.log2(p) if p else 0.0, "add the 'no' term"),
+    (lambda p: -math.log2(p), "surprisal"),
+    (lambda p: 1.0 if p in (0, 1) else _good(p), "H_b(0) = H_b(1) = 0"),
+    (lambda p: p, "Check each term"),
+    (lambda p: None, "returned None"),
+    (lambda p: [p, p], "one number"),
+    (lambda p: "bits", "not a number"),
+    (lambda p: 1 / 0, "ZeroDivisionError"),
+])
+def test_function_hints(fn, hint):
+    _wrong(check_binary_entropy_function(fn), hint)
+
+
+@pytest.mark.parametrize("not_a_function", [None, 0.5, "def f(p): ...", _good(0.5)])
+def test_function_bad_input(not_a_function):
+    _wrong(check_binary_entropy_function(not_a_function), "Pass your function itself")
+
+
+# --- every new checker: the solution stays hidden unless asked for ------------------------------
+
+
+NEW_CHECKERS = [
+    (lambda reveal: check_calibrated_sl_bits(0.3, THREE, reveal=reveal), f"{float(rlbits.entropy(THREE)):.6g}"),
+    (lambda reveal: check_batch_for_snr_one(50, 0.01, reveal=reveal), "99"),
+    (lambda reveal: check_crossing_pass_rate(0.7, reveal=reveal), "1/2"),
+    (lambda reveal: check_binary_entropy_function(lambda p: p, reveal=reveal), "math.log2(1 - p)"),
+]
+
+
+@pytest.mark.parametrize("call, solution", NEW_CHECKERS)
+def test_course_checkers_hide_the_solution_unless_revealed(call, solution):
+    hidden, shown = call(False), call(True)
+    assert solution not in hidden.message and "The answer is" not in hidden.message
+    assert solution in shown.message
+
+
+@pytest.mark.parametrize("result, solution", [
+    (check_calibrated_sl_bits(-math.log2(0.7), THREE), f"{float(rlbits.entropy(THREE)):.6g}"),
+    (check_batch_for_snr_one(100, 0.01), "99 samples"),
+    (check_crossing_pass_rate(1 / math.e), "1/2"),
+])
+def test_named_hints_never_leak_the_answer(result, solution):
+    # a wrong answer that triggers a named hint (not the generic one) still does not get the answer
+    assert not result.correct and "The answer is" not in result.message and solution not in result.message
+
+
+
+
+# --- the edges of the grading rule and of the inputs (third edition) ----------------------------
+
+
+def test_reveal_needs_the_instructors_variable(monkeypatch):
+    monkeypatch.delenv(ex.REVEAL_VARIABLE)
+    with pytest.warns(UserWarning, match="RLBITS_REVEAL"):
+        r = check_entropy(1.0, [0.5, 0.25, 0.125, 0.125], reveal=True)
+    assert "1.75" not in r.message and "The answer is" not in r.message
+    monkeypatch.setenv(ex.REVEAL_VARIABLE, "1")
+    assert "1.75" in check_entropy(1.0, [0.5, 0.25, 0.125, 0.125], reveal=True).message
+
+
+@pytest.mark.parametrize("answer", [10**400, -(10**400)])
+def test_an_integer_too_large_for_a_float_is_not_a_single_number(answer):
+    r = check_surprisal(answer, 0.5)
+    assert not r.correct and "single number" in r.message
+
+
+# The rule stated on the exercise page: an answer is right when it rounds to the right three figures.
+# pi/2 = 1.5708 rounds to 1.57: 1.5655 (rounds half up to 1.57) passes, 1.575 (1.58) does not.
+@pytest.mark.parametrize("answer, right", [(1.5655, True), (1.57, True), (1.5749, True), (1.575, False),
+                                           (1.5649, False), (1.58, False), (1.6, False)])
+def test_three_figures_means_rounds_to_the_same_three_figures(answer, right):
+    assert ex._close(answer, math.pi / 2) is right  # the rule itself
+    expected = math.pi / 2
+    # the same rule in a checker: surprisal of p = 2**-expected is expected bits
+    assert check_surprisal(answer, 2.0 ** -expected).correct is right
+
+
+def test_round_sig_uses_the_digits_the_reader_typed():
+    assert str(ex.round_sig(1.5655, 3)) == "1.57" and str(ex.round_sig(0.0012345, 2)) == "0.0012"
+    assert ex.round_sig(9.996, 3) == 10 and ex.round_sig(0.0, 3) == 0
+
+
+def test_batch_answers_below_the_exact_solution_are_short_whatever_their_rounding():
+    # p = 0.006: exact (1 - p)/p = 165.67, smallest whole batch 166
+    assert check_batch_for_snr_one(166, 0.006).correct and check_batch_for_snr_one(165.7, 0.006).correct
+    assert check_batch_for_snr_one(165.6, 0.006).correct  # the exact 165.67 to three figures
+    for short in (165, 165.2, 165.4):
+        r = check_batch_for_snr_one(short, 0.006)
+        assert not r.correct and "Round up" in r.message, (short, r.message)
+
+
+@pytest.mark.parametrize("call, zero_log_zero", [
+    (lambda: check_entropy(float("nan"), [0.5, 0.5]), True),
+    (lambda: check_binary_entropy(float("nan"), 0.3), True),
+    (lambda: check_surprisal(float("nan"), 0.3), False),
+])
+def test_nan_hint_mentions_zero_log_zero_only_where_it_can_arise(call, zero_log_zero):
+    r = call()
+    assert not r.correct and "NaN" in r.message
+    assert ("0 · log 0" in r.message) is zero_log_zero
+    r = ex.check_snr_per_sample(float("nan"), 0.15)
+    assert not r.correct and "0 · log 0" not in r.message

@@ -17,7 +17,14 @@ from numpy.typing import ArrayLike, NDArray
 SUM_TOLERANCE = 1e-6
 
 
+def _reject_text(x: Any, name: str) -> None:
+    """Text is not a number, even when NumPy or ``float`` would parse it ("0.15")."""
+    if isinstance(x, (str, bytes)) or (isinstance(x, np.ndarray) and x.dtype.kind in "SU"):
+        raise ValueError(f"{name} must be a number, not text: got {x!r}")
+
+
 def _as_float_array(x: ArrayLike, name: str) -> NDArray[np.float64]:
+    _reject_text(x, name)
     try:
         arr = np.asarray(x, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -125,6 +132,7 @@ def positive_int(n: Any, name: str, minimum: int = 1) -> int:
 
 def positive_number(x: Any, name: str) -> float:
     """Return ``x`` as a float after checking it is a finite number ``> 0`` (a step size, a scale)."""
+    _reject_text(x, name)
     try:
         v = float(x)
     except (TypeError, ValueError):
@@ -136,6 +144,7 @@ def positive_number(x: Any, name: str) -> float:
 
 def open_unit(x: Any, name: str) -> float:
     """Return ``x`` as a float after checking it lies strictly between 0 and 1."""
+    _reject_text(x, name)
     try:
         v = float(x)
     except (TypeError, ValueError):

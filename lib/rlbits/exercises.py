@@ -4,12 +4,13 @@ Each checker is named ``check_<what it checks>``, takes the reader's answer firs
 a :class:`CheckResult` that says right or wrong and, when wrong, gives a hint aimed at the
 common mistakes (natural log instead of log2, forgetting ``0 · log 0 = 0``, mixing up surprisal
 and entropy, ...). A checker never shows the solution unless asked with ``reveal=True``; neither
-its docstring nor its messages state the answer or the formula that gives it.
+its docstring nor its messages state the answer or the formula that gives it, and ``reveal=True``
+shows the answer only where the instructor has set the environment variable ``RLBITS_REVEAL=1``.
 
 How answers are graded (the course's rule, stated on the exercise page): a numerical answer is
-right when it agrees with the exact value to the precision the exercise asks for, three
-significant figures unless it says otherwise (``sig``); any more precise answer that rounds to the
-same value passes too. An answer that agrees to one significant figure fewer is told to check its
+right when it rounds (half up, digits as typed) to the same significant figures as the exact
+value, three unless the exercise says otherwise (``sig``); a more precise answer passes when it
+rounds to those figures or is the exact value correctly rounded to its own figures. An answer that agrees to one significant figure fewer is told to check its
 rounding. A hint for a named slip is given only when that slip's value cannot be confused with a
 rounded right answer. Bad *problem* arguments (not a distribution, an index out of range, a pass
 rate outside (0, 1), ...) raise :class:`ValueError`; a bad *answer* is a wrong answer.
@@ -18,7 +19,10 @@ rate outside (0, 1), ...) raise :class:`ValueError`; a bad *answer* is a wrong a
 from __future__ import annotations
 
 import math
+import os
+import warnings
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
@@ -53,6 +57,27 @@ class CheckResult:
         return ("✔ **Correct.** " if self.correct else "✘ **Not yet.** ") + self.message
 
 
+#: Environment variable that lets ``reveal=True`` show answers (set by the instructor, see
+#: :func:`_may_reveal`).
+REVEAL_VARIABLE = "RLBITS_REVEAL"
+
+
+def _may_reveal(reveal: bool) -> bool:
+    """Whether a checker may add the answer to its message.
+
+    ``reveal=True`` shows the answer only where the environment variable ``RLBITS_REVEAL`` is ``1``:
+    the instructor sets it (the instructor edition's notebooks do) so that a student's notebook
+    does not print the answers of the class exercises one keyword away.
+    """
+    if not reveal:
+        return False
+    if os.environ.get(REVEAL_VARIABLE) == "1":
+        return True
+    warnings.warn("reveal=True shows answers only where the instructor has set RLBITS_REVEAL=1; "
+                  "the checker's hint is shown without the answer.", stacklevel=3)
+    return False
+
+
 def _sig(sig: Any) -> int:
     """The precision argument of a checker, validated: a whole number of significant figures, 1 to 6."""
     if isinstance(sig, bool) or not isinstance(sig, (int, np.integer)) or not 1 <= int(sig) <= 6:
@@ -72,8 +97,44 @@ def half_unit(expected: float, sig: int = SIG_FIGS) -> float:
     return 0.5 * 10.0 ** (exponent - sig + 1)
 
 
+def round_sig(x: float, sig: int = SIG_FIGS) -> Decimal:
+    """``x`` rounded to ``sig`` significant figures, half up, as the decimal a reader would write.
+
+    The digits are those of ``repr(x)`` (what the reader typed), so ``1.5655`` rounds to ``1.57`` at
+    three figures although its nearest double lies just below the tie.
+    """
+    d = Decimal(repr(float(x)))
+    if d == 0:
+        return d
+    return d.quantize(Decimal(1).scaleb(d.adjusted() - sig + 1), rounding=ROUND_HALF_UP)
+
+
 def _close(a: float, b: float, sig: int = SIG_FIGS) -> bool:
-    """True when ``a`` is ``b`` to ``sig`` significant figures: ``|a - b|`` is within rounding of ``b``."""
+    """True when ``a`` rounds to the same ``sig`` significant figures as ``b`` (the course's rule).
+
+    An answer given to more figures also passes when it is ``b`` correctly rounded to those figures.
+
+    Near zero, where significant figures say nothing, within :data:`ABS_TOL`.
+    """
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return False
+    if b == 0:
+        return abs(a) <= ABS_TOL
+    if round_sig(a, sig) == round_sig(b, sig):
+        return True
+    # A more precise answer that is the exact value correctly rounded to its own figures passes too
+    # (0.1765 for 0.17647..., although 0.1765 itself would round up to 0.177).
+    typed = Decimal(repr(float(a)))
+    figures = len(typed.normalize().as_tuple().digits)
+    return figures > sig and round_sig(b, figures) == typed
+
+
+def _near(a: float, b: float, sig: int = SIG_FIGS) -> bool:
+    """True when ``a`` lies within rounding of ``b`` at ``sig`` figures: how a named slip is recognised.
+
+    Looser than :func:`_close` at the edges of a rounding interval, so that a slip the reader rounded
+    (perhaps to more figures first) still gets its hint; it never decides that an answer is right.
+    """
     if not (math.isfinite(a) and math.isfinite(b)):
         return False
     return abs(a - b) <= half_unit(b, sig) * (1 + 1e-9) + 1e-15
@@ -94,7 +155,7 @@ def _as_answer(answer: Any) -> float | None:
         return None
     try:
         value = float(answer)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int too large for a float, e.g. 10**400
         return None
     return value
 
@@ -114,27 +175,33 @@ def _grade(value: float, expected: float, mistakes: list[tuple[float, str]], sig
     if _close(value, expected, sig):
         return CheckResult(True, "")
     for wrong, hint in mistakes:
-        if _distinguishable(wrong, expected, sig) and _close(value, wrong, sig):
+        if _distinguishable(wrong, expected, sig) and _near(value, wrong, sig):
             return CheckResult(False, hint + solution)
     if abs(value - expected) <= _rounding_band(expected, sig):
         return CheckResult(False, _rounding_hint(sig) + solution)
     return None
 
 
+_NAN_ZERO_LOG_ZERO = ("Your answer is NaN. A term 0 · log 0 gives NaN in floating point; by convention it is 0 "
+                      "(an outcome that never happens contributes nothing).")
+_NAN_GENERIC = ("Your answer is NaN (not a number): some step of the computation is undefined, such as 0/0 or "
+                "the logarithm of a negative number. Recompute it step by step.")
+
+
 def _judge(answer: Any, expected: float, mistakes: list[tuple[float, str]], reveal: bool, what: str,
-           *, sig: int = SIG_FIGS, unit: str = "bits") -> CheckResult:
-    """Grade a numerical answer in ``unit`` against ``expected`` at ``sig`` significant figures."""
+           *, sig: int = SIG_FIGS, unit: str = "bits", zero_log_zero: bool = True) -> CheckResult:
+    """Grade a numerical answer in ``unit`` against ``expected`` at ``sig`` significant figures.
+
+    ``zero_log_zero``: the quantity is a sum of ``p log p`` terms, so a NaN answer most likely
+    comes from a ``0 · log 0`` term, and the hint says so; otherwise the NaN hint is generic.
+    """
     sig = _sig(sig)
     value = _as_answer(answer)
-    solution = f" The answer is {expected:.6g} {unit}." if reveal else ""
+    solution = f" The answer is {expected:.6g} {unit}." if _may_reveal(reveal) else ""
     if value is None:
         return CheckResult(False, f"Your answer should be a single number ({unit}), got {answer!r}.{solution}")
     if math.isnan(value):
-        return CheckResult(
-            False,
-            "Your answer is NaN. A term 0 · log 0 gives NaN in floating point; by convention it is 0 "
-            "(an outcome that never happens contributes nothing)." + solution,
-        )
+        return CheckResult(False, (_NAN_ZERO_LOG_ZERO if zero_log_zero else _NAN_GENERIC) + solution)
     graded = _grade(value, expected, mistakes, sig, solution)
     if graded is not None:
         if graded.correct:
@@ -193,7 +260,7 @@ def check_surprisal(answer: Any, p: float, *, sig: int = SIG_FIGS, reveal: bool 
         mistakes.append((float(information.surprisal(1 - p)), "That is the surprisal of the *other* outcome, "
                          "the one of probability 1 - p."))
         mistakes.append((1 / p, "That is 1/p, a number of outcomes, not bits: take the base-2 logarithm."))
-    return _judge(answer, expected, mistakes, reveal, "The surprisal", sig=sig)
+    return _judge(answer, expected, mistakes, reveal, "The surprisal", sig=sig, zero_log_zero=False)
 
 
 def check_binary_entropy(answer: Any, p: float, *, sig: int = SIG_FIGS, reveal: bool = False) -> CheckResult:
@@ -307,7 +374,7 @@ def check_snr_per_sample(answer: Any, p: float, *, sig: int = SIG_FIGS, reveal: 
     sig = _sig(sig)
     p = _validate.open_unit(p, "p")
     expected = p / (1 - p)
-    solution = f" The answer is {expected:.6g}." if reveal else ""
+    solution = f" The answer is {expected:.6g}." if _may_reveal(reveal) else ""
     value, bad = _number_answer(answer, " (a ratio, no unit)", solution)
     if bad is not None:
         return bad
@@ -352,7 +419,7 @@ def check_grpo_advantage(answer: Any, k: int, G: int, *, correct: bool = True, s
     a_correct, a_wrong = gradients.grpo_advantages_closed_form(np.asarray(k), G)
     expected = float(a_correct if correct else a_wrong)
     ddof1 = expected * math.sqrt((G - 1) / G)  # the sample std is larger by sqrt(G/(G-1))
-    solution = f" The answer is {expected:.6g}." if reveal else ""
+    solution = f" The answer is {expected:.6g}." if _may_reveal(reveal) else ""
     value, bad = _number_answer(answer, "", solution)
     if bad is not None:
         return bad
@@ -412,7 +479,7 @@ def check_batch_for_snr_one(answer: Any, p: float, *, reveal: bool = False) -> C
     p = _validate.open_unit(p, "p")
     exact = (1 - p) / p
     whole = math.ceil(exact - 1e-9)
-    solution = f" The answer is {whole:,} samples (exactly {exact:.6g} before rounding up)." if reveal else ""
+    solution = f" The answer is {whole:,} samples (exactly {exact:.6g} before rounding up)." if _may_reveal(reveal) else ""
     value, bad = _number_answer(answer, " (a batch size, in samples)", solution)
     if bad is not None:
         return bad
@@ -431,7 +498,7 @@ def check_batch_for_snr_one(answer: Any, p: float, *, reveal: bool = False) -> C
                             "shrinks too."),
     ]
     for wrong, hint in hints:
-        if abs(wrong - exact) > 1 + half_unit(wrong) and _close(value, wrong):
+        if abs(wrong - exact) > 1 + half_unit(wrong) and _near(value, wrong):
             return CheckResult(False, hint + solution)
     if value <= 0:
         return CheckResult(False, "A batch size is a positive number of samples." + solution)
@@ -455,7 +522,7 @@ def check_crossing_pass_rate(answer: Any, *, reveal: bool = False) -> CheckResul
     from . import comparison
 
     expected = 0.5
-    solution = " The answer is p = 1/2, where both curves equal 1 bit." if reveal else ""
+    solution = " The answer is p = 1/2, where both curves equal 1 bit." if _may_reveal(reveal) else ""
     value, bad = _number_answer(answer, " (a pass rate between 0 and 1)", solution)
     if bad is not None:
         return bad
@@ -512,7 +579,7 @@ def check_binary_entropy_function(fn: Any, *, reveal: bool = False) -> CheckResu
     ``fn`` is called with Python floats: interior pass rates first, then the edges ``p = 0`` and
     ``p = 1``, where ``H_b`` is 0 by the convention ``0 · log 0 = 0`` (section ``ch-entropy``).
     """
-    solution = _BINARY_ENTROPY_SOLUTION if reveal else ""
+    solution = _BINARY_ENTROPY_SOLUTION if _may_reveal(reveal) else ""
     if not callable(fn):
         return CheckResult(False, "Pass your function itself, e.g. check_binary_entropy_function(my_binary_entropy) "
                            f"without parentheses after its name; got {fn!r}.{solution}")
@@ -578,7 +645,7 @@ def check_samples_for_confidence(answer: Any, p: float, confidence: float = 0.95
     expected = int(sampling.samples_for_confidence(p, confidence))
     real = float(sampling.samples_for_confidence_real(p, confidence))
     value = _as_answer(answer)
-    solution = f" The answer is {expected:,} draws (n_c = {real:,.2f} rounded up)." if reveal else ""
+    solution = f" The answer is {expected:,} draws (n_c = {real:,.2f} rounded up)." if _may_reveal(reveal) else ""
     if value is None or not math.isfinite(value):
         return CheckResult(False, f"Your answer should be a single whole number of draws, got {answer!r}.{solution}")
     if value == expected:
@@ -618,7 +685,7 @@ def check_pass_at_k(answer: Any, n: int, c: int, k: int, *, reveal: bool = False
 
     expected = float(sampling.pass_at_k(n, c, k))
     value = _as_answer(answer)
-    solution = f" The answer is {expected:.6g}." if reveal else ""
+    solution = f" The answer is {expected:.6g}." if _may_reveal(reveal) else ""
     if value is None or math.isnan(value):
         return CheckResult(False, f"Your answer should be a single probability between 0 and 1, got {answer!r}.{solution}")
     if _close(value, expected):
@@ -712,7 +779,7 @@ def check_samples_to_learn(answer: Any, V: int, lr: float, method: str = "reinfo
     expected = samples_to_learn_mean_field(V, lr, method, target)
     other = samples_to_learn_mean_field(V, lr, "sl" if method == "reinforce" else "reinforce", target)
     value = _as_answer(answer)
-    solution = f" The answer is {expected:,.6g} samples." if reveal else ""
+    solution = f" The answer is {expected:,.6g} samples." if _may_reveal(reveal) else ""
     if value is None or math.isnan(value):
         return CheckResult(False, f"Your answer should be a single number (samples), got {answer!r}.{solution}")
     if math.isclose(value, expected, rel_tol=0.02):
@@ -763,4 +830,5 @@ def check_bits_absorbed(answer: Any, V: int, pass_rate: float, samples: float, *
         (math.log2(V) / ((V + 1) / 2), "That is the ideal learner by elimination (log2 V bits in (V + 1)/2 samples "
                                        "on average), not the trained policy."),
     ]
-    return _judge(answer, expected, mistakes, reveal, "Bits learned about the answer per sample")
+    return _judge(answer, expected, mistakes, reveal, "Bits learned about the answer per sample",
+                  zero_log_zero=False)
