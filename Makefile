@@ -12,7 +12,7 @@ THEBE  := _ext/thebe/dist/.unpacked
 # Notebooks are re-executed whenever rlbits or the pinned requirements change.
 LIB_HASH = $(shell cat requirements.txt $$(find lib -name '*.py' | LC_ALL=C sort) | sha256sum | cut -c1-16)
 
-.PHONY: book test notebooks clean browser-deps live-code instructor pdf slides site
+.PHONY: book test notebooks clean browser-deps live-code instructor instructor-pdf pdf slides site
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -86,8 +86,13 @@ instructor: $(STAMP)
 		--path-output _build/instructor -W -n --keep-going
 	@echo "The instructor edition is in _build/instructor/_build/html (do not publish it)."
 
+# The after-class formula card as PDFs (A4, US Letter), printed from the instructor edition with Chromium.
+instructor-pdf: instructor
+	$(BIN)/python -m book.course.build.pdf _build/instructor/_build/html --only formula_card
+
 # Printable PDFs made by Debian's Chromium (make browser-deps) from the built site, into _build/html/pdf:
-# the worksheet and the formula card (one page each) and the whole book, each for A4 and US Letter.
+# the worksheet (two pages) and the whole book, each for A4 and US Letter. The formula card, which answers
+# the class exercises, is printed from the instructor edition (make instructor-pdf).
 pdf: book
 	$(BIN)/python -m book.course.build.pdf _build/html
 

@@ -19,7 +19,7 @@ from rlbits import exercises
 from conftest import ROOT, toc_files
 
 COURSE = ROOT / "book" / "course"
-PAGES = ["index", "lesson_plan", "pre_reading", "worksheet", "exercises", "discussion", "exit_ticket", "formula_card"]
+PAGES = ["index", "lesson_plan", "pre_reading", "worksheet", "exercises", "discussion", "exit_ticket"]
 INSTRUCTOR = COURSE / "instructor"
 INSTRUCTOR_PAGES = ["index", "notes", "exit_ticket_key", "discussion_guide"]
 THREE = [0.7, 0.2, 0.1]
@@ -81,14 +81,26 @@ def test_exercise_notebook_has_at_least_eight_checked_exercises():
     for name in set(calls):
         assert callable(getattr(exercises, name, None)), f"{name} is not in rlbits.exercises"
     checked = [c for c in code if re.search(r"\bcheck_\w+\(", _source(c))]
-    exercise_blocks = re.findall(r"```\{exercise\}\n:label: (ex-course-[\w-]+)", md)
+    exercise_blocks = re.findall(r"```\{exercise\} [ABC][1-5]\n:label: (ex-course-[\w-]+)", md)
     assert len(exercise_blocks) >= 8 and len(checked) >= len(exercise_blocks)
     for cell in checked:
         src = _source(cell)
         assert "my_answer = None" in src, src
         # committed unanswered, and nothing in the output gives the answer away
         out = json.dumps(cell.get("outputs", []), ensure_ascii=False)
-        assert "✘" in out and "The answer is" not in out and "reveal" not in src
+        assert "Replace None" in out and "✘" not in out and "The answer is" not in out and "reveal" not in src
+
+
+def test_one_label_per_exercise_everywhere():
+    """A1–C3, in order, on the exercise page, the worksheet, the lesson plan and the slides."""
+    labels = [f"{part}{i}" for part, n in (("A", 3), ("B", 5), ("C", 3)) for i in range(1, n + 1)]
+    page = re.findall(r"```\{exercise\} ([ABC][1-5])\n", _md("exercises"))
+    assert page == labels
+    worksheet = re.findall(r"\*\*([ABC][1-5])\.\*\*", (COURSE / "worksheet.md").read_text(encoding="utf-8"))
+    assert worksheet == labels
+    slides = json.loads((COURSE / "slides" / "slides.ipynb").read_text(encoding="utf-8"))["cells"]
+    for text in ((COURSE / "lesson_plan.md").read_text(encoding="utf-8"), "\n".join(_source(c) for c in slides)):
+        assert not re.search(r"Exercise \d|Part B[12]\b", text)
 
 
 def test_exercise_page_has_no_solutions_and_states_the_precision():
@@ -141,7 +153,7 @@ def _glued_keys(cells: list[dict]) -> set[str]:
     return keys
 
 
-@pytest.mark.parametrize("name", ["formula_card", "instructor/notes", "instructor/exit_ticket_key"])
+@pytest.mark.parametrize("name", ["instructor/formula_card", "instructor/notes", "instructor/exit_ticket_key"])
 def test_every_glue_reference_is_computed(name):
     cells = _cells(name)
     md = "\n".join(_source(c) for c in cells if c["cell_type"] == "markdown")
@@ -160,7 +172,7 @@ def _strip_computed(md: str) -> str:
 
 
 def test_formula_card_numbers_all_come_from_glue():
-    cells = _cells("formula_card")
+    cells = _cells("instructor/formula_card")
     md = "\n".join(_source(c) for c in cells if c["cell_type"] == "markdown")
     typed = re.findall(r"[^\s]*\d[^\s]*", _strip_computed(re.sub(r"<a [^>]*>.*?</a>", " ", md, flags=re.S)))
     assert not typed, f"typed numbers on the formula card: {typed}"
@@ -235,25 +247,36 @@ def test_lesson_plan_timing(variant):
     # time to launch Binder/Colab and form pairs, right at the start
     launch = [r for r in rows if "Launch and pairs" in r[2]]
     assert launch and launch[0][0] <= 5 and launch[0][1] - launch[0][0] >= 3
-    # Part B has at least 20 minutes of student work
-    part_b = sum(b - a for a, b, what in rows if "Part B" in what and "Students" in what)
+    # Part B (B1–B5) has at least 20 minutes of student work
+    part_b = sum(b - a for a, b, what in rows if re.search(r"B1–B2|B3–B5", what) and "Students" in what)
     assert part_b >= 20, part_b
     # students derive the crossing before the plot that shows it
-    derive = next(i for i, r in enumerate(rows) if "Part B1" in r[2])
+    derive = next(i for i, r in enumerate(rows) if "B1–B2" in r[2])
     show = next(i for i, r in enumerate(rows) if "essay's plot" in r[2] and "Students" not in r[2])
     assert derive < show and "cross" in rows[derive][2]
-    # an exit ticket closes the session
+    # an exit ticket closes the session, and the formula card (which answers the exercises) comes after it
     assert "Exit ticket" in rows[-1][2]
+    assert all("formula card" not in r[2] for r in rows[:-1])
     if variant == "90":
         # the SNR is the students' exercise before it is presented
-        part_c = next(i for i, r in enumerate(rows) if "Part C" in r[2])
+        part_c = next(i for i, r in enumerate(rows) if "C1–C3" in r[2])
         assert all("ch-variance-snr" not in r[2] for r in rows[:part_c])
+        # Part A gets the 10 to 15 minutes the instructor notes expect; the discussion gets its ten
+        # minutes of group work plus two reports of two minutes each
+        part_a = next(r for r in rows if "A1–A3" in r[2])
+        assert part_a[1] - part_a[0] >= 12
+        discussion = next(r for r in rows if "Discussion" in r[2])
+        assert discussion[1] - discussion[0] >= 14
+        # no chapter is projected during a presentation: the chapters print the answers
+        presentations = [r for r in rows if "Students" not in r[2] and "Discussion" not in r[2]]
+        assert all("{ref}`ch-" not in r[2] for r in presentations)
 
 
 def test_pre_reading_and_exit_ticket():
     pre = (COURSE / "pre_reading.md").read_text(encoding="utf-8")
     assert "{ref}`ch-entropy`" in pre and "{cite}`patel2025bits`" in pre
-    assert "Do **not** read Chapter 2" in pre
+    # prepares without answering: no crossing point, no "ceiling", no Chapter 2 or 3 assigned
+    assert not re.search(r"1/2|\\frac\{1\}\{2\}|0\.5\b|ceiling|ch-information-gain|ch-variance", pre)
     ticket = (COURSE / "exit_ticket.md").read_text(encoding="utf-8")
     assert len(re.findall(r"^\d\. \*\*", ticket, flags=re.M)) == 3
     key = _md("instructor/exit_ticket_key")
@@ -262,15 +285,46 @@ def test_pre_reading_and_exit_ticket():
 
 def test_worksheet_is_usable_on_paper():
     text = (COURSE / "worksheet.md").read_text(encoding="utf-8")
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    repo = config["repository"]["url"].removeprefix("https://github.com/")
-    branch = config["repository"]["branch"]
-    assert f"https://mybinder.org/v2/gh/{repo}/{branch}?urlpath=lab/tree/book/course/exercises.ipynb" in text
-    assert f"https://colab.research.google.com/github/{repo}/blob/{branch}/book/course/exercises.ipynb" in text
-    items = re.findall(r"^:::\{container\} ws-item$", text, flags=re.M)
+    # every launch link comes from _config.yml (a fork edits one file): none is typed into the page
+    assert "mybinder.org" not in text and "colab.research" not in text and "github.com" not in text
+    assert "{{ exercises_binder }}" in text and "{{ exercises_colab }}" in text and "{{ exercises_qr }}" in text
+    items = re.findall(r"^:::\{container\} ws-item", text, flags=re.M)
     labels = re.findall(r":label: (ex-course-[\w-]+)", _md("exercises"))
     assert len(items) >= len(labels) == 11
     assert "No computer?" in text and "\\log_2 x = \\ln x / \\ln 2" in text
+
+
+def test_launch_links_follow_the_config():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import launch_links
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repo, branch = config["repository"]["url"], config["repository"]["branch"]
+    urls = launch_links.links(repo, branch)
+    slug = repo.removeprefix("https://github.com/")
+    assert urls["binder"] == f"https://mybinder.org/v2/gh/{slug}/{branch}?urlpath=lab/tree/book/course/exercises.ipynb"
+    assert urls["colab"] == f"https://colab.research.google.com/github/{slug}/blob/{branch}/book/course/exercises.ipynb"
+    fork = launch_links.links("https://github.com/someone/fork", "term-2027")
+    assert "someone/fork/term-2027" in fork["binder"] and "someone/fork/blob/term-2027" in fork["colab"]
+    assert launch_links.qr_img(urls["binder"], "QR").startswith('<img class="qr-code" src="data:image/svg+xml')
+    with pytest.raises(ValueError, match="GitHub"):
+        launch_links.links("https://gitlab.com/a/b", "main")
+
+
+@pytest.mark.build
+def test_worksheet_links_and_qr_code_built_from_the_config(book_build):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import launch_links
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    urls = launch_links.links(config["repository"]["url"], config["repository"]["branch"])
+    html = (book_build.html / "book" / "course" / "worksheet.html").read_text(encoding="utf-8")
+    assert f'href="{urls["binder"].replace("&", "&amp;")}"' in html and f'href="{urls["colab"]}"' in html
+    assert 'class="qr-code" src="data:image/svg+xml' in html and "{{" not in html
 
 
 def test_print_css_registered():
@@ -318,14 +372,22 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
 
 
+def test_formula_card_is_in_the_instructor_edition_only():
+    """It answers the class exercises: the public toc must not list it, the instructor edition must."""
+    assert not any("formula_card" in f for f in toc_files())
+    instructor = yaml.safe_load((INSTRUCTOR / "_toc.yml").read_text(encoding="utf-8"))
+    assert "book/course/instructor/formula_card" in json.dumps(instructor)
+    assert not (COURSE / "formula_card.ipynb").exists()
+
+
 @pytest.mark.build
-def test_course_pages_render_their_numbers(book_build):
-    card = _text((book_build.html / "book" / "course" / "formula_card.html").read_text(encoding="utf-8"))
+def test_course_pages_render_their_numbers(instructor_build):
+    card = _text((instructor_build / "book" / "course" / "instructor" / "formula_card.html").read_text(encoding="utf-8"))
     expected = [f"{rlbits.surprisal(1e-5):.2f}", f"{rlbits.entropy([0.5, 0.3, 0.2]):.4f}",
                 f"{rlbits.expected_rl_bits([0.5, 0.3, 0.2]):.4f}", f"{math.ceil(math.log(0.05) / math.log1p(-1e-5)):,}"]
     for number in expected:
         assert number in card, number
-    assert (book_build.html / "_static" / "print.css").exists()
+    assert (instructor_build / "_static" / "print.css").exists()
 
 
 def _answers() -> dict[str, list[str]]:
@@ -434,7 +496,7 @@ def test_instructor_build_has_every_answer(instructor_build):
         page = key if exercise.startswith("exit") else notes
         assert any(form in page for form in forms), (exercise, forms)
     assert "Rubric" in guide and "Krog" in guide and "Mundy" in guide and "Heino" in guide
-    for page in ["notes", "exit_ticket_key", "discussion_guide", "index"]:
+    for page in ["notes", "exit_ticket_key", "discussion_guide", "index", "formula_card"]:
         html = (instructor_build / "book" / "course" / "instructor" / f"{page}.html").read_text(encoding="utf-8")
         assert "Traceback (most recent call last)" not in html and "{glue" not in html
         assert "not for students" in html

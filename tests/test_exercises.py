@@ -47,7 +47,7 @@ def test_result_is_truthy_and_renders():
     (1.0, "most likely outcome"),
     (1 + 2 + 3 + 3, "without weighting"),
     (float("nan"), "0 · log 0"),
-    (None, "single number"),
+    ("a lot", "single number"),
     ("1.75 bits", "single number"),
 ])
 def test_entropy_hints(answer, hint):
@@ -279,7 +279,7 @@ def test_batch_right_answers(p, answer):
     (0.005 / 0.995, "SNR of a single sample"), (600, "rule-of-three"),
     (math.log(0.05) / math.log(0.995), "95% probability"), (0.005 * 0.995, "variance of one pass/fail reward"),
     (1 / (0.005 * 0.995), "Too large"), (200, "1/p is the expected number"), (210, "does reach SNR one"),
-    (198, "Round up"), (-199, "positive number"), (100, "n times the SNR of one"), (None, "single number"),
+    (198, "Round up"), (-199, "positive number"), (100, "n times the SNR of one"), ("many", "single number"),
 ])
 def test_batch_hints(answer, hint):
     r = ex.check_batch_for_snr_one(answer, 0.005)
@@ -383,7 +383,7 @@ def test_calibrated_sl_hints(wrong, hint):
     _wrong(check_calibrated_sl_bits(wrong, THREE), hint)
 
 
-@pytest.mark.parametrize("answer", [None, "1.16 bits", [1.16, 0.8]])
+@pytest.mark.parametrize("answer", ["1.16 bits", [1.16, 0.8]])
 def test_calibrated_sl_bad_answer(answer):
     _wrong(check_calibrated_sl_bits(answer, THREE), "single number")
 
@@ -422,7 +422,7 @@ def test_batch_hints_at_one_percent(wrong, hint):
     _wrong(check_batch_for_snr_one(wrong, 0.01), hint)
 
 
-@pytest.mark.parametrize("answer", [None, "99", float("nan")])
+@pytest.mark.parametrize("answer", ["99", float("nan")])
 def test_batch_bad_answer(answer):
     r = check_batch_for_snr_one(answer, 0.01)
     if isinstance(answer, str):  # a numeric string is read as a number
@@ -457,7 +457,7 @@ def test_crossing_hints(wrong, hint):
     _wrong(check_crossing_pass_rate(wrong), hint)
 
 
-@pytest.mark.parametrize("answer", [None, "1/2", float("nan")])
+@pytest.mark.parametrize("answer", ["1/2", float("nan")])
 def test_crossing_bad_answer(answer):
     _wrong(check_crossing_pass_rate(answer), "single number")
 
@@ -488,7 +488,7 @@ def test_function_right_answers():
     (lambda p: -math.log2(p), "surprisal"),
     (lambda p: 1.0 if p in (0, 1) else _good(p), "H_b(0) = H_b(1) = 0"),
     (lambda p: p, "Check each term"),
-    (lambda p: None, "returned None"),
+    (lambda p: None if p != 0.5 else 1.0, "returned None"),
     (lambda p: [p, p], "one number"),
     (lambda p: "bits", "not a number"),
     (lambda p: 1 / 0, "ZeroDivisionError"),
@@ -586,3 +586,28 @@ def test_nan_hint_mentions_zero_log_zero_only_where_it_can_arise(call, zero_log_
     assert ("0 · log 0" in r.message) is zero_log_zero
     r = ex.check_snr_per_sample(float("nan"), 0.15)
     assert not r.correct and "0 · log 0" not in r.message
+
+
+@pytest.mark.parametrize("call", [
+    lambda: check_surprisal(None, 0.5),
+    lambda: ex.check_snr_per_sample(None, 0.15),
+    lambda: check_batch_for_snr_one(None, 0.01),
+    lambda: check_crossing_pass_rate(None),
+    lambda: check_binary_entropy_function(lambda p: None),
+    lambda: ex.check_samples_for_confidence(None, 0.01),
+    lambda: ex.check_pass_at_k(None, 20, 3, 5),
+])
+def test_an_untouched_exercise_is_pending_not_wrong(call):
+    r = call()
+    assert not r.correct and r.pending and "Replace None" in r.message
+    assert "✘" not in repr(r) and "Not yet" not in r._repr_markdown_()
+
+
+def test_a_wrong_answer_is_still_marked_wrong():
+    r = check_surprisal(3.0, 0.5)
+    assert not r.pending and repr(r).startswith("✘") and "Not yet" in r._repr_markdown_()
+
+
+def test_pending_still_validates_the_problem():
+    with pytest.raises(ValueError):
+        check_surprisal(None, 1.5)

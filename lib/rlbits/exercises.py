@@ -42,19 +42,31 @@ ABS_TOL = 1e-6
 
 @dataclass(frozen=True)
 class CheckResult:
-    """Outcome of a checker: ``correct`` plus a message for the reader."""
+    """Outcome of a checker: ``correct`` plus a message for the reader.
+
+    ``pending`` marks a cell the reader has not answered yet (the answer is still ``None``): it is
+    not correct, but it is not graded as wrong either, so an untouched exercise greets the reader
+    with what to do rather than with a cross.
+    """
 
     correct: bool
     message: str
+    pending: bool = False
 
     def __bool__(self) -> bool:
         return self.correct
 
     def __repr__(self) -> str:
-        return ("✔ " if self.correct else "✘ ") + self.message
+        return ("✔ " if self.correct else "… " if self.pending else "✘ ") + self.message
 
     def _repr_markdown_(self) -> str:
+        if self.pending:
+            return "✎ " + self.message
         return ("✔ **Correct.** " if self.correct else "✘ **Not yet.** ") + self.message
+
+
+def _pending(solution: str = "", what: str = "your answer") -> CheckResult:
+    return CheckResult(False, f"Replace None with {what} and run the cell again.{solution}", pending=True)
 
 
 #: Environment variable that lets ``reveal=True`` show answers (set by the instructor, see
@@ -198,6 +210,8 @@ def _judge(answer: Any, expected: float, mistakes: list[tuple[float, str]], reve
     sig = _sig(sig)
     value = _as_answer(answer)
     solution = f" The answer is {expected:.6g} {unit}." if _may_reveal(reveal) else ""
+    if answer is None:
+        return _pending(solution)
     if value is None:
         return CheckResult(False, f"Your answer should be a single number ({unit}), got {answer!r}.{solution}")
     if math.isnan(value):
@@ -360,6 +374,8 @@ def check_rl_bits_given_answer(answer: Any, probs: ArrayLike, correct: int, *, s
 
 
 def _number_answer(answer: Any, what: str, solution: str) -> tuple[float | None, CheckResult | None]:
+    if answer is None:
+        return None, _pending(solution)
     value = _as_answer(answer)
     if value is None or math.isnan(value):
         return None, CheckResult(False, f"Your answer should be a single number{what}, got {answer!r}.{solution}")
@@ -584,6 +600,12 @@ def check_binary_entropy_function(fn: Any, *, reveal: bool = False) -> CheckResu
         return CheckResult(False, "Pass your function itself, e.g. check_binary_entropy_function(my_binary_entropy) "
                            f"without parentheses after its name; got {fn!r}.{solution}")
     interior = [0.5, 0.1, 0.25, 0.9, 1e-5]
+    try:
+        untouched = fn(0.5) is None
+    except Exception:  # noqa: BLE001 - the reader's code; any failure is reported below
+        untouched = False
+    if untouched:
+        return _pending(solution, "the expression in your function")
     got: list[float] = []
     for p in interior:
         value, problem = _call_student(fn, p)
@@ -646,6 +668,8 @@ def check_samples_for_confidence(answer: Any, p: float, confidence: float = 0.95
     real = float(sampling.samples_for_confidence_real(p, confidence))
     value = _as_answer(answer)
     solution = f" The answer is {expected:,} draws (n_c = {real:,.2f} rounded up)." if _may_reveal(reveal) else ""
+    if answer is None:
+        return _pending(solution)
     if value is None or not math.isfinite(value):
         return CheckResult(False, f"Your answer should be a single whole number of draws, got {answer!r}.{solution}")
     if value == expected:
@@ -686,6 +710,8 @@ def check_pass_at_k(answer: Any, n: int, c: int, k: int, *, reveal: bool = False
     expected = float(sampling.pass_at_k(n, c, k))
     value = _as_answer(answer)
     solution = f" The answer is {expected:.6g}." if _may_reveal(reveal) else ""
+    if answer is None:
+        return _pending(solution)
     if value is None or math.isnan(value):
         return CheckResult(False, f"Your answer should be a single probability between 0 and 1, got {answer!r}.{solution}")
     if _close(value, expected):
@@ -780,6 +806,8 @@ def check_samples_to_learn(answer: Any, V: int, lr: float, method: str = "reinfo
     other = samples_to_learn_mean_field(V, lr, "sl" if method == "reinforce" else "reinforce", target)
     value = _as_answer(answer)
     solution = f" The answer is {expected:,.6g} samples." if _may_reveal(reveal) else ""
+    if answer is None:
+        return _pending(solution)
     if value is None or math.isnan(value):
         return CheckResult(False, f"Your answer should be a single number (samples), got {answer!r}.{solution}")
     if math.isclose(value, expected, rel_tol=0.02):

@@ -2,7 +2,9 @@
 
 Writes, into ``<html>/pdf/``, for each paper size (A4 and US Letter):
 
-* ``worksheet-<size>.pdf`` and ``formula_card-<size>.pdf``: one page each;
+* ``worksheet-<size>.pdf``: the in-class worksheet (two pages, with room to write);
+* ``formula_card-<size>.pdf``: one page, from the instructor edition only (``make instructor-pdf``:
+  the card answers the class exercises, so the public site does not carry it);
 * ``book-<size>.pdf``: the whole book, every page of the public table of contents in order, one
   document (the pages' articles are put together in one browser page, so MathJax typesets all of it
   and each chapter starts on a new sheet).
@@ -10,7 +12,8 @@ Writes, into ``<html>/pdf/``, for each paper size (A4 and US Letter):
 Chromium is Debian's (``make browser-deps``); the site is served from 127.0.0.1 and every other
 request is refused, so the PDFs are made offline. Usage::
 
-    python -m book.course.build.pdf _build/html [--only worksheet,formula_card]
+    python -m book.course.build.pdf _build/html [--only worksheet,book]
+    python -m book.course.build.pdf _build/instructor/_build/html --only formula_card
 
 Before printing, each page is checked: every math element typeset, every image loaded, and no element
 wider than the printable width (no text cut at the page edge). A failed check stops the build.
@@ -36,7 +39,9 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 #: Paper sizes: Playwright format name -> (file suffix, printable width in CSS px at 96 px/inch, with the
 #: 12 mm side margins of book/_static/print.css).
 PAPERS = {"A4": ("a4", round((210 - 24) / 25.4 * 96)), "Letter": ("letter", round((215.9 - 24) / 25.4 * 96))}
-SINGLE = {"worksheet": "book/course/worksheet.html", "formula_card": "book/course/formula_card.html"}
+SINGLE = {"worksheet": "book/course/worksheet.html"}
+#: Handouts printed from the instructor edition only.
+INSTRUCTOR_SINGLE = {"formula_card": "book/course/instructor/formula_card.html"}
 MARGIN = {"top": "12mm", "bottom": "12mm", "left": "12mm", "right": "12mm"}
 
 
@@ -174,8 +179,9 @@ def _check(page, width: int, what: str) -> dict:
 def make_pdfs(html: Path, only: set[str] | None = None, papers: tuple[str, ...] = tuple(PAPERS)) -> dict[str, dict]:
     """Print the PDFs into ``html / 'pdf'``; return a report per file (page check results).
 
-    ``only`` restricts the documents (``worksheet``, ``formula_card``, ``book``) and ``papers`` the
-    sizes (``A4``, ``Letter``); by default everything is printed.
+    ``only`` restricts the documents (``worksheet``, ``book``, and ``formula_card`` from an instructor
+    build) and ``papers`` the sizes (``A4``, ``Letter``); by default the public site's documents
+    are printed.
     """
     from playwright.sync_api import sync_playwright
 
@@ -185,6 +191,7 @@ def make_pdfs(html: Path, only: set[str] | None = None, papers: tuple[str, ...] 
     out.mkdir(exist_ok=True)
     reports: dict[str, dict] = {}
     jobs = [(name, path) for name, path in SINGLE.items()] + [("book", None)]
+    jobs += [(name, path) for name, path in INSTRUCTOR_SINGLE.items() if only is not None and name in only]
     jobs = [j for j in jobs if only is None or j[0] in only]
     with serve(html) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
@@ -232,7 +239,7 @@ def pdf_pages(path: Path) -> int:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("html", type=Path, help="the built site, e.g. _build/html")
-    parser.add_argument("--only", help="comma-separated subset of: worksheet, formula_card, book")
+    parser.add_argument("--only", help="comma-separated subset of: worksheet, book, formula_card (instructor build)")
     args = parser.parse_args(argv)
     only = set(args.only.split(",")) if args.only else None
     print(json.dumps(make_pdfs(args.html, only), indent=1))
