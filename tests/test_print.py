@@ -1,6 +1,7 @@
 """The printable course material: PDFs made by headless Chromium from the built site (make pdf).
 
-The worksheet and the formula card must each fit on one sheet of A4 and of US Letter; the whole-book
+The worksheet prints on two sheets of A4 and of US Letter (the formula card is printed from the
+instructor edition, ``make instructor-pdf``); the whole-book
 PDF has every page of the book, its math typeset and its figures present, nothing wider than the
 sheet. The PDFs are printed from the session's one book build (``book_build``)."""
 
@@ -184,3 +185,15 @@ def test_figures_in_dark_mode_are_not_white_boxes(book_build):
     for style, natural, shown, fits in found:
         assert "invert" in style and "hue-rotate(180deg)" in style, style
         assert fits, (natural, shown)
+
+
+def test_slides_have_speaker_notes_alt_text_and_the_launch_address(slides):
+    import yaml
+
+    html = slides.read_text(encoding="utf-8")
+    images = re.findall(r"<img\b[^>]*>", html)
+    assert images and all(re.search(r'\balt="[^"]{20,}"', img) for img in images), "every slide image needs alt text"
+    assert html.count('<aside class="notes">') >= 12
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert config["repository"]["url"].removeprefix("https://") in html  # the short address on slide 1
+    assert 'class="qr-code" src="data:image/svg+xml' in html and "launch links:" not in html

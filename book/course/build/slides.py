@@ -12,6 +12,7 @@ in a room without internet. Usage::
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 from pathlib import Path
 
@@ -21,6 +22,24 @@ REVEAL = SLIDES / "node_modules" / "reveal.js"
 #: What the template loads from reveal.js (a few hundred kB; the rest of the package is not served).
 REVEAL_FILES = ["dist/reveal.js", "dist/reveal.css", "dist/theme/white.css", "dist/theme/fonts/source-sans-pro",
                 "plugin/notes/notes.js", "LICENSE"]
+
+
+def launch_block() -> str:
+    """The first slide's launch address and QR code, from ``_config.yml``'s repository (see _ext/launch_links.py)."""
+    import sys
+
+    import yaml
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import launch_links
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    launch = config.get("launch_buttons", {})
+    urls = launch_links.links(config["repository"]["url"], config["repository"].get("branch", "main"),
+                              launch.get("binderhub_url") or "https://mybinder.org",
+                              launch.get("colab_url") or "https://colab.research.google.com")
+    qr = launch_links.qr_img(urls["binder"], "QR code: the in-class exercises on Binder", size_px=220)
+    return f'{qr}\n\nThe book: **{urls["repository_short"]}**'
 
 
 def build(html: Path) -> Path:
@@ -45,6 +64,8 @@ def build(html: Path) -> Path:
             shutil.copy2(src, dst)
     nb = nbformat.read(SLIDES / "slides.ipynb", as_version=4)
     nb.metadata.pop("widgets", None)
+    first = nb.cells[0]
+    first.source = re.sub(r"<!-- launch links:[^>]*-->", lambda _: launch_block(), first.source)
     exporter = SlidesExporter(extra_template_basedirs=[str(SLIDES / "template")], template_name="bps",
                               reveal_url_prefix="reveal.js", reveal_theme="white", reveal_transition="none",
                               exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
