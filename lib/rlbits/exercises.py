@@ -47,6 +47,20 @@ class CheckResult:
     ``pending`` marks a cell the reader has not answered yet (the answer is still ``None``): it is
     not correct, but it is not graded as wrong either, so an untouched exercise greets the reader
     with what to do rather than with a cross.
+
+    Parameters
+    ----------
+    correct : bool
+        Whether the answer is right.
+    message : str
+        What the reader is told: a confirmation, a hint, or what to do next.
+    pending : bool, optional
+        The exercise has not been answered yet (default ``False``).
+
+    Raises
+    ------
+    ValueError
+        Never: a result is plain data (listed for the API's uniformity).
     """
 
     correct: bool
@@ -102,6 +116,23 @@ def half_unit(expected: float, sig: int = SIG_FIGS) -> float:
 
     Any number within this distance of ``expected`` rounds to the same ``sig`` figures (up to the
     tie at exactly half a unit, which is accepted too). For ``expected == 0`` it is :data:`ABS_TOL`.
+
+    Parameters
+    ----------
+    expected : float
+        The exact value.
+    sig : int, optional
+        Significant figures the answer must match (1 to 6; default 3).
+
+    Returns
+    -------
+    float
+        The half unit; :data:`ABS_TOL` when ``expected`` is 0 or not finite.
+
+    Raises
+    ------
+    ValueError
+        Never for finite input (listed for the API's uniformity).
     """
     if expected == 0 or not math.isfinite(expected):
         return ABS_TOL
@@ -114,6 +145,23 @@ def round_sig(x: float, sig: int = SIG_FIGS) -> Decimal:
 
     The digits are those of ``repr(x)`` (what the reader typed), so ``1.5655`` rounds to ``1.57`` at
     three figures although its nearest double lies just below the tie.
+
+    Parameters
+    ----------
+    x : float
+        A number.
+    sig : int, optional
+        Significant figures the answer must match (1 to 6; default 3).
+
+    Returns
+    -------
+    decimal.Decimal
+        The rounded value.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not a finite number (``Decimal`` of ``repr``).
     """
     d = Decimal(repr(float(x)))
     if d == 0:
@@ -265,6 +313,28 @@ def check_surprisal(answer: Any, p: float, *, sig: int = SIG_FIGS, reveal: bool 
     """Check a reader's surprisal, in bits, of an outcome the model gave probability ``p`` (Chapter 1).
 
     ``p`` must be one probability in (0, 1]. Raises ``ValueError`` otherwise.
+
+    Parameters
+    ----------
+    answer : float or None
+        The reader's answer. ``None`` (an untouched exercise) gives a pending result, not a wrong one;
+        anything that is not a single number is a wrong answer with a hint.
+    p : float
+        The probability the model gave the outcome, in (0, 1].
+    sig : int, optional
+        Significant figures the answer must match (1 to 6; default 3).
+    reveal : bool, optional
+        Add the answer to the message; takes effect only where ``RLBITS_REVEAL=1`` is set.
+
+    Returns
+    -------
+    CheckResult
+        Right, wrong (with a hint) or pending; true in a boolean context only when right.
+
+    Raises
+    ------
+    ValueError
+        If a problem argument is invalid (a bad answer is a wrong answer, never an error).
     """
     p = _one_probability(p, "p")
     expected = float(information.surprisal(p))
@@ -278,7 +348,30 @@ def check_surprisal(answer: Any, p: float, *, sig: int = SIG_FIGS, reveal: bool 
 
 
 def check_binary_entropy(answer: Any, p: float, *, sig: int = SIG_FIGS, reveal: bool = False) -> CheckResult:
-    """Check a reader's binary entropy ``H_b(p)`` in bits for one pass rate ``p`` in [0, 1] (Chapter 1)."""
+    """Check a reader's binary entropy ``H_b(p)`` in bits for one pass rate ``p`` in [0, 1] (Chapter 1).
+
+    Parameters
+    ----------
+    answer : float or None
+        The reader's answer. ``None`` (an untouched exercise) gives a pending result, not a wrong one;
+        anything that is not a single number is a wrong answer with a hint.
+    p : float
+        The pass rate, in [0, 1].
+    sig : int, optional
+        Significant figures the answer must match (1 to 6; default 3).
+    reveal : bool, optional
+        Add the answer to the message; takes effect only where ``RLBITS_REVEAL=1`` is set.
+
+    Returns
+    -------
+    CheckResult
+        Right, wrong (with a hint) or pending; true in a boolean context only when right.
+
+    Raises
+    ------
+    ValueError
+        If a problem argument is invalid (a bad answer is a wrong answer, never an error).
+    """
     p = _one_probability(p, "p", allow_zero=True)
     expected = float(information.binary_entropy(p))
     mistakes = _unit_mistakes(expected)
@@ -298,6 +391,28 @@ def check_entropy(answer: Any, probs: ArrayLike, *, sig: int = SIG_FIGS, reveal:
     """Check a reader's entropy ``H(p)`` in bits of the distribution ``probs`` (Chapter 1).
 
     ``probs`` must be one distribution (a 1-d list that sums to 1). Raises ``ValueError`` otherwise.
+
+    Parameters
+    ----------
+    answer : float or None
+        The reader's answer. ``None`` (an untouched exercise) gives a pending result, not a wrong one;
+        anything that is not a single number is a wrong answer with a hint.
+    probs : array_like
+        One distribution over the answers (1-d, sums to 1).
+    sig : int, optional
+        Significant figures the answer must match (1 to 6; default 3).
+    reveal : bool, optional
+        Add the answer to the message; takes effect only where ``RLBITS_REVEAL=1`` is set.
+
+    Returns
+    -------
+    CheckResult
+        Right, wrong (with a hint) or pending; true in a boolean context only when right.
+
+    Raises
+    ------
+    ValueError
+        If a problem argument is invalid (a bad answer is a wrong answer, never an error).
     """
     arr = _one_distribution(probs)
     expected = float(information.entropy(arr))
@@ -322,6 +437,28 @@ def check_expected_rl_bits(answer: Any, probs: ArrayLike, *, sig: int = SIG_FIGS
 
     The correct answer is drawn from ``probs`` itself (Niels Rolf's calibrated comparison). Raises
     ``ValueError`` unless ``probs`` is one distribution.
+
+    Parameters
+    ----------
+    answer : float or None
+        The reader's answer. ``None`` (an untouched exercise) gives a pending result, not a wrong one;
+        anything that is not a single number is a wrong answer with a hint.
+    probs : array_like
+        One distribution over the answers (1-d, sums to 1).
+    sig : int, optional
+        Significant figures the answer must match (1 to 6; default 3).
+    reveal : bool, optional
+        Add the answer to the message; takes effect only where ``RLBITS_REVEAL=1`` is set.
+
+    Returns
+    -------
+    CheckResult
+        Right, wrong (with a hint) or pending; true in a boolean context only when right.
+
+    Raises
+    ------
+    ValueError
+        If a problem argument is invalid (a bad answer is a wrong answer, never an error).
     """
     arr = _one_distribution(probs)
     expected = float(information.expected_rl_bits(arr))
@@ -342,6 +479,30 @@ def check_rl_bits_given_answer(answer: Any, probs: ArrayLike, correct: int, *, s
     """Check a reader's expected RL bits when answer number ``correct`` (from 0) is right (Chapter 2, Yorwba).
 
     Raises ``ValueError`` unless ``probs`` is one distribution and ``correct`` a whole-number index into it.
+
+    Parameters
+    ----------
+    answer : float or None
+        The reader's answer. ``None`` (an untouched exercise) gives a pending result, not a wrong one;
+        anything that is not a single number is a wrong answer with a hint.
+    probs : array_like
+        One distribution over the answers (1-d, sums to 1).
+    correct : int
+        Index of the correct answer, counted from 0.
+    sig : int, optional
+        Significant figures the answer must match (1 to 6; default 3).
+    reveal : bool, optional
+        Add the answer to the message; takes effect only where ``RLBITS_REVEAL=1`` is set.
+
+    Returns
+    -------
+    CheckResult
+        Right, wrong (with a hint) or pending; true in a boolean context only when right.
+
+    Raises
+    ------
+    ValueError
+        If a problem argument is invalid (a bad answer is a wrong answer, never an error).
     """
     arr = _one_distribution(probs)
     if isinstance(correct, (bool, np.bool_)):
@@ -386,6 +547,28 @@ def check_snr_per_sample(answer: Any, p: float, *, sig: int = SIG_FIGS, reveal: 
     """Check a reader's signal-to-noise ratio of one REINFORCE sample, no baseline, at pass rate ``p`` (Chapter 3).
 
     Raises ``ValueError`` unless ``0 < p < 1``.
+
+    Parameters
+    ----------
+    answer : float or None
+        The reader's answer. ``None`` (an untouched exercise) gives a pending result, not a wrong one;
+        anything that is not a single number is a wrong answer with a hint.
+    p : float
+        The pass rate, strictly between 0 and 1.
+    sig : int, optional
+        Significant figures the answer must match (1 to 6; default 3).
+    reveal : bool, optional
+        Add the answer to the message; takes effect only where ``RLBITS_REVEAL=1`` is set.
+
+    Returns
+    -------
+    CheckResult
+        Right, wrong (with a hint) or pending; true in a boolean context only when right.
+
+    Raises
+    ------
+    ValueError
+        If a problem argument is invalid (a bad answer is a wrong answer, never an error).
     """
     sig = _sig(sig)
     p = _validate.open_unit(p, "p")
@@ -419,6 +602,32 @@ def check_grpo_advantage(answer: Any, k: int, G: int, *, correct: bool = True, s
 
     Chapter 3, "GRPO". Raises ``ValueError`` unless ``G >= 2`` and ``k`` is a whole number with
     ``0 < k < G`` (with all rewards equal the advantage is 0/0).
+
+    Parameters
+    ----------
+    answer : float or None
+        The reader's answer. ``None`` (an untouched exercise) gives a pending result, not a wrong one;
+        anything that is not a single number is a wrong answer with a hint.
+    k : int
+        The number of passing samples.
+    G : int
+        The group size, at least 2.
+    correct : bool, optional
+        Whether the sample asked about passed (default) or failed.
+    sig : int, optional
+        Significant figures the answer must match (1 to 6; default 3).
+    reveal : bool, optional
+        Add the answer to the message; takes effect only where ``RLBITS_REVEAL=1`` is set.
+
+    Returns
+    -------
+    CheckResult
+        Right, wrong (with a hint) or pending; true in a boolean context only when right.
+
+    Raises
+    ------
+    ValueError
+        If a problem argument is invalid (a bad answer is a wrong answer, never an error).
     """
     from . import gradients
 
@@ -464,6 +673,28 @@ def check_calibrated_sl_bits(answer: Any, probs: ArrayLike, *, sig: int = SIG_FI
     The expectation is over which answer is correct, drawn from the model's own distribution
     (Niels Rolf's comparison, section ``ch-information-gain``). Raises ``ValueError`` if ``probs``
     is not one distribution.
+
+    Parameters
+    ----------
+    answer : float or None
+        The reader's answer. ``None`` (an untouched exercise) gives a pending result, not a wrong one;
+        anything that is not a single number is a wrong answer with a hint.
+    probs : array_like
+        One distribution over the answers (1-d, sums to 1).
+    sig : int, optional
+        Significant figures the answer must match (1 to 6; default 3).
+    reveal : bool, optional
+        Add the answer to the message; takes effect only where ``RLBITS_REVEAL=1`` is set.
+
+    Returns
+    -------
+    CheckResult
+        Right, wrong (with a hint) or pending; true in a boolean context only when right.
+
+    Raises
+    ------
+    ValueError
+        If a problem argument is invalid (a bad answer is a wrong answer, never an error).
     """
     arr = _one_distribution(probs)
     expected = float(information.entropy(arr))
@@ -491,6 +722,26 @@ def check_batch_for_snr_one(answer: Any, p: float, *, reveal: bool = False) -> C
     A whole number of samples is expected; the exact real-valued solution, to three significant
     figures, counts as right too. A larger batch also reaches SNR one and is told it is not the
     smallest. Raises ``ValueError`` unless ``0 < p < 1``.
+
+    Parameters
+    ----------
+    answer : float or None
+        The reader's answer. ``None`` (an untouched exercise) gives a pending result, not a wrong one;
+        anything that is not a single number is a wrong answer with a hint.
+    p : float
+        The pass rate, strictly between 0 and 1.
+    reveal : bool, optional
+        Add the answer to the message; takes effect only where ``RLBITS_REVEAL=1`` is set.
+
+    Returns
+    -------
+    CheckResult
+        Right, wrong (with a hint) or pending; true in a boolean context only when right.
+
+    Raises
+    ------
+    ValueError
+        If a problem argument is invalid (a bad answer is a wrong answer, never an error).
     """
     p = _validate.open_unit(p, "p")
     exact = (1 - p) / p
@@ -534,6 +785,24 @@ def check_crossing_pass_rate(answer: Any, *, reveal: bool = False) -> CheckResul
     """Check a reader's pass rate strictly between 0 and 1 where the essay's two curves cross (Chapter 2).
 
     The curves are the essay's SL figure ``-log2 p`` and its RL figure ``H_b(p)``.
+
+    Parameters
+    ----------
+    answer : float or None
+        The reader's answer. ``None`` (an untouched exercise) gives a pending result, not a wrong one;
+        anything that is not a single number is a wrong answer with a hint.
+    reveal : bool, optional
+        Add the answer to the message; takes effect only where ``RLBITS_REVEAL=1`` is set.
+
+    Returns
+    -------
+    CheckResult
+        Right, wrong (with a hint) or pending; true in a boolean context only when right.
+
+    Raises
+    ------
+    ValueError
+        If a problem argument is invalid (a bad answer is a wrong answer, never an error).
     """
     from . import comparison
 
@@ -594,6 +863,23 @@ def check_binary_entropy_function(fn: Any, *, reveal: bool = False) -> CheckResu
 
     ``fn`` is called with Python floats: interior pass rates first, then the edges ``p = 0`` and
     ``p = 1``, where ``H_b`` is 0 by the convention ``0 · log 0 = 0`` (section ``ch-entropy``).
+
+    Parameters
+    ----------
+    fn : callable or None
+        The reader's function of one pass rate; ``None`` or a function still returning ``None`` is pending.
+    reveal : bool, optional
+        Add the answer to the message; takes effect only where ``RLBITS_REVEAL=1`` is set.
+
+    Returns
+    -------
+    CheckResult
+        Right, wrong (with a hint) or pending; true in a boolean context only when right.
+
+    Raises
+    ------
+    ValueError
+        If a problem argument is invalid (a bad answer is a wrong answer, never an error).
     """
     solution = _BINARY_ENTROPY_SOLUTION if _may_reveal(reveal) else ""
     if not callable(fn):
@@ -659,6 +945,28 @@ def check_samples_for_confidence(answer: Any, p: float, confidence: float = 0.95
                                  reveal: bool = False) -> CheckResult:
     """Check a reader's smallest whole number of draws that sees at least one success with probability
     ``confidence`` when each succeeds with probability ``p`` (Chapter 4, the exercise on the rule of three).
+
+    Parameters
+    ----------
+    answer : float or None
+        The reader's answer. ``None`` (an untouched exercise) gives a pending result, not a wrong one;
+        anything that is not a single number is a wrong answer with a hint.
+    p : float
+        The probability that one draw succeeds, strictly between 0 and 1.
+    confidence : float, optional
+        The required probability of at least one success, in (0, 1).
+    reveal : bool, optional
+        Add the answer to the message; takes effect only where ``RLBITS_REVEAL=1`` is set.
+
+    Returns
+    -------
+    CheckResult
+        Right, wrong (with a hint) or pending; true in a boolean context only when right.
+
+    Raises
+    ------
+    ValueError
+        If a problem argument is invalid (a bad answer is a wrong answer, never an error).
     """
     from . import _validate, sampling
 
@@ -704,7 +1012,32 @@ def check_samples_for_confidence(answer: Any, p: float, confidence: float = 0.95
 
 
 def check_pass_at_k(answer: Any, n: int, c: int, k: int, *, reveal: bool = False) -> CheckResult:
-    """Check a reader's unbiased pass@k estimate from ``c`` correct samples out of ``n`` (Chapter 4)."""
+    """Check a reader's unbiased pass@k estimate from ``c`` correct samples out of ``n`` (Chapter 4).
+
+    Parameters
+    ----------
+    answer : float or None
+        The reader's answer. ``None`` (an untouched exercise) gives a pending result, not a wrong one;
+        anything that is not a single number is a wrong answer with a hint.
+    n : int
+        The number of samples drawn.
+    c : int
+        The number of correct samples among them.
+    k : int
+        The number of passing samples.
+    reveal : bool, optional
+        Add the answer to the message; takes effect only where ``RLBITS_REVEAL=1`` is set.
+
+    Returns
+    -------
+    CheckResult
+        Right, wrong (with a hint) or pending; true in a boolean context only when right.
+
+    Raises
+    ------
+    ValueError
+        If a problem argument is invalid (a bad answer is a wrong answer, never an error).
+    """
     from . import sampling
 
     expected = float(sampling.pass_at_k(n, c, k))
@@ -740,6 +1073,26 @@ def check_pass_at_k(answer: Any, n: int, c: int, k: int, *, reveal: bool = False
 def check_outcome_bits(answer: Any, win_probability: float, *, reveal: bool = False) -> CheckResult:
     """Check a reader's information, in bits, in the outcome of a game won with probability ``win_probability``
     (Chapter 5, "Self-play and the outcome signal").
+
+    Parameters
+    ----------
+    answer : float or None
+        The reader's answer. ``None`` (an untouched exercise) gives a pending result, not a wrong one;
+        anything that is not a single number is a wrong answer with a hint.
+    win_probability : float
+        The probability that the game is won, in [0, 1].
+    reveal : bool, optional
+        Add the answer to the message; takes effect only where ``RLBITS_REVEAL=1`` is set.
+
+    Returns
+    -------
+    CheckResult
+        Right, wrong (with a hint) or pending; true in a boolean context only when right.
+
+    Raises
+    ------
+    ValueError
+        If a problem argument is invalid (a bad answer is a wrong answer, never an error).
     """
     from . import _validate
 
@@ -762,6 +1115,28 @@ def check_outcome_bits(answer: Any, win_probability: float, *, reveal: bool = Fa
 def check_policy_target_bits(answer: Any, target: ArrayLike, policy: ArrayLike, *, reveal: bool = False) -> CheckResult:
     """Check a reader's count, in bits, of what a soft target tells an apprentice whose policy is ``policy``
     (Chapter 5, "What a target tells the apprentice").
+
+    Parameters
+    ----------
+    answer : float or None
+        The reader's answer. ``None`` (an untouched exercise) gives a pending result, not a wrong one;
+        anything that is not a single number is a wrong answer with a hint.
+    target : array_like or float
+        The target distribution (1-d), or for Chapter 6 the target pass rate.
+    policy : array_like
+        The apprentice's current distribution (1-d, same length as ``target``).
+    reveal : bool, optional
+        Add the answer to the message; takes effect only where ``RLBITS_REVEAL=1`` is set.
+
+    Returns
+    -------
+    CheckResult
+        Right, wrong (with a hint) or pending; true in a boolean context only when right.
+
+    Raises
+    ------
+    ValueError
+        If a problem argument is invalid (a bad answer is a wrong answer, never an error).
     """
     t = np.asarray(target, dtype=np.float64)
     pi = np.asarray(policy, dtype=np.float64)
@@ -788,7 +1163,29 @@ def check_policy_target_bits(answer: Any, target: ArrayLike, policy: ArrayLike, 
 
 
 def samples_to_learn_mean_field(V: int, lr: float, method: str = "reinforce", target: float = 0.5) -> float:
-    """Mean-field samples from uniform to pass rate ``target``; see :func:`rlbits.training.samples_to_learn_mean_field`."""
+    """Mean-field samples from uniform to pass rate ``target``; see :func:`rlbits.training.samples_to_learn_mean_field`.
+
+    Parameters
+    ----------
+    V : int
+        The number of answers.
+    lr : float
+        The step size.
+    method : str, optional
+        The learner (see :func:`rlbits.training.samples_to_learn_mean_field`).
+    target : array_like or float
+        The target distribution (1-d), or for Chapter 6 the target pass rate.
+
+    Returns
+    -------
+    float
+        The number of samples.
+
+    Raises
+    ------
+    ValueError
+        As :func:`rlbits.training.samples_to_learn_mean_field`.
+    """
     from . import training
 
     return training.samples_to_learn_mean_field(V, lr, method, target)
@@ -801,6 +1198,32 @@ def check_samples_to_learn(answer: Any, V: int, lr: float, method: str = "reinfo
     Answers within 2% of :func:`samples_to_learn_mean_field` pass (a reader may round ``V - 1`` to ``V``).
     The mean field is a small-step picture: at large ``η`` it undercuts the wait for a first success
     (about ``V`` samples for REINFORCE), which no step size can beat; the message says so when it does.
+
+    Parameters
+    ----------
+    answer : float or None
+        The reader's answer. ``None`` (an untouched exercise) gives a pending result, not a wrong one;
+        anything that is not a single number is a wrong answer with a hint.
+    V : int
+        The number of answers.
+    lr : float
+        The step size.
+    method : str, optional
+        The learner (see :func:`rlbits.training.samples_to_learn_mean_field`).
+    target : float, optional
+        The pass rate to reach (default 0.5).
+    reveal : bool, optional
+        Add the answer to the message; takes effect only where ``RLBITS_REVEAL=1`` is set.
+
+    Returns
+    -------
+    CheckResult
+        Right, wrong (with a hint) or pending; true in a boolean context only when right.
+
+    Raises
+    ------
+    ValueError
+        If a problem argument is invalid (a bad answer is a wrong answer, never an error).
     """
     expected = samples_to_learn_mean_field(V, lr, method, target)
     other = samples_to_learn_mean_field(V, lr, "sl" if method == "reinforce" else "reinforce", target)
@@ -839,6 +1262,30 @@ def check_bits_absorbed(answer: Any, V: int, pass_rate: float, samples: float, *
     The model starts from the uniform policy over ``V`` tokens and reaches pass rate ``pass_rate``
     after ``samples`` samples. (The name is kept for readers' notebooks; it checks the drop in the
     answer's surprisal, not a count of "available" bits, which is not information.)
+
+    Parameters
+    ----------
+    answer : float or None
+        The reader's answer. ``None`` (an untouched exercise) gives a pending result, not a wrong one;
+        anything that is not a single number is a wrong answer with a hint.
+    V : int
+        The number of answers.
+    pass_rate : float
+        The pass rate the model reaches.
+    samples : float
+        The number of samples it took.
+    reveal : bool, optional
+        Add the answer to the message; takes effect only where ``RLBITS_REVEAL=1`` is set.
+
+    Returns
+    -------
+    CheckResult
+        Right, wrong (with a hint) or pending; true in a boolean context only when right.
+
+    Raises
+    ------
+    ValueError
+        If a problem argument is invalid (a bad answer is a wrong answer, never an error).
     """
     from . import _validate
 

@@ -40,6 +40,20 @@ def myst_nb_available() -> bool:
     """Whether myst-nb is installed (it is in the book build, not on Binder or Colab).
 
     Looked up, not imported: importing myst-nb imports Sphinx.
+
+    Parameters
+    ----------
+    None
+
+    Returns
+    -------
+    bool
+        ``True`` when ``myst_nb`` can be imported (the answer is cached for the process).
+
+    Raises
+    ------
+    ValueError
+        Never (listed for the API's uniformity).
     """
     global _MYST_NB
     if _MYST_NB is None:
@@ -63,6 +77,25 @@ def portable(value: Any, digits: int = GLUE_DIGITS) -> Any:
     rounded element by element. This is what :func:`glue` stores, so that a glued value reads the
     same on every CPU.
 
+    Parameters
+    ----------
+    value : object
+        A number, array, tuple or list of them, or anything else (returned unchanged).
+    digits : int, optional
+        Significant digits to keep, 1 to 17 (default :data:`GLUE_DIGITS`).
+
+    Returns
+    -------
+    object
+        ``value`` with its floats rounded; whole floats of ``1e12`` or more become ``int``.
+
+    Raises
+    ------
+    ValueError
+        If ``digits`` is not a whole number from 1 to 17.
+
+    Examples
+    --------
     >>> portable(16.609640474436812)
     16.60964047
     >>> portable(2995732273553991.5)
@@ -93,6 +126,26 @@ def glue(name: str, value: Any, display: bool = False, *, digits: int = GLUE_DIG
     With myst-nb installed (the book build) this writes the record ``myst_nb.glue`` writes. Without
     it (Binder, Colab, plain Jupyter) nothing is glued; with ``display=True`` the value is shown as
     the cell's output, so a reader sees the same thing either way.
+
+    Parameters
+    ----------
+    name : str
+        The key the prose uses (``{glue:text}`name```).
+    value : object
+        The value; floats are rounded by :func:`portable` first.
+    display : bool, optional
+        Also show the value as the cell's output (default ``False``).
+    digits : int, optional
+        Significant digits kept for floats (keyword-only; default :data:`GLUE_DIGITS`).
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a non-empty string or ``digits`` is out of range.
     """
     if not isinstance(name, str) or not name:
         raise ValueError(f"name must be a non-empty string, got {name!r}")
