@@ -30,6 +30,7 @@ __all__ = [
     "max_naive_rl_advantage",
     "max_naive_rl_advantage_closed_form",
     "ratio_lower_bound",
+    "rl_bits_given_guess",
     "wrong_mass_concentration",
 ]
 
@@ -278,3 +279,40 @@ def answer_guess_reward_joint(probs: ArrayLike) -> NDArray[np.float64]:
     out[..., 1] = np.where(hit, pair, 0.0)
     out[..., 0] = np.where(hit, 0.0, pair)
     return out
+
+
+def rl_bits_given_guess(probs: ArrayLike, guess: ArrayLike) -> float | NDArray[np.float64]:
+    """What one pass/fail reward tells a calibrated learner about the answer, given its guess: ``H_b(p_a)``.
+
+    Index the information by the *guess* ``A = a`` rather than by the correct answer: with ``C ~ probs``
+    (the learner's own beliefs) and ``R = 1[A = C]``, ``R | A = a`` is pass with probability ``p_a`` and
+    ``R`` is a function of ``C`` given ``A``, so ``I(C; R | A = a) = H(R | A = a) = H_b(p_a)``. This is the
+    essay's formula with the guess's probability; the essay put in the *correct* answer's probability,
+    which indexes the other way (``H(R | C = i)``, Yorwba's ``p_i`` against ``p_j``).
+
+    Parameters
+    ----------
+    probs : array_like, shape (V,)
+        The learner's distribution over answers (also the distribution of the correct answer).
+    guess : int or array_like of int
+        The sampled answer(s) ``a``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``I(C; R | A = a)`` in bits, for each guess.
+
+    Raises
+    ------
+    ValueError
+        If ``probs`` is not one distribution or a guess is not an index into it.
+
+    Notes
+    -----
+    Chapter 1, "One outcome or the average?".
+    """
+    arr = _validate.distribution(probs, "probs")
+    if arr.ndim != 1:
+        raise ValueError(f"probs must be one distribution (shape (V,)), got shape {arr.shape}")
+    idx = _validate.index(guess, arr.size, np.shape(guess), "guess")
+    return information.binary_entropy(arr[idx])
