@@ -554,3 +554,18 @@ def test_min_variance_unbiased_against_a_generic_solve_and_reinforce():
 def test_new_functions_reject_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_exercise_checkers_for_the_new_sections():
+    """The two checkers appended to rlbits.exercises: expected answers against independent reasoning."""
+    from rlbits.exercises import check_exact_baseline, check_noise_kind
+    assert check_exact_baseline(0.7, 0.3) and not check_exact_baseline(0.3, 0.3)
+    assert "average reward" in check_exact_baseline(0.3, 0.3).message
+    expected = {"a": "magnitude", "b": "direction", "c": "magnitude", "d": "direction", "e": "magnitude"}
+    for case, kind in expected.items():
+        assert check_noise_kind(kind, case)
+        other = "direction" if kind == "magnitude" else "magnitude"
+        assert not check_noise_kind(other, case)
+    assert not check_noise_kind(None, "a")
+    with pytest.raises(ValueError):
+        check_noise_kind("magnitude", "z")

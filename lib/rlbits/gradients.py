@@ -750,7 +750,7 @@ def min_variance_unbiased(pi: ArrayLike) -> UnbiasedBound:
     var, signal = unbiased_estimator_moments(arr, f)
     F = arr @ f
     h = d + f - F[None, :] / arr[:, None]
-    return UnbiasedBound(f, h, max(var, 0.0), signal)
+    return UnbiasedBound(f, h, var if var > 1e-12 * signal else 0.0, signal)  # rounding residue of an exact 0
 
 
 # --- many tokens, one reward (Chapter 3, "Many tokens, one reward") ---
