@@ -244,3 +244,24 @@ def test_information_indexed_by_the_guess_is_binary_entropy():
                                [1.0, 0.8813, 0.7219], atol=5e-5)
     with pytest.raises(ValueError):
         comparison.rl_bits_given_guess([0.5, 0.5], 2)
+
+
+def test_compute_share_above_against_a_simulated_schedule():
+    """Heino's two readings: walk a fine grid of compute, map it to error rates, count the share above p."""
+    for lowest in (1e-5, 1e-3):
+        c = np.linspace(0, 1, 2_000_001)
+        # additive: nines grow linearly in compute, from -log10(1 - lowest) to -log10(lowest)
+        n0, n1 = -math.log10(1 - lowest), -math.log10(lowest)
+        err = 10 ** -(n0 + c * (n1 - n0))
+        assert comparison.compute_share_above(0.5, lowest, "additive") == pytest.approx(np.mean(err < 0.5), abs=1e-5)
+        assert comparison.compute_share_above(0.5, lowest, "additive") == pytest.approx(
+            comparison.log_axis_share_above(0.5, lowest, axis="error"), rel=1e-12)
+        # multiplicative, factor 2: compute C = 2**n, so n = log2 C over [2**n0, 2**n1]
+        C = 2**n0 + c * (2**n1 - 2**n0)
+        err = 10 ** -np.log2(C)
+        assert comparison.compute_share_above(0.5, lowest, "multiplicative") == pytest.approx(np.mean(err < 0.5), abs=1e-5)
+    assert round(comparison.compute_share_above(0.5, 1e-5, "additive"), 2) == 0.94
+    assert comparison.compute_share_above(0.5, 1e-5, "multiplicative", factor=10.0) > 0.999
+    for bad in (dict(reading="log"), dict(reading="multiplicative", factor=1.0)):
+        with pytest.raises(ValueError):
+            comparison.compute_share_above(0.5, 1e-5, **bad)

@@ -23,6 +23,7 @@ __all__ = [
     "DecoyBits",
     "FamilyBits",
     "answer_guess_reward_joint",
+    "compute_share_above",
     "conditional_mutual_information_enumerated",
     "decoy_bits",
     "family_bits",
@@ -316,3 +317,61 @@ def rl_bits_given_guess(probs: ArrayLike, guess: ArrayLike) -> float | NDArray[n
         raise ValueError(f"probs must be one distribution (shape (V,)), got shape {arr.shape}")
     idx = _validate.index(guess, arr.size, np.shape(guess), "guess")
     return information.binary_entropy(arr[idx])
+
+
+def compute_share_above(threshold: float, lowest: float, reading: str, factor: float = 2.0) -> float:
+    """Share of the training compute spent above a pass rate, under a reading of "each nine costs the same".
+
+    Pass rates run from ``lowest`` to ``1 - lowest`` (error rates ``e`` from ``1 - lowest`` down to
+    ``lowest``); ``n(e) = -log10 e`` counts the nines of accuracy. Two readings of Aleksander Heino's
+    "getting from 0-90% pass rate requires as much compute as 90-99%":
+
+    - ``"additive"``: every further nine costs the same *amount* of compute, so cumulative compute is
+      ``C ∝ n(e)``: a linear compute axis *is* the log error-rate axis, and the share equals
+      ``log_axis_share_above(threshold, lowest, axis="error")``.
+    - ``"multiplicative"``: every further nine multiplies cumulative compute by ``factor`` (2: each nine
+      costs as much as all before it), so ``C ∝ factor ** n(e)``, a power law in the error; a *log*
+      compute axis is then the log error-rate axis, and the share of the linear budget is larger.
+
+    Parameters
+    ----------
+    threshold : float
+        The pass rate above which compute is counted, in (0, 1).
+    lowest : float
+        The lowest pass rate (and lowest error rate) of the range, in (0, threshold).
+    reading : {"additive", "multiplicative"}
+        How compute grows with the number of nines.
+    factor : float, default 2
+        Compute multiplier per nine for the multiplicative reading (greater than 1).
+
+    Returns
+    -------
+    float
+        The share, in [0, 1], of the compute between the two ends of the range spent at pass rates
+        above ``threshold``.
+
+    Raises
+    ------
+    ValueError
+        If the rates are outside (0, 1), ``lowest`` is not below ``threshold`` or the error range does
+        not reach it, ``reading`` is unknown, or ``factor <= 1``.
+
+    Notes
+    -----
+    Chapter 2, "Which axis?".
+    """
+    t = _validate.open_unit(threshold, "threshold")
+    lo = _validate.open_unit(lowest, "lowest")
+    if not (lo < t and 1.0 - t > lo):
+        raise ValueError(f"lowest ({lowest}) must be below threshold ({threshold}) and below 1 - threshold")
+    n_start, n_t, n_end = -np.log10(1.0 - lo), -np.log10(1.0 - t), -np.log10(lo)
+    if reading == "additive":
+        return float((n_end - n_t) / (n_end - n_start))
+    if reading == "multiplicative":
+        f = _validate.positive_number(factor, "factor")
+        if not f > 1.0:
+            raise ValueError(f"factor must be greater than 1, got {factor!r}")
+        lf = np.log(f)  # C = f ** n, computed relative to its largest value to stay finite
+        top = n_end * lf
+        return float((1.0 - np.exp(n_t * lf - top)) / (1.0 - np.exp(n_start * lf - top)))
+    raise ValueError(f"reading must be 'additive' or 'multiplicative', got {reading!r}")
