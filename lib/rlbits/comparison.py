@@ -72,6 +72,23 @@ def family_bits(p: ArrayLike, V: ArrayLike) -> FamilyBits:
 
     ``p`` (in [0, 1]) and ``V`` (whole numbers >= 2) broadcast against each other.
     Chapter 2, "How the answer space matters".
+
+    Parameters
+    ----------
+    p : array_like
+        Probability of the correct answer.
+    V : array_like
+        Number of answers (at least 2); broadcasts against ``p``.
+
+    Returns
+    -------
+    FamilyBits
+        The four quantities, broadcast over ``p`` and ``V``.
+
+    Raises
+    ------
+    ValueError
+        If an entry is outside [0, 1] or not finite, or ``V`` is not a whole number >= 2.
     """
     pa = _validate.probability(p, "p")
     Va = _sizes(V)
@@ -97,6 +114,21 @@ def conditional_mutual_information_enumerated(probs: ArrayLike) -> float:
     This route never uses a binary entropy, so it independently checks
     :func:`rlbits.expected_rl_bits`. Costs ``O(V^2)``; for small ``V``. Chapter 2,
     "The data-processing inequality".
+
+    Parameters
+    ----------
+    probs : array_like, shape (V,)
+        The model's distribution.
+
+    Returns
+    -------
+    float
+        ``I(C; R | A)`` in bits.
+
+    Raises
+    ------
+    ValueError
+        If a distribution has entries outside [0, 1], NaN/inf, or does not sum to 1.
     """
     arr = _validate.distribution(probs, "probs")
     if arr.ndim != 1:
@@ -119,6 +151,11 @@ def max_naive_rl_advantage() -> tuple[float, float]:
 
     The derivative ``log2((1 - p)/p) + 1/(p ln 2)`` changes sign once on (1/2, 1); found by
     bisection to machine precision. Chapter 2, "The essay's comparison".
+
+    Returns
+    -------
+    tuple of float
+        ``(p*, gap)``: the pass rate and the gap in bits.
     """
     def slope(p: float) -> float:
         return np.log2((1.0 - p) / p) + 1.0 / (p * np.log(2.0))
@@ -141,6 +178,26 @@ def log_axis_share_above(threshold: float, lowest: float, axis: str = "pass") ->
     ``axis="pass"`` plots ``log10 p`` from ``lowest`` to 1; ``axis="error"`` plots
     ``log10(1 - p)`` over the same pass rates, i.e. error rates from ``lowest`` to ``1 - lowest``.
     Chapter 2, "Which axis?".
+
+    Parameters
+    ----------
+    threshold : float
+        Pass rate in (0, 1).
+    lowest : float
+        Lowest pass rate of the axis, below ``threshold``.
+    axis : {"pass", "error"}
+        Plot ``log10 p`` or ``log10(1 - p)``.
+
+    Returns
+    -------
+    float
+        The share of the axis width, in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If a rate is outside (0, 1), ``lowest`` is not below ``threshold`` (or the error axis does
+        not reach it), or ``axis`` is unknown.
     """
     t = _validate.open_unit(threshold, "threshold")
     lo = _validate.open_unit(lowest, "lowest")
@@ -163,6 +220,11 @@ def max_naive_rl_advantage_closed_form() -> tuple[float, float]:
     Setting the derivative to zero, ``ln((1-p)/p) + 1/p = 0``; with ``v = 1/p - 1`` this is
     ``v e^v = 1/e``, so ``p* = 1 / (1 + W(1/e))`` with ``W`` the principal branch of Lambert's
     function. An independent second route to the bisection. Chapter 2, "The essay's comparison".
+
+    Returns
+    -------
+    tuple of float
+        ``(p*, gap)``, as :func:`max_naive_rl_advantage`.
     """
     from scipy.special import lambertw
 
@@ -179,6 +241,24 @@ def wrong_mass_concentration(probs: ArrayLike, answer: ArrayLike) -> float | NDA
     ``1/(V - 1)`` (wrong mass spread evenly, the correct-plus-uniform family) and 1 (all wrong mass
     on one answer). ``nan`` when ``p_i = 1`` (there is no wrong mass). Chapter 2, "What decides the
     ratio: the concentration of the wrong mass".
+
+    Parameters
+    ----------
+    probs : array_like, shape (..., V)
+        The model's distribution(s).
+    answer : int or array_like of int
+        Index of the correct answer.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``κ`` in [1/(V - 1), 1].
+
+    Raises
+    ------
+    ValueError
+        If a distribution has entries outside [0, 1], NaN/inf, or does not sum to 1, or ``answer`` is not an index
+        into it (or has probability 0 where that is undefined).
     """
     arr = _validate.distribution(probs, "probs")
     p_i, idx = information._answer_probs(arr, answer)
@@ -201,6 +281,23 @@ def ratio_lower_bound(p: ArrayLike, concentration: ArrayLike) -> float | NDArray
     is close to ``p`` only if ``κ`` is small compared with ``p ln(1/p)``: a confidently wrong model
     (large ``κ``) gives RL far more than a fraction ``p``. ``p`` strictly in (0, 1), ``κ`` in
     [0, 1]. Chapter 2, "What decides the ratio".
+
+    Parameters
+    ----------
+    p : array_like
+        Probability of the correct answer, in (0, 1).
+    concentration : array_like
+        ``κ`` in [0, 1].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The lower bound on RL bits / SL bits.
+
+    Raises
+    ------
+    ValueError
+        If ``p`` is not in (0, 1) or ``κ`` not in [0, 1], or a value is not finite.
     """
     pa = _validate.probability(p, "p")
     ka = _validate.probability(concentration, "concentration")
@@ -233,6 +330,26 @@ def decoy_bits(p: ArrayLike, decoy: ArrayLike, V: ArrayLike) -> DecoyBits:
     fraction p": ``p = 0.01``, ``decoy = 0.98``, ``V = 10^5`` gives RL 5.60 bits against SL 6.64.
     ``p`` in (0, 1], ``decoy`` in [0, 1 - p], ``V`` whole numbers >= 3 (broadcast together).
     Chapter 2, "What decides the ratio".
+
+    Parameters
+    ----------
+    p : array_like
+        Probability of the correct answer.
+    decoy : array_like
+        Probability of the one wrong answer singled out.
+    V : array_like
+        Number of answers (at least 3).
+
+    Returns
+    -------
+    DecoyBits
+        SL and RL bits given the answer, their ratio and the concentration ``κ``.
+
+    Raises
+    ------
+    ValueError
+        If an entry is outside [0, 1] or not finite, ``p + decoy > 1``, or ``V`` is not a whole
+        number >= 3.
     """
     pa = _validate.probability(p, "p")
     da = _validate.probability(decoy, "decoy")
@@ -267,6 +384,22 @@ def answer_guess_reward_joint(probs: ArrayLike) -> NDArray[np.float64]:
     need, e.g. ``H(R | C = i)`` or ``I(C; R | A) = H(R | A) - H(R | A, C)`` by plain enumeration.
     Costs ``O(V^2)``; for small ``V`` (at most 2,000). Chapter 1, "What the reward says about the
     answer", and Chapter 2, "The data-processing inequality".
+
+    Parameters
+    ----------
+    probs : array_like, shape (V,)
+        The distribution of both the correct answer and the guess, ``V <= 2,000``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (V, V, 2)
+        ``P(C = c, A = a, R = r)``.
+
+    Raises
+    ------
+    ValueError
+        If a distribution has entries outside [0, 1], NaN/inf, or does not sum to 1, is not one distribution,
+        or ``V > 2,000``.
     """
     arr = _validate.distribution(probs, "probs")
     if arr.ndim != 1:

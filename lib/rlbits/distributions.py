@@ -19,7 +19,23 @@ __all__ = ["correct_plus_uniform", "sample_categorical", "uniform", "zipf"]
 
 
 def uniform(V: int) -> NDArray[np.float64]:
-    """The uniform distribution over ``V >= 1`` answers (entropy ``log2 V`` bits)."""
+    """The uniform distribution over ``V >= 1`` answers (entropy ``log2 V`` bits).
+
+    Parameters
+    ----------
+    V : int
+        Number of answers, at least 1.
+
+    Returns
+    -------
+    numpy.ndarray, shape (V,)
+        ``1/V`` for every answer.
+
+    Raises
+    ------
+    ValueError
+        If ``V`` is not a positive integer.
+    """
     V = _validate.positive_int(V, "V")
     return np.full(V, 1.0 / V)
 
@@ -29,6 +45,23 @@ def zipf(V: int, sharpness: float) -> NDArray[np.float64]:
 
     ``sharpness = 0`` gives the uniform distribution; larger values concentrate the mass on the
     first answers. ``sharpness`` must be a finite number ``>= 0``.
+
+    Parameters
+    ----------
+    V : int
+        Number of answers.
+    sharpness : float
+        Exponent ``s >= 0``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (V,)
+        The distribution, most likely answer first.
+
+    Raises
+    ------
+    ValueError
+        If ``V`` is not a positive integer or ``sharpness`` is negative or not finite.
     """
     V = _validate.positive_int(V, "V")
     s = float(sharpness)
@@ -45,6 +78,26 @@ def correct_plus_uniform(p: ArrayLike, V: int, answer: int = 0) -> NDArray[np.fl
 
     ``p`` may be a scalar or an array of pass rates; the result has shape ``p.shape + (V,)``.
     With ``V = 1`` the only answer must have ``p = 1``.
+
+    Parameters
+    ----------
+    p : array_like
+        Probability of answer ``answer``.
+    V : int
+        Number of answers.
+    answer : int, default 0
+        Index of the answer that gets ``p``.
+
+    Returns
+    -------
+    numpy.ndarray, shape p.shape + (V,)
+        The distribution(s).
+
+    Raises
+    ------
+    ValueError
+        If an entry is outside [0, 1] or not finite, ``V`` is not a positive integer,
+        ``answer`` is not an index, or ``V = 1`` with ``p != 1``.
     """
     V = _validate.positive_int(V, "V")
     pa = _validate.probability(p, "p")

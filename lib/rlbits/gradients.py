@@ -53,7 +53,23 @@ __all__ = [
 
 
 def softmax(z: ArrayLike) -> NDArray[np.float64]:
-    """Softmax over the last axis, computed stably (the maximum logit is subtracted first)."""
+    """Softmax over the last axis, computed stably (the maximum logit is subtracted first).
+
+    Parameters
+    ----------
+    z : array_like, shape (..., V)
+        Logits.
+
+    Returns
+    -------
+    numpy.ndarray
+        Probabilities of the same shape, each row summing to 1.
+
+    Raises
+    ------
+    ValueError
+        If ``z`` has no answer axis, is empty, or contains NaN/inf.
+    """
     arr = np.asarray(z, dtype=np.float64)
     if arr.ndim == 0 or arr.shape[-1] == 0:
         raise ValueError(f"z must be an array of logits of shape (..., V) with V >= 1, got shape {arr.shape}")
@@ -99,7 +115,25 @@ def _policy_and_answer(pi: ArrayLike, correct: int) -> tuple[NDArray[np.float64]
 
 
 def sl_gradient(pi: ArrayLike, correct: int) -> NDArray[np.float64]:
-    """The supervised gradient ``∇_z log π_c = e_c - π`` for the correct answer ``correct``."""
+    """The supervised gradient ``∇_z log π_c = e_c - π`` for the correct answer ``correct``.
+
+    Parameters
+    ----------
+    pi : array_like, shape (V,)
+        The policy.
+    correct : int
+        Index of the correct answer.
+
+    Returns
+    -------
+    numpy.ndarray, shape (V,)
+        ``e_c - π``.
+
+    Raises
+    ------
+    ValueError
+        If ``pi`` is not one distribution or ``correct`` is not an index into it.
+    """
     arr, c = _policy_and_answer(pi, correct)
     g = -arr.copy()
     g[c] += 1.0
@@ -129,6 +163,25 @@ def reinforce_moments(pi: ArrayLike, correct: int, baseline: float = 0.0) -> Gra
 
     ``E ĝ = Σ_a π_a (1[a=c] - b)(e_a - π) = π_c (e_c - π)``: SL scaled by the pass rate, for any
     constant baseline ``b``. Chapter 3, "The expected update".
+
+    Parameters
+    ----------
+    pi : array_like, shape (V,)
+        The policy.
+    correct : int
+        Index of the correct answer.
+    baseline : float, default 0
+        The constant baseline ``b``.
+
+    Returns
+    -------
+    GradientMoments
+        Exact mean, ``tr Cov`` and SNR of the per-sample update.
+
+    Raises
+    ------
+    ValueError
+        If ``pi`` is not one distribution, ``correct`` is not an index, or ``baseline`` is not finite.
     """
     arr, c = _policy_and_answer(pi, correct)
     b = float(baseline)
@@ -149,6 +202,23 @@ def optimal_baseline(pi: ArrayLike, correct: int) -> float:
 
     ``b* = π_c S_c / (π_c S_c + Σ_{a≠c} π_a S_a)`` with ``S_a = ‖e_a - π‖²``; it equals the pass
     rate ``p`` when ``π`` is uniform. Chapter 3, "Baselines".
+
+    Parameters
+    ----------
+    pi : array_like, shape (V,)
+        The policy.
+    correct : int
+        Index of the correct answer.
+
+    Returns
+    -------
+    float
+        ``b* = p s_c / Σ_a π_a s_a`` (0 for a deterministic policy).
+
+    Raises
+    ------
+    ValueError
+        If ``pi`` is not one distribution or ``correct`` is not an index into it.
     """
     arr, c = _policy_and_answer(pi, correct)
     s = arr * _norms_sq(arr)
@@ -163,6 +233,32 @@ def reinforce_batch_means(
 
     Per-sample gradients are never materialised: the mean of ``(R_i - b) e_{a_i}`` is a weighted
     ``bincount`` of the sampled actions, and the ``-(R_i - b) π`` parts sum to ``-(mean R - b) π``.
+
+    Parameters
+    ----------
+    pi : array_like, shape (V,)
+        The policy.
+    correct : int
+        Index of the correct answer.
+    baseline : float
+        The constant baseline ``b``.
+    batch_size : int
+        Samples per batch.
+    n_batches : int
+        Number of batches.
+    rng : numpy.random.Generator
+        The source of randomness.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_batches, V)
+        The batch means of ``ĝ``.
+
+    Raises
+    ------
+    ValueError
+        If ``pi`` or ``correct`` is invalid, a size is not a positive integer, the total exceeds
+        50 million samples, or ``rng`` is not a ``numpy.random.Generator``.
     """
     arr, c = _policy_and_answer(pi, correct)
     n = _validate.positive_int(batch_size, "batch_size")
@@ -185,6 +281,23 @@ def sl_label_noise_moments(pi: ArrayLike, q: ArrayLike) -> GradientMoments:
     ``E g = q - π`` and ``tr Cov g = Σ_y q_y ‖e_y - π‖² - ‖q - π‖² = 1 - Σ_y q_y²`` whatever ``π``:
     the variance does not change as the model learns; the signal ``‖q - π‖²`` shrinks to 0.
     Chapter 3, "Supervised learning late in training".
+
+    Parameters
+    ----------
+    pi : array_like, shape (V,)
+        The model.
+    q : array_like, shape (V,)
+        The distribution of the labels.
+
+    Returns
+    -------
+    GradientMoments
+        Mean ``q - π``, ``tr Cov = 1 - Σ q²`` and SNR of the SL gradient.
+
+    Raises
+    ------
+    ValueError
+        If ``pi`` or ``q`` is not a distribution, or their shapes differ.
     """
     pa = _validate.distribution(pi, "pi")
     qa = _validate.distribution(q, "q")
@@ -203,6 +316,23 @@ def grpo_advantages(rewards: ArrayLike, ddof: int = 0) -> NDArray[np.float64]:
     A group whose rewards are all equal has no spread; its advantages are 0 (the group teaches
     nothing). ``ddof=0`` uses the population standard deviation, ``ddof=1`` the sample one.
     Chapter 3, "Group normalisation".
+
+    Parameters
+    ----------
+    rewards : array_like, shape (..., G)
+        Rewards of each group on the last axis, ``G >= 2``.
+    ddof : {0, 1}
+        Population (0) or sample (1) standard deviation.
+
+    Returns
+    -------
+    numpy.ndarray
+        Advantages of the same shape (0 for a group whose rewards are all equal).
+
+    Raises
+    ------
+    ValueError
+        If a group has fewer than 2 rewards, a reward is NaN/inf, or ``ddof`` is not 0 or 1.
     """
     r = np.asarray(rewards, dtype=np.float64)
     if r.ndim == 0 or r.shape[-1] < 2:
@@ -222,6 +352,23 @@ def grpo_advantages_closed_form(k: ArrayLike, G: int) -> tuple[NDArray[np.float6
 
     With ``p̂ = k/G``: ``A_correct = sqrt((1 - p̂)/p̂)`` and ``A_wrong = -sqrt(p̂/(1 - p̂))``; both 0
     for ``k = 0`` or ``k = G``.
+
+    Parameters
+    ----------
+    k : array_like of int
+        Number of correct samples, in [0, G].
+    G : int
+        Group size, at least 2.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(A_correct, A_wrong)``.
+
+    Raises
+    ------
+    ValueError
+        If ``G < 2`` or ``k`` is not whole numbers in [0, G].
     """
     G = _validate.positive_int(G, "G", minimum=2)
     ka = np.asarray(k)
@@ -234,7 +381,25 @@ def grpo_advantages_closed_form(k: ArrayLike, G: int) -> tuple[NDArray[np.float6
 
 
 def dead_group_probability(p: ArrayLike, G: int) -> float | NDArray[np.float64]:
-    """Probability ``(1 - p)^G + p^G`` that a group of ``G`` binary rewards is all equal (zero advantage)."""
+    """Probability ``(1 - p)^G + p^G`` that a group of ``G`` binary rewards is all equal (zero advantage).
+
+    Parameters
+    ----------
+    p : array_like
+        Pass rates.
+    G : int
+        Group size.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``(1 - p)^G + p^G``.
+
+    Raises
+    ------
+    ValueError
+        If an entry is outside [0, 1] or not finite, or ``G`` is not a positive integer.
+    """
     pa = _validate.probability(p, "p")
     G = _validate.positive_int(G, "G", minimum=1)
     return _validate.scalar_or_array((1.0 - pa) ** G + pa**G)
@@ -257,6 +422,23 @@ def grpo_mean_scale(p: ArrayLike, G: int | None = None) -> float | NDArray[np.fl
       the number ``K ~ Binomial(G - 1, p)`` of other successes (a dead group gives ``A = 0``).
 
     ``p`` in [0, 1]; 0 at both ends (no signal). Chapter 3, "Group normalisation".
+
+    Parameters
+    ----------
+    p : array_like
+        Pass rates.
+    G : int, optional
+        Group size (at least 2); ``None`` normalises with the true pass rate.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The factor ``s`` in ``E[ĝ_GRPO] = s · g_SL``.
+
+    Raises
+    ------
+    ValueError
+        If an entry is outside [0, 1] or not finite, or ``G`` is below 2.
     """
     pa = _validate.probability(p, "p")
     if G is None:
@@ -288,6 +470,32 @@ def grpo_group_means(pi: ArrayLike, correct: int, G: int, n_groups: int, rng: np
     ``grpo_mean_scale(p, G) · g_SL`` (``normalise="group"``: the group's mean and population std,
     0 for a dead group) or ``grpo_mean_scale(p) · g_SL`` (``normalise="true"``: the true pass rate).
     Built with ``bincount``; no per-sample gradient is materialised. Chapter 3, "Group normalisation".
+
+    Parameters
+    ----------
+    pi : array_like, shape (V,)
+        The policy.
+    correct : int
+        Index of the correct answer.
+    G : int
+        Group size, at least 2.
+    n_groups : int
+        Number of groups.
+    rng : numpy.random.Generator
+        The source of randomness.
+    normalise : {"group", "true"}
+        The group's own statistics, or the true pass rate.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_groups, V)
+        Each group's mean per-sample update.
+
+    Raises
+    ------
+    ValueError
+        If an input is invalid, the total exceeds 50 million samples, or ``normalise='true'`` with a
+        pass rate of 0 or 1.
     """
     arr, c = _policy_and_answer(pi, correct)
     G = _validate.positive_int(G, "G", minimum=2)
@@ -800,6 +1008,26 @@ def sequence_moments(pi_tokens: ArrayLike, accepted: ArrayLike, baseline: float 
     ``SNR = p_seq / (1 - p_seq)`` whatever ``T``. A baseline adds noise from every position of the
     failures (the ``b²`` term), and positions where several tokens are accepted add the spread
     ``1 - ‖μ_t‖²`` of the successes. ``O(T V)``. Chapter 3, "Many tokens, one reward".
+
+    Parameters
+    ----------
+    pi_tokens : array_like, shape (T, V)
+        One policy per position.
+    accepted : array_like of bool, shape (T, V)
+        Which tokens are acceptable at each position (at least one per position).
+    baseline : float, default 0
+        The constant baseline ``b``.
+
+    Returns
+    -------
+    SequenceMoments
+        ``p_seq``, mean, signal, ``tr Cov`` and SNR of the sequence-level update, exactly.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ, a row is not a distribution, a position accepts no token, or
+        ``baseline`` is not finite.
     """
     pis, acc = _sequence_inputs(pi_tokens, accepted)
     b = float(baseline)
@@ -825,6 +1053,25 @@ def sequence_moments_enumerated(pi_tokens: ArrayLike, accepted: ArrayLike, basel
 
     Independent of the closed form (no factorisation is used); for ``V^T`` up to 200,000.
     Chapter 3, "Many tokens, one reward".
+
+    Parameters
+    ----------
+    pi_tokens : array_like, shape (T, V)
+        One policy per position (``V ** T`` small).
+    accepted : array_like of bool, shape (T, V)
+        Which tokens are acceptable at each position.
+    baseline : float, default 0
+        The constant baseline ``b``.
+
+    Returns
+    -------
+    SequenceMoments
+        The same moments as :func:`sequence_moments`, by brute force over all sequences.
+
+    Raises
+    ------
+    ValueError
+        If an input is invalid or there are too many sequences to enumerate.
     """
     pis, acc = _sequence_inputs(pi_tokens, accepted)
     T, V = pis.shape
@@ -851,6 +1098,29 @@ def sequence_batch_moments(pi_tokens: ArrayLike, accepted: ArrayLike, baseline: 
 
     The mean update is a weighted ``bincount`` over (position, token); ``‖ĝ‖² = (R - b)² Σ_t
     (1 - 2 π_t[a_t] + ‖π_t‖²)`` needs no ``(n, T, V)`` array. Chapter 3, "Many tokens, one reward".
+
+    Parameters
+    ----------
+    pi_tokens : array_like, shape (T, V)
+        One policy per position.
+    accepted : array_like of bool, shape (T, V)
+        Which tokens are acceptable at each position.
+    baseline : float
+        The constant baseline ``b``.
+    n : int
+        Number of sampled answers.
+    rng : numpy.random.Generator
+        The source of randomness.
+
+    Returns
+    -------
+    tuple
+        Monte Carlo mean update, mean squared norm, its standard error, and the success rate.
+
+    Raises
+    ------
+    ValueError
+        If an input is invalid, ``n`` is not a positive integer, or ``rng`` is not a Generator.
     """
     pis, acc = _sequence_inputs(pi_tokens, accepted)
     n = _validate.positive_int(n, "n", minimum=2)

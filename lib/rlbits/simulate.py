@@ -28,6 +28,28 @@ def observed_bits(
     ``probs``: the model's distribution over ``V`` answers (shape ``(V,)``). ``answer``: the
     index of the correct answer, fixed for every sample (Yorwba's conditional view), or ``None``
     to draw it from ``probs`` for each sample (Niels Rolf's calibrated view).
+
+    Parameters
+    ----------
+    probs : array_like, shape (V,)
+        The model's distribution.
+    n : int
+        Number of samples.
+    rng : numpy.random.Generator
+        The source of randomness.
+    answer : int, optional
+        Fixed correct answer; ``None`` draws it from ``probs`` for every sample.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(sl, rl)``: the bits each SL and each RL sample observed, shape ``(n,)``.
+
+    Raises
+    ------
+    ValueError
+        If ``probs`` is not one distribution, ``n`` is not a positive integer, ``rng`` is not a
+        Generator, or ``answer`` is not an index with positive probability.
     """
     arr = _validate.distribution(probs, "probs")
     if arr.ndim != 1:
@@ -66,7 +88,29 @@ class BitsEstimate:
 def monte_carlo_bits(
     probs: ArrayLike, n: int, rng: np.random.Generator, answer: int | None = None
 ) -> BitsEstimate:
-    """Average :func:`observed_bits` over ``n`` samples; report means and standard errors."""
+    """Average :func:`observed_bits` over ``n`` samples; report means and standard errors.
+
+    Parameters
+    ----------
+    probs : array_like, shape (V,)
+        The model's distribution.
+    n : int
+        Number of samples.
+    rng : numpy.random.Generator
+        The source of randomness.
+    answer : int, optional
+        Fixed correct answer; ``None`` draws it from ``probs``.
+
+    Returns
+    -------
+    BitsEstimate
+        Means and standard errors of the SL and RL bits per sample.
+
+    Raises
+    ------
+    ValueError
+        As :func:`observed_bits`.
+    """
     sl, rl = observed_bits(probs, n, rng, answer)
     root_n = np.sqrt(sl.size)
     se = (lambda x: float(x.std(ddof=1) / root_n)) if sl.size > 1 else (lambda x: float("nan"))
