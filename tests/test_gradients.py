@@ -77,19 +77,19 @@ def test_monte_carlo_agrees_with_exact():
     pi = distributions.correct_plus_uniform(0.2, 20)
     exact = gradients.reinforce_moments(pi, 0, 0.1)
     rng = np.random.default_rng(3)
-    means = gradients.reinforce_batch_means(pi, 0, 0.1, 1, 200_000, rng)
+    means = gradients.reinforce_batch_means(pi, 0, 0.1, 1, 200_000, rng=rng)
     # 200,000 single-sample updates: the mean is within 5 standard errors per coordinate
     se = np.sqrt(exact.total_variance / 200_000)
     assert np.max(np.abs(means.mean(axis=0) - exact.mean)) < 5 * se
     total_var = float(np.sum(means.var(axis=0)))
     assert total_var == pytest.approx(exact.total_variance, rel=0.02)
-    batch = gradients.reinforce_batch_means(pi, 0, 0.1, 16, 20_000, np.random.default_rng(4))
+    batch = gradients.reinforce_batch_means(pi, 0, 0.1, 16, 20_000, rng=np.random.default_rng(4))
     assert float(np.sum(batch.var(axis=0))) == pytest.approx(exact.total_variance / 16, rel=0.05)
 
 
 def test_batch_means_match_a_per_sample_loop():
     pi = distributions.correct_plus_uniform(0.3, 6)
-    fast = gradients.reinforce_batch_means(pi, 0, 0.25, 5, 7, np.random.default_rng(11))
+    fast = gradients.reinforce_batch_means(pi, 0, 0.25, 5, 7, rng=np.random.default_rng(11))
     actions = np.random.default_rng(11).choice(6, size=(7, 5), p=pi / pi.sum())
     slow = np.array([np.mean([((a == 0) - 0.25) * (np.eye(6)[a] - pi) for a in row], axis=0) for row in actions])
     np.testing.assert_allclose(fast, slow, atol=1e-12)
@@ -98,7 +98,7 @@ def test_batch_means_match_a_per_sample_loop():
 @pytest.mark.parametrize("shape", [(7, 5), (300, 200), (40, 1024)])
 @pytest.mark.parametrize("V", [2, 6, 100, 511, 2000])
 def test_sampled_actions_are_generator_choice_exactly(V, shape):
-    """The lookup-table sampler draws exactly what rng.choice draws, for any policy (numbers never change)."""
+    """The shared sampler (with its lookup table for many draws) draws exactly what rng.choice draws."""
     rng = np.random.default_rng(V)
     policies = [distributions.correct_plus_uniform(p, V) for p in (1e-4, 0.01, 0.5, 0.999)]
     skewed = np.exp(3 * rng.normal(size=V))
@@ -107,7 +107,7 @@ def test_sampled_actions_are_generator_choice_exactly(V, shape):
     for seed, pi in enumerate(policies):
         probs = pi / pi.sum()
         expected = np.random.default_rng(seed).choice(V, size=shape, p=probs)
-        got = gradients._sample_actions(np.random.default_rng(seed), probs, shape)
+        got = distributions.sample_categorical(probs, int(np.prod(shape)), rng=np.random.default_rng(seed)).reshape(shape)
         assert got.dtype == expected.dtype
         np.testing.assert_array_equal(got, expected)
 
@@ -175,9 +175,9 @@ def test_softmax_is_stable_and_normalised():
     (lambda: gradients.sl_gradient([0.5, 0.5], 2), "correct"),
     (lambda: gradients.sl_gradient([[0.5, 0.5]], 0), "one distribution"),
     (lambda: gradients.reinforce_moments([0.5, 0.5], 0, math.inf), "baseline"),
-    (lambda: gradients.reinforce_batch_means([0.5, 0.5], 0, 0.0, 0, 10, np.random.default_rng(0)), "batch_size"),
-    (lambda: gradients.reinforce_batch_means([0.5, 0.5], 0, 0.0, 10**5, 10**4, np.random.default_rng(0)), "too many"),
-    (lambda: gradients.reinforce_batch_means([0.5, 0.5], 0, 0.0, 2, 2, 7), "rng"),
+    (lambda: gradients.reinforce_batch_means([0.5, 0.5], 0, 0.0, 0, 10, rng=np.random.default_rng(0)), "batch_size"),
+    (lambda: gradients.reinforce_batch_means([0.5, 0.5], 0, 0.0, 10**5, 10**4, rng=np.random.default_rng(0)), "too many"),
+    (lambda: gradients.reinforce_batch_means([0.5, 0.5], 0, 0.0, 2, 2, rng=7), "rng"),
     (lambda: gradients.sl_label_noise_moments([0.5, 0.5], [0.2, 0.3, 0.5]), "same shape"),
     (lambda: gradients.grpo_advantages([1.0]), "at least 2"),
     (lambda: gradients.grpo_advantages([1.0, math.inf]), "NaN or infinite"),
@@ -246,12 +246,12 @@ def test_grpo_group_means_monte_carlo():
     pi = distributions.correct_plus_uniform(0.1, 6)
     g_sl = gradients.sl_gradient(pi, 0)
     for normalise, expected in (("group", gradients.grpo_mean_scale(0.1, 8)), ("true", gradients.grpo_mean_scale(0.1))):
-        means = gradients.grpo_group_means(pi, 0, 8, 100_000, rng, normalise)
+        means = gradients.grpo_group_means(pi, 0, 8, 100_000, rng=rng, normalise=normalise)
         est = means.mean(axis=0)
         se = means.std(axis=0, ddof=1) / math.sqrt(means.shape[0])
         assert np.all(np.abs(est - expected * g_sl) < 5 * se + 1e-12)
     with pytest.raises(ValueError):
-        gradients.grpo_group_means(pi, 0, 8, 10, rng, "batch")
+        gradients.grpo_group_means(pi, 0, 8, 10, rng=rng, normalise="batch")
 
 
 # --- many tokens, one reward (Chapter 3) ---
@@ -324,7 +324,7 @@ def test_sequence_monte_carlo_at_T_1000():
     acc[:, 0] = True
     for b in (0.0, 0.3):
         exact = gradients.sequence_moments(pis, acc, b)
-        mean, g2, se, rate = gradients.sequence_batch_moments(pis, acc, b, 20_000, rng)
+        mean, g2, se, rate = gradients.sequence_batch_moments(pis, acc, b, 20_000, rng=rng)
         assert abs(g2 - (exact.total_variance + exact.signal)) < 5 * se
         assert abs(rate - exact.p_seq) < 5 * math.sqrt(exact.p_seq * (1 - exact.p_seq) / 20_000)
         err = np.linalg.norm(mean - exact.mean)

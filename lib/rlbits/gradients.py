@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from . import _validate
+from . import _validate, distributions
 
 __all__ = [
     "GradientMoments",
@@ -77,33 +77,6 @@ def softmax(z: ArrayLike) -> NDArray[np.float64]:
         raise ValueError("z contains NaN or infinite logits")
     w = np.exp(arr - arr.max(axis=-1, keepdims=True))
     return w / w.sum(axis=-1, keepdims=True)
-
-
-_BUCKETS = 4096  # uniform buckets of [0, 1) in _sample_actions' lookup table (a power of 2: u * K is exact)
-
-
-def _sample_actions(rng: np.random.Generator, probs: NDArray[np.float64], shape: tuple[int, ...]) -> NDArray[np.int64]:
-    """Exactly ``rng.choice(probs.size, size=shape, p=probs)`` (same draws, same actions), faster.
-
-    ``Generator.choice`` draws ``u = rng.random(shape)`` and returns ``cdf.searchsorted(u, "right")``
-    with ``cdf = cumsum(p) / its last entry``; a million binary searches dominated the Chapter 3
-    explorer's update. Here ``[0, 1)`` is cut into ``K`` equal buckets: where no cdf value falls
-    inside a bucket, every ``u`` in it has the same action, read from a table; only the few ``u``
-    in the other buckets are searched. ``probs`` must be a validated distribution (summing to 1).
-    """
-    cdf = probs.cumsum()
-    cdf /= cdf[-1]
-    u = rng.random(shape)
-    if u.size < 8 * _BUCKETS or probs.size > _BUCKETS // 8:  # the table would not pay for itself
-        return np.asarray(cdf.searchsorted(u, side="right"), dtype=np.int64)
-    edges = np.arange(_BUCKETS + 1, dtype=np.float64) / _BUCKETS
-    first = cdf.searchsorted(edges[:-1], side="right")  # the action of u = k / K ...
-    last = cdf.searchsorted(edges[1:], side="left")  # ... bounds that of every u < (k + 1) / K
-    table = np.where(first == last, first, -1).astype(np.int64)
-    actions = table[(u * _BUCKETS).astype(np.intp)]
-    unsure = np.flatnonzero(actions < 0)
-    actions.flat[unsure] = cdf.searchsorted(u.flat[unsure], side="right")
-    return actions
 
 
 def _policy_and_answer(pi: ArrayLike, correct: int) -> tuple[NDArray[np.float64], int]:
@@ -227,7 +200,7 @@ def optimal_baseline(pi: ArrayLike, correct: int) -> float:
 
 
 def reinforce_batch_means(
-    pi: ArrayLike, correct: int, baseline: float, batch_size: int, n_batches: int, rng: np.random.Generator
+    pi: ArrayLike, correct: int, baseline: float, batch_size: int, n_batches: int, *, rng: np.random.Generator
 ) -> NDArray[np.float64]:
     """Monte Carlo: ``n_batches`` batch means of ``ĝ``, each over ``batch_size`` samples; shape ``(n_batches, V)``.
 
@@ -247,7 +220,7 @@ def reinforce_batch_means(
     n_batches : int
         Number of batches.
     rng : numpy.random.Generator
-        The source of randomness.
+        The source of randomness (keyword-only).
 
     Returns
     -------
@@ -268,7 +241,7 @@ def reinforce_batch_means(
     rng = _validate.rng(rng)
     b = float(baseline)
     V = arr.size
-    actions = _sample_actions(rng, arr / arr.sum(), (m, n))  # = rng.choice(V, (m, n), p=...)
+    actions = distributions.sample_categorical(arr, m * n, rng=rng).reshape(m, n)  # = rng.choice(V, (m, n), p=arr)
     weights = (actions == c).astype(np.float64) - b
     flat = (np.arange(m)[:, None] * V + actions).ravel()
     counts = np.bincount(flat, weights=weights.ravel(), minlength=m * V).reshape(m, V) / n
@@ -462,7 +435,7 @@ def grpo_mean_scale(p: ArrayLike, G: int | None = None) -> float | NDArray[np.fl
     return _validate.scalar_or_array(pa * (mean_advantage(1) - mean_advantage(0)))
 
 
-def grpo_group_means(pi: ArrayLike, correct: int, G: int, n_groups: int, rng: np.random.Generator,
+def grpo_group_means(pi: ArrayLike, correct: int, G: int, n_groups: int, *, rng: np.random.Generator,
                      normalise: str = "group") -> NDArray[np.float64]:
     """Monte Carlo: for each of ``n_groups`` groups of ``G`` samples, the mean per-sample update.
 
@@ -482,7 +455,7 @@ def grpo_group_means(pi: ArrayLike, correct: int, G: int, n_groups: int, rng: np
     n_groups : int
         Number of groups.
     rng : numpy.random.Generator
-        The source of randomness.
+        The source of randomness (keyword-only).
     normalise : {"group", "true"}
         The group's own statistics, or the true pass rate.
 
@@ -507,7 +480,7 @@ def grpo_group_means(pi: ArrayLike, correct: int, G: int, n_groups: int, rng: np
     rng = _validate.rng(rng)
     V = arr.size
     p = float(arr[c])
-    actions = _sample_actions(rng, arr / arr.sum(), (m, G))  # = rng.choice(V, (m, G), p=...)
+    actions = distributions.sample_categorical(arr, m * G, rng=rng).reshape(m, G)  # = rng.choice(V, (m, G), p=arr)
     r = (actions == c).astype(np.float64)
     if normalise == "true":
         if not 0.0 < p < 1.0:
@@ -1093,7 +1066,7 @@ def sequence_moments_enumerated(pi_tokens: ArrayLike, accepted: ArrayLike, basel
 
 
 def sequence_batch_moments(pi_tokens: ArrayLike, accepted: ArrayLike, baseline: float, n: int,
-                           rng: np.random.Generator) -> tuple[NDArray[np.float64], float, float, float]:
+                           *, rng: np.random.Generator) -> tuple[NDArray[np.float64], float, float, float]:
     """Monte Carlo of ``n`` sampled sequences: ``(mean update (T, V), mean ‖ĝ‖², its standard error, success rate)``.
 
     The mean update is a weighted ``bincount`` over (position, token); ``‖ĝ‖² = (R - b)² Σ_t
@@ -1110,7 +1083,7 @@ def sequence_batch_moments(pi_tokens: ArrayLike, accepted: ArrayLike, baseline: 
     n : int
         Number of sampled answers.
     rng : numpy.random.Generator
-        The source of randomness.
+        The source of randomness (keyword-only).
 
     Returns
     -------
@@ -1129,12 +1102,7 @@ def sequence_batch_moments(pi_tokens: ArrayLike, accepted: ArrayLike, baseline: 
     if n * T > 50_000_000:
         raise ValueError(f"n * T = {n * T:,} token draws is too many (at most 50 million)")
     b = float(baseline)
-    cdf = np.cumsum(pis, axis=-1)
-    cdf[:, -1] = 1.0
-    u = rng.random((n, T))
-    tokens = np.empty((n, T), dtype=np.intp)
-    for t in range(T):  # a loop over positions, not samples: each step is vectorised over the n samples
-        tokens[:, t] = np.searchsorted(cdf[t], u[:, t], side="right")
+    tokens = distributions.sample_categorical(pis, n, rng=rng).T  # (n, T): n answers, one token per position
     rows = np.arange(T)[None, :]
     reward = np.all(acc[rows, tokens], axis=1).astype(np.float64)
     w = reward - b

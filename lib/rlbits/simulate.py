@@ -15,13 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from . import _validate, information
+from . import _validate, distributions, information
 
 __all__ = ["BitsEstimate", "monte_carlo_bits", "observed_bits"]
 
 
 def observed_bits(
-    probs: ArrayLike, n: int, rng: np.random.Generator, answer: int | None = None
+    probs: ArrayLike, n: int, *, rng: np.random.Generator, answer: int | None = None
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Simulate ``n`` samples; return the bits each SL and each RL sample observed, shape ``(n,)``.
 
@@ -36,7 +36,7 @@ def observed_bits(
     n : int
         Number of samples.
     rng : numpy.random.Generator
-        The source of randomness.
+        The source of randomness (keyword-only).
     answer : int, optional
         Fixed correct answer; ``None`` draws it from ``probs`` for every sample.
 
@@ -56,16 +56,16 @@ def observed_bits(
         raise ValueError(f"probs must be one distribution (shape (V,)), got shape {arr.shape}")
     n = _validate.positive_int(n, "n")
     rng = _validate.rng(rng)
-    arr = arr / arr.sum()  # rng.choice needs an exact sum; within the validated tolerance
+    arr = arr / arr.sum()  # an exact sum (within the validated tolerance), as before
     V = arr.size
     if answer is None:
-        correct = rng.choice(V, size=n, p=arr)
+        correct = distributions.sample_categorical(arr, n, rng=rng)  # the draws of rng.choice(V, n, p=arr)
     else:
         idx = _validate.index(answer, V, (), "answer")
         if arr[idx] == 0:
             raise ValueError("the correct answer has probability 0: its surprisal is infinite")
         correct = np.full(n, int(idx))
-    guess = rng.choice(V, size=n, p=arr)
+    guess = distributions.sample_categorical(arr, n, rng=rng)
     surprisal = np.asarray(information.surprisal(arr))
     not_j = information._neg_log2_one_minus(arr, information._complements(arr[None, :])[0])
     sl = surprisal[correct]
@@ -86,7 +86,7 @@ class BitsEstimate:
 
 
 def monte_carlo_bits(
-    probs: ArrayLike, n: int, rng: np.random.Generator, answer: int | None = None
+    probs: ArrayLike, n: int, *, rng: np.random.Generator, answer: int | None = None
 ) -> BitsEstimate:
     """Average :func:`observed_bits` over ``n`` samples; report means and standard errors.
 
@@ -97,7 +97,7 @@ def monte_carlo_bits(
     n : int
         Number of samples.
     rng : numpy.random.Generator
-        The source of randomness.
+        The source of randomness (keyword-only).
     answer : int, optional
         Fixed correct answer; ``None`` draws it from ``probs``.
 
@@ -111,7 +111,7 @@ def monte_carlo_bits(
     ValueError
         As :func:`observed_bits`.
     """
-    sl, rl = observed_bits(probs, n, rng, answer)
+    sl, rl = observed_bits(probs, n, rng=rng, answer=answer)
     root_n = np.sqrt(sl.size)
     se = (lambda x: float(x.std(ddof=1) / root_n)) if sl.size > 1 else (lambda x: float("nan"))
     return BitsEstimate(sl.size, float(sl.mean()), se(sl), float(rl.mean()), se(rl))
