@@ -31,7 +31,7 @@ def bench_growth(quick: bool = False, seed: int = 2) -> list[dict[str, Any]]:
     med = []
     for n in sizes_n:
         r = np.random.default_rng(seed)
-        med.append(_summary(_time_calls(lambda: simulate.observed_bits(probs, n, r), budget_s=budget,
+        med.append(_summary(_time_calls(lambda: simulate.observed_bits(probs, n, rng=r), budget_s=budget,
                                         min_calls=5, max_calls=3000))["median_ms"])
     series.append(_series("simulate.observed_bits (V = 1,000)", "samples", sizes_n, med))
 
@@ -40,7 +40,7 @@ def bench_growth(quick: bool = False, seed: int = 2) -> list[dict[str, Any]]:
     med = []
     for m in batches:
         r = np.random.default_rng(seed)
-        med.append(_summary(_time_calls(lambda: gradients.reinforce_batch_means(pi, 0, 0.0, 64, m, r),
+        med.append(_summary(_time_calls(lambda: gradients.reinforce_batch_means(pi, 0, 0.0, 64, m, rng=r),
                                         budget_s=budget, min_calls=5, max_calls=3000))["median_ms"])
     series.append(_series("gradients.reinforce_batch_means (V = 10, batch 64)", "samples",
                           [64 * m for m in batches], med))

@@ -223,3 +223,45 @@ def test_calibrated_pass_rates_quoted_for_the_explorer():
 
     assert widgets.bits_comparison_panel(0.01, 100_000).calibrated_pass_rate == pytest.approx(1.1e-4, rel=0.01)
     assert widgets.bits_comparison_panel(0.8, 100_000).calibrated_pass_rate == pytest.approx(0.64, rel=1e-4)
+
+
+def test_information_indexed_by_the_guess_is_binary_entropy():
+    """I(C; R | A = a) from the joint table of (C, A, R), against H_b(p_a) written out with math."""
+    import math
+
+    from rlbits import information
+    for probs in ([0.5, 0.3, 0.2], [0.9, 0.05, 0.03, 0.02], [0.25] * 4):
+        probs = np.array(probs)
+        joint = comparison.answer_guess_reward_joint(probs)
+        for a in range(probs.size):
+            table = joint[:, a, :] / probs[a]  # P(C, R | A = a)
+            enumerated = information.mutual_information(table)
+            q = probs[a]
+            closed = -q * math.log2(q) - (1 - q) * math.log2(1 - q)
+            assert enumerated == pytest.approx(closed, abs=1e-12)
+            assert comparison.rl_bits_given_guess(probs, a) == pytest.approx(closed, abs=1e-12)
+    np.testing.assert_allclose(comparison.rl_bits_given_guess([0.5, 0.3, 0.2], [0, 1, 2]),
+                               [1.0, 0.8813, 0.7219], atol=5e-5)
+    with pytest.raises(ValueError):
+        comparison.rl_bits_given_guess([0.5, 0.5], 2)
+
+
+def test_compute_share_above_against_a_simulated_schedule():
+    """Heino's two readings: walk a fine grid of compute, map it to error rates, count the share above p."""
+    for lowest in (1e-5, 1e-3):
+        c = np.linspace(0, 1, 2_000_001)
+        # additive: nines grow linearly in compute, from -log10(1 - lowest) to -log10(lowest)
+        n0, n1 = -math.log10(1 - lowest), -math.log10(lowest)
+        err = 10 ** -(n0 + c * (n1 - n0))
+        assert comparison.compute_share_above(0.5, lowest, "additive") == pytest.approx(np.mean(err < 0.5), abs=1e-5)
+        assert comparison.compute_share_above(0.5, lowest, "additive") == pytest.approx(
+            comparison.log_axis_share_above(0.5, lowest, axis="error"), rel=1e-12)
+        # multiplicative, factor 2: compute C = 2**n, so n = log2 C over [2**n0, 2**n1]
+        C = 2**n0 + c * (2**n1 - 2**n0)
+        err = 10 ** -np.log2(C)
+        assert comparison.compute_share_above(0.5, lowest, "multiplicative") == pytest.approx(np.mean(err < 0.5), abs=1e-5)
+    assert round(comparison.compute_share_above(0.5, 1e-5, "additive"), 2) == 0.94
+    assert comparison.compute_share_above(0.5, 1e-5, "multiplicative", factor=10.0) > 0.999
+    for bad in (dict(reading="log"), dict(reading="multiplicative", factor=1.0)):
+        with pytest.raises(ValueError):
+            comparison.compute_share_above(0.5, 1e-5, **bad)

@@ -77,19 +77,19 @@ def test_monte_carlo_agrees_with_exact():
     pi = distributions.correct_plus_uniform(0.2, 20)
     exact = gradients.reinforce_moments(pi, 0, 0.1)
     rng = np.random.default_rng(3)
-    means = gradients.reinforce_batch_means(pi, 0, 0.1, 1, 200_000, rng)
+    means = gradients.reinforce_batch_means(pi, 0, 0.1, 1, 200_000, rng=rng)
     # 200,000 single-sample updates: the mean is within 5 standard errors per coordinate
     se = np.sqrt(exact.total_variance / 200_000)
     assert np.max(np.abs(means.mean(axis=0) - exact.mean)) < 5 * se
     total_var = float(np.sum(means.var(axis=0)))
     assert total_var == pytest.approx(exact.total_variance, rel=0.02)
-    batch = gradients.reinforce_batch_means(pi, 0, 0.1, 16, 20_000, np.random.default_rng(4))
+    batch = gradients.reinforce_batch_means(pi, 0, 0.1, 16, 20_000, rng=np.random.default_rng(4))
     assert float(np.sum(batch.var(axis=0))) == pytest.approx(exact.total_variance / 16, rel=0.05)
 
 
 def test_batch_means_match_a_per_sample_loop():
     pi = distributions.correct_plus_uniform(0.3, 6)
-    fast = gradients.reinforce_batch_means(pi, 0, 0.25, 5, 7, np.random.default_rng(11))
+    fast = gradients.reinforce_batch_means(pi, 0, 0.25, 5, 7, rng=np.random.default_rng(11))
     actions = np.random.default_rng(11).choice(6, size=(7, 5), p=pi / pi.sum())
     slow = np.array([np.mean([((a == 0) - 0.25) * (np.eye(6)[a] - pi) for a in row], axis=0) for row in actions])
     np.testing.assert_allclose(fast, slow, atol=1e-12)
@@ -98,7 +98,7 @@ def test_batch_means_match_a_per_sample_loop():
 @pytest.mark.parametrize("shape", [(7, 5), (300, 200), (40, 1024)])
 @pytest.mark.parametrize("V", [2, 6, 100, 511, 2000])
 def test_sampled_actions_are_generator_choice_exactly(V, shape):
-    """The lookup-table sampler draws exactly what rng.choice draws, for any policy (numbers never change)."""
+    """The shared sampler (with its lookup table for many draws) draws exactly what rng.choice draws."""
     rng = np.random.default_rng(V)
     policies = [distributions.correct_plus_uniform(p, V) for p in (1e-4, 0.01, 0.5, 0.999)]
     skewed = np.exp(3 * rng.normal(size=V))
@@ -107,7 +107,7 @@ def test_sampled_actions_are_generator_choice_exactly(V, shape):
     for seed, pi in enumerate(policies):
         probs = pi / pi.sum()
         expected = np.random.default_rng(seed).choice(V, size=shape, p=probs)
-        got = gradients._sample_actions(np.random.default_rng(seed), probs, shape)
+        got = distributions.sample_categorical(probs, int(np.prod(shape)), rng=np.random.default_rng(seed)).reshape(shape)
         assert got.dtype == expected.dtype
         np.testing.assert_array_equal(got, expected)
 
@@ -175,9 +175,9 @@ def test_softmax_is_stable_and_normalised():
     (lambda: gradients.sl_gradient([0.5, 0.5], 2), "correct"),
     (lambda: gradients.sl_gradient([[0.5, 0.5]], 0), "one distribution"),
     (lambda: gradients.reinforce_moments([0.5, 0.5], 0, math.inf), "baseline"),
-    (lambda: gradients.reinforce_batch_means([0.5, 0.5], 0, 0.0, 0, 10, np.random.default_rng(0)), "batch_size"),
-    (lambda: gradients.reinforce_batch_means([0.5, 0.5], 0, 0.0, 10**5, 10**4, np.random.default_rng(0)), "too many"),
-    (lambda: gradients.reinforce_batch_means([0.5, 0.5], 0, 0.0, 2, 2, 7), "rng"),
+    (lambda: gradients.reinforce_batch_means([0.5, 0.5], 0, 0.0, 0, 10, rng=np.random.default_rng(0)), "batch_size"),
+    (lambda: gradients.reinforce_batch_means([0.5, 0.5], 0, 0.0, 10**5, 10**4, rng=np.random.default_rng(0)), "too many"),
+    (lambda: gradients.reinforce_batch_means([0.5, 0.5], 0, 0.0, 2, 2, rng=7), "rng"),
     (lambda: gradients.sl_label_noise_moments([0.5, 0.5], [0.2, 0.3, 0.5]), "same shape"),
     (lambda: gradients.grpo_advantages([1.0]), "at least 2"),
     (lambda: gradients.grpo_advantages([1.0, math.inf]), "NaN or infinite"),
@@ -246,12 +246,12 @@ def test_grpo_group_means_monte_carlo():
     pi = distributions.correct_plus_uniform(0.1, 6)
     g_sl = gradients.sl_gradient(pi, 0)
     for normalise, expected in (("group", gradients.grpo_mean_scale(0.1, 8)), ("true", gradients.grpo_mean_scale(0.1))):
-        means = gradients.grpo_group_means(pi, 0, 8, 100_000, rng, normalise)
+        means = gradients.grpo_group_means(pi, 0, 8, 100_000, rng=rng, normalise=normalise)
         est = means.mean(axis=0)
         se = means.std(axis=0, ddof=1) / math.sqrt(means.shape[0])
         assert np.all(np.abs(est - expected * g_sl) < 5 * se + 1e-12)
     with pytest.raises(ValueError):
-        gradients.grpo_group_means(pi, 0, 8, 10, rng, "batch")
+        gradients.grpo_group_means(pi, 0, 8, 10, rng=rng, normalise="batch")
 
 
 # --- many tokens, one reward (Chapter 3) ---
@@ -291,9 +291,11 @@ def test_one_correct_sequence_snr_is_odds_whatever_T(T):
     assert m.snr == pytest.approx(p_seq / (1 - p_seq), rel=1e-9)
     g_sl = acc / acc.sum(axis=1, keepdims=True) - pis  # the supervised gradient of the whole sequence
     np.testing.assert_allclose(m.mean, p_seq * g_sl, atol=1e-15)
-    # a baseline adds failure noise from every position: never helps beyond p/(1-2p)-type gains, and here hurts
+    # a baseline adds failure noise from every position (about b^2 Σ_t (1 - ‖π_t‖²)); from T = 10 on this
+    # outweighs what b removes, and the SNR falls below the odds that b = 0 keeps
     with_b = gradients.sequence_moments(pis, acc, p_seq)
-    assert with_b.total_variance > 0
+    if T >= 10:
+        assert with_b.snr < m.snr
 
 
 def test_free_positions_dilute_the_snr_like_one_over_T():
@@ -322,7 +324,7 @@ def test_sequence_monte_carlo_at_T_1000():
     acc[:, 0] = True
     for b in (0.0, 0.3):
         exact = gradients.sequence_moments(pis, acc, b)
-        mean, g2, se, rate = gradients.sequence_batch_moments(pis, acc, b, 20_000, rng)
+        mean, g2, se, rate = gradients.sequence_batch_moments(pis, acc, b, 20_000, rng=rng)
         assert abs(g2 - (exact.total_variance + exact.signal)) < 5 * se
         assert abs(rate - exact.p_seq) < 5 * math.sqrt(exact.p_seq * (1 - exact.p_seq) / 20_000)
         err = np.linalg.norm(mean - exact.mean)
@@ -345,8 +347,12 @@ def test_mean_scale_is_p_even_with_two_answers():
         m = gradients.reinforce_moments(pi, 0, 0.0)
         np.testing.assert_allclose(m.mean, p * gradients.sl_gradient(pi, 0), atol=1e-15)
         assert m.snr == pytest.approx(p / (1 - p))
-        # dividing by p restores the SL gradient and leaves the SNR alone
-        np.testing.assert_allclose(m.mean / p, gradients.sl_gradient(pi, 0), atol=1e-14)
+        # the mean is ∇ E[R] = ∇ π_c, by central finite differences of the softmax (an independent route)
+        z = np.log(pi)
+        eps = 1e-6
+        fd = np.array([(gradients.softmax(z + eps * e)[0] - gradients.softmax(z - eps * e)[0]) / (2 * eps)
+                       for e in np.eye(2)])
+        np.testing.assert_allclose(m.mean, fd, atol=1e-9)
 
 
 def test_baseline_p_helps_a_spread_policy_only_below_about_a_third():
@@ -362,3 +368,204 @@ def test_baseline_p_helps_a_spread_policy_only_below_about_a_third():
     for V in (3, 10, 50):
         u = distributions.uniform(V)
         assert gradients.reinforce_moments(u, 0, 1 / V).snr == pytest.approx((1 / V) / (1 - 2 / V), rel=1e-12)
+
+
+# ------------------------------------------------------------------------------------------------
+# The best baseline, magnitude vs direction noise, GRPO's group statistics, and the limit for every
+# unbiased estimator (Chapter 3, third edition)
+
+
+@given(policies)
+@settings(max_examples=60, deadline=None)
+def test_optimal_baseline_snr_closed_form_matches_enumeration(case):
+    logits, c, _ = case
+    pi = gradients.softmax(np.array(logits))
+    b = gradients.optimal_baseline(pi, c)
+    mean, var = _enumerated(pi, c, b)  # brute force over actions
+    closed = gradients.optimal_baseline_snr(pi, c)
+    if var > 1e-12 * float(mean @ mean):
+        assert closed == pytest.approx(float(mean @ mean) / var, rel=1e-6)
+    # no constant baseline on a grid does better than b*
+    grid = np.linspace(-1, 2, 301)
+    best_grid = max(float(_enumerated(pi, c, bb)[0] @ _enumerated(pi, c, bb)[0]) / _enumerated(pi, c, bb)[1]
+                    for bb in grid if _enumerated(pi, c, bb)[1] > 0)
+    assert closed >= best_grid * (1 - 1e-9)
+
+
+def test_optimal_baseline_two_answers_is_exact_and_claims_of_the_chapter():
+    for p in (0.01, 0.3, 0.8):
+        pi = np.array([p, 1 - p])
+        assert gradients.optimal_baseline(pi, 0) == pytest.approx(1 - p)
+        assert gradients.optimal_baseline_snr(pi, 0) == np.inf
+        # both outcomes give p(1 - p)(e_c - e_w): success (1 - b)(e_c - π), failure -b(e_w - π)
+        b = 1 - p
+        e_c, e_w = np.eye(2)
+        np.testing.assert_allclose((1 - b) * (e_c - pi), p * (1 - p) * (e_c - e_w), atol=1e-15)
+        np.testing.assert_allclose(-b * (e_w - pi), p * (1 - p) * (e_c - e_w), atol=1e-15)
+    # confidently wrong: the best baseline doubles the SNR; wrong mass spread: 1% to 3% at p = 0.01
+    wrong = np.full(100_000, 0.01 / 99_998)
+    wrong[0], wrong[1] = 0.01, 0.98
+    assert gradients.optimal_baseline_snr(wrong, 0) / (0.01 / 0.99) == pytest.approx(1.985, abs=0.01)
+    gains = [gradients.optimal_baseline_snr(distributions.correct_plus_uniform(0.01, V), 0) / (0.01 / 0.99)
+             for V in (3, 10, 1000, 100_000)]
+    assert 1.0099 < min(gains) and max(gains) < 1.031
+
+
+def test_b0_noise_is_pure_magnitude_and_baseline_adds_direction():
+    rng = np.random.default_rng(5)
+    for V in (2, 5, 30):
+        pi = rng.dirichlet(np.ones(V))
+        mean, cov = gradients.reinforce_covariance(pi, 0, 0.0)
+        g = gradients.sl_gradient(pi, 0)
+        p = pi[0]
+        np.testing.assert_allclose(cov, p * (1 - p) * np.outer(g, g), atol=1e-14)  # rank one, closed form
+        split = gradients.noise_split(mean, cov)
+        assert split.direction < 1e-14 and split.magnitude == pytest.approx(p * (1 - p) * (g @ g), rel=1e-10)
+        if V > 2:
+            with_b = gradients.noise_split(*gradients.reinforce_covariance(pi, 0, 0.3))
+            assert with_b.direction > 1e-6
+    # the covariance against brute force over actions
+    pi = rng.dirichlet(np.ones(6))
+    grads = np.array([((a == 2) - 0.4) * (np.eye(6)[a] - pi) for a in range(6)])
+    m = pi @ grads
+    mean, cov = gradients.reinforce_covariance(pi, 2, 0.4)
+    np.testing.assert_allclose(mean, m, atol=1e-15)
+    np.testing.assert_allclose(cov, (grads.T * pi) @ grads - np.outer(m, m), atol=1e-15)
+
+
+def test_many_prompt_split_against_monte_carlo():
+    rng = np.random.default_rng(6)
+    M, V = 4, 5
+    pis = rng.dirichlet(np.ones(V), size=M)
+    cs = np.arange(M) % V
+    split = gradients.many_prompt_noise_split(pis, cs, 0.0)
+    assert split.direction > 0.1 * split.magnitude  # separate prompts: direction noise at b = 0
+    # Monte Carlo: sample one answer per prompt, stack the block updates
+    n = 200_000
+    acts = distributions.sample_categorical(pis, n, rng=rng)  # (M, n)
+    upd = np.zeros((n, M * V))
+    for j in range(M):
+        r = (acts[j] == cs[j]).astype(float)
+        upd[:, j * V:(j + 1) * V] = r[:, None] * (np.eye(V)[acts[j]] - pis[j])
+    mean = upd.mean(axis=0)
+    u = mean / np.linalg.norm(mean)
+    along = upd @ u
+    assert along.var() == pytest.approx(split.magnitude, rel=0.03)
+    assert upd.var(axis=0).sum() - along.var() == pytest.approx(split.direction, rel=0.03)
+    # shared parameters: identical prompts with one Jacobian behave as one prompt scaled (pure magnitude)
+    J = np.tile(np.eye(V)[None], (M, 1, 1))
+    same = gradients.many_prompt_noise_split(np.tile(pis[0], (M, 1)), np.zeros(M, int), 0.0, J)
+    assert same.direction < 1e-12 * same.magnitude
+
+
+@pytest.mark.parametrize("p, V, none, std", [(0.3, 10, 3.11, 3.87), (0.3, 2, 7.64, 12.25), (0.1, 10, 0.85, 0.98)])
+def test_grpo_group_moments_exact_and_monte_carlo(p, V, none, std):
+    pi = distributions.correct_plus_uniform(p, V)
+    G = 8
+    ex = {s: gradients.grpo_group_moments(pi, 0, G, s) for s in ("none", "std")}
+    assert round(ex["none"].snr, 2) == none and round(ex["std"].snr, 2) == std
+    # the mean of the std version against the per-sample closed form (grpo_mean_scale, another derivation)
+    np.testing.assert_allclose(ex["std"].mean, gradients.grpo_mean_scale(p, G) * gradients.sl_gradient(pi, 0),
+                               atol=1e-12)
+    # Monte Carlo, direct from sampled groups
+    rng = np.random.default_rng(7)
+    n = 200_000
+    acts = distributions.sample_categorical(pi, n * G, rng=rng).reshape(n, G)
+    r = (acts == 0).astype(float)
+    d = np.eye(V)[acts] - pi  # (n, G, V)
+    for s in ("none", "std"):
+        adv = gradients.grpo_advantages(r) if s == "std" else r - r.mean(axis=1, keepdims=True)
+        U = np.einsum("ng,ngv->nv", adv, d) / G
+        mc_mean = U.mean(axis=0)
+        mc_var = U.var(axis=0).sum()
+        np.testing.assert_allclose(mc_mean, ex[s].mean, atol=5 * np.sqrt(U.var(axis=0).max() / n) + 1e-12)
+        assert mc_var == pytest.approx(ex[s].total_variance, rel=0.02)
+
+
+def test_self_normalised_batch_monte_carlo():
+    rng = np.random.default_rng(8)
+    for p, n in ((0.05, 16), (0.3, 4)):
+        scale, snr = gradients.self_normalised_batch(p, n)
+        k = rng.binomial(n, p, size=400_000)
+        ind = (k > 0).astype(float)  # the estimator is 1[K > 0] g_SL
+        assert scale == pytest.approx(ind.mean(), abs=5 * ind.std() / np.sqrt(ind.size))
+        assert snr == pytest.approx(ind.mean() ** 2 / ind.var(), rel=0.03)
+        assert snr != pytest.approx(n * p / (1 - p), rel=0.05)
+    assert gradients.self_normalised_batch(1.0, 3)[1] == np.inf and gradients.self_normalised_batch(0.0, 3)[0] == 0
+
+
+def _brute_min_variance(pi):
+    """The same minimum by a generic least-squares solve of the stacked quadratic, per coordinate."""
+    V = pi.size
+    d = np.eye(V) - pi
+    total = 0.0
+    for k in range(V):
+        # rows: sqrt-weights times residuals, linear in x = failure values of coordinate k
+        rows, rhs = [], []
+        for c in range(V):
+            for a in range(V):
+                if a == c:  # success value h = d_ck + x_c - Σ π x / π_c
+                    row = -pi / pi[c]
+                    row = row.copy()
+                    row[c] += 1
+                    rows.append(np.sqrt(pi[c] * pi[c]) * row)
+                    rhs.append(-np.sqrt(pi[c] * pi[c]) * d[c, k])
+                else:
+                    row = np.zeros(V)
+                    row[a] = 1
+                    rows.append(np.sqrt(pi[c] * pi[a]) * row)
+                    rhs.append(0.0)
+        A, y = np.array(rows), np.array(rhs)
+        x = np.linalg.lstsq(A, y, rcond=None)[0]
+        total += float(np.sum((A @ x - y) ** 2))
+    return total - sum(pi[c] ** 3 * float(d[c] @ d[c]) for c in range(V))
+
+
+def test_min_variance_unbiased_against_a_generic_solve_and_reinforce():
+    rng = np.random.default_rng(9)
+    for pi in (distributions.uniform(6), np.array([0.5, 0.3, 0.2]), rng.dirichlet(np.ones(7)), np.array([0.3, 0.7])):
+        bound = gradients.min_variance_unbiased(pi)
+        assert bound.min_variance == pytest.approx(_brute_min_variance(pi), rel=1e-9, abs=1e-14)
+        V = pi.size
+        d = np.eye(V) - pi
+        for c in range(V):  # unbiased for every correct answer, by enumeration
+            mean = sum(pi[a] * (bound.success_values[c] if a == c else bound.failure_values[a]) for a in range(V))
+            np.testing.assert_allclose(mean, pi[c] * d[c], atol=1e-13)
+        for b in np.linspace(-0.5, 1.5, 41):  # REINFORCE with any constant baseline is one of the estimators
+            assert gradients.unbiased_estimator_moments(pi, -b * d)[0] >= bound.min_variance - 1e-13
+    u = distributions.uniform(10)  # uniform: the optimum is REINFORCE with b = 1/V
+    np.testing.assert_allclose(gradients.min_variance_unbiased(u).failure_values, -0.1 * (np.eye(10) - u), atol=1e-15)
+    assert gradients.min_variance_unbiased(u).snr == pytest.approx(0.1 / 0.8)
+    assert gradients.min_variance_unbiased(np.array([0.3, 0.7])).min_variance < 1e-15  # two answers: exact
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: gradients.min_variance_unbiased([1.0, 0.0]), "positive"),
+    (lambda: gradients.min_variance_unbiased([1.0]), "at least 2"),
+    (lambda: gradients.unbiased_estimator_moments([0.5, 0.5], np.zeros((3, 3))), "shape"),
+    (lambda: gradients.noise_split([0.0, 0.0], np.eye(2)), "zero"),
+    (lambda: gradients.noise_split([1.0, 0.0], np.eye(3)), "shape"),
+    (lambda: gradients.grpo_group_moments([0.5, 0.5], 0, 8, "var"), "scale"),
+    (lambda: gradients.grpo_group_moments([0.5, 0.5], 0, 1), "G"),
+    (lambda: gradients.self_normalised_batch(1.5, 3), r"\[0, 1\]"),
+    (lambda: gradients.many_prompt_noise_split([[0.5, 0.5]], [0, 1]), "shape"),
+    (lambda: gradients.reinforce_covariance([0.5, 0.5], 0, np.nan), "finite"),
+])
+def test_new_functions_reject_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_exercise_checkers_for_the_new_sections():
+    """The two checkers appended to rlbits.exercises: expected answers against independent reasoning."""
+    from rlbits.exercises import check_exact_baseline, check_noise_kind
+    assert check_exact_baseline(0.7, 0.3) and not check_exact_baseline(0.3, 0.3)
+    assert "average reward" in check_exact_baseline(0.3, 0.3).message
+    expected = {"a": "magnitude", "b": "direction", "c": "magnitude", "d": "direction", "e": "magnitude"}
+    for case, kind in expected.items():
+        assert check_noise_kind(kind, case)
+        other = "direction" if kind == "magnitude" else "magnitude"
+        assert not check_noise_kind(other, case)
+    assert not check_noise_kind(None, "a")
+    with pytest.raises(ValueError):
+        check_noise_kind("magnitude", "z")

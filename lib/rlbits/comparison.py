@@ -23,6 +23,7 @@ __all__ = [
     "DecoyBits",
     "FamilyBits",
     "answer_guess_reward_joint",
+    "compute_share_above",
     "conditional_mutual_information_enumerated",
     "decoy_bits",
     "family_bits",
@@ -30,6 +31,7 @@ __all__ = [
     "max_naive_rl_advantage",
     "max_naive_rl_advantage_closed_form",
     "ratio_lower_bound",
+    "rl_bits_given_guess",
     "wrong_mass_concentration",
 ]
 
@@ -70,6 +72,23 @@ def family_bits(p: ArrayLike, V: ArrayLike) -> FamilyBits:
 
     ``p`` (in [0, 1]) and ``V`` (whole numbers >= 2) broadcast against each other.
     Chapter 2, "How the answer space matters".
+
+    Parameters
+    ----------
+    p : array_like
+        Probability of the correct answer.
+    V : array_like
+        Number of answers (at least 2); broadcasts against ``p``.
+
+    Returns
+    -------
+    FamilyBits
+        The four quantities, broadcast over ``p`` and ``V``.
+
+    Raises
+    ------
+    ValueError
+        If an entry is outside [0, 1] or not finite, or ``V`` is not a whole number >= 2.
     """
     pa = _validate.probability(p, "p")
     Va = _sizes(V)
@@ -95,6 +114,21 @@ def conditional_mutual_information_enumerated(probs: ArrayLike) -> float:
     This route never uses a binary entropy, so it independently checks
     :func:`rlbits.expected_rl_bits`. Costs ``O(V^2)``; for small ``V``. Chapter 2,
     "The data-processing inequality".
+
+    Parameters
+    ----------
+    probs : array_like, shape (V,)
+        The model's distribution.
+
+    Returns
+    -------
+    float
+        ``I(C; R | A)`` in bits.
+
+    Raises
+    ------
+    ValueError
+        If a distribution has entries outside [0, 1], NaN/inf, or does not sum to 1.
     """
     arr = _validate.distribution(probs, "probs")
     if arr.ndim != 1:
@@ -117,6 +151,11 @@ def max_naive_rl_advantage() -> tuple[float, float]:
 
     The derivative ``log2((1 - p)/p) + 1/(p ln 2)`` changes sign once on (1/2, 1); found by
     bisection to machine precision. Chapter 2, "The essay's comparison".
+
+    Returns
+    -------
+    tuple of float
+        ``(p*, gap)``: the pass rate and the gap in bits.
     """
     def slope(p: float) -> float:
         return np.log2((1.0 - p) / p) + 1.0 / (p * np.log(2.0))
@@ -139,6 +178,26 @@ def log_axis_share_above(threshold: float, lowest: float, axis: str = "pass") ->
     ``axis="pass"`` plots ``log10 p`` from ``lowest`` to 1; ``axis="error"`` plots
     ``log10(1 - p)`` over the same pass rates, i.e. error rates from ``lowest`` to ``1 - lowest``.
     Chapter 2, "Which axis?".
+
+    Parameters
+    ----------
+    threshold : float
+        Pass rate in (0, 1).
+    lowest : float
+        Lowest pass rate of the axis, below ``threshold``.
+    axis : {"pass", "error"}
+        Plot ``log10 p`` or ``log10(1 - p)``.
+
+    Returns
+    -------
+    float
+        The share of the axis width, in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If a rate is outside (0, 1), ``lowest`` is not below ``threshold`` (or the error axis does
+        not reach it), or ``axis`` is unknown.
     """
     t = _validate.open_unit(threshold, "threshold")
     lo = _validate.open_unit(lowest, "lowest")
@@ -161,6 +220,11 @@ def max_naive_rl_advantage_closed_form() -> tuple[float, float]:
     Setting the derivative to zero, ``ln((1-p)/p) + 1/p = 0``; with ``v = 1/p - 1`` this is
     ``v e^v = 1/e``, so ``p* = 1 / (1 + W(1/e))`` with ``W`` the principal branch of Lambert's
     function. An independent second route to the bisection. Chapter 2, "The essay's comparison".
+
+    Returns
+    -------
+    tuple of float
+        ``(p*, gap)``, as :func:`max_naive_rl_advantage`.
     """
     from scipy.special import lambertw
 
@@ -177,6 +241,24 @@ def wrong_mass_concentration(probs: ArrayLike, answer: ArrayLike) -> float | NDA
     ``1/(V - 1)`` (wrong mass spread evenly, the correct-plus-uniform family) and 1 (all wrong mass
     on one answer). ``nan`` when ``p_i = 1`` (there is no wrong mass). Chapter 2, "What decides the
     ratio: the concentration of the wrong mass".
+
+    Parameters
+    ----------
+    probs : array_like, shape (..., V)
+        The model's distribution(s).
+    answer : int or array_like of int
+        Index of the correct answer.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``κ`` in [1/(V - 1), 1].
+
+    Raises
+    ------
+    ValueError
+        If a distribution has entries outside [0, 1], NaN/inf, or does not sum to 1, or ``answer`` is not an index
+        into it (or has probability 0 where that is undefined).
     """
     arr = _validate.distribution(probs, "probs")
     p_i, idx = information._answer_probs(arr, answer)
@@ -199,6 +281,23 @@ def ratio_lower_bound(p: ArrayLike, concentration: ArrayLike) -> float | NDArray
     is close to ``p`` only if ``κ`` is small compared with ``p ln(1/p)``: a confidently wrong model
     (large ``κ``) gives RL far more than a fraction ``p``. ``p`` strictly in (0, 1), ``κ`` in
     [0, 1]. Chapter 2, "What decides the ratio".
+
+    Parameters
+    ----------
+    p : array_like
+        Probability of the correct answer, in (0, 1).
+    concentration : array_like
+        ``κ`` in [0, 1].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The lower bound on RL bits / SL bits.
+
+    Raises
+    ------
+    ValueError
+        If ``p`` is not in (0, 1) or ``κ`` not in [0, 1], or a value is not finite.
     """
     pa = _validate.probability(p, "p")
     ka = _validate.probability(concentration, "concentration")
@@ -231,6 +330,26 @@ def decoy_bits(p: ArrayLike, decoy: ArrayLike, V: ArrayLike) -> DecoyBits:
     fraction p": ``p = 0.01``, ``decoy = 0.98``, ``V = 10^5`` gives RL 5.60 bits against SL 6.64.
     ``p`` in (0, 1], ``decoy`` in [0, 1 - p], ``V`` whole numbers >= 3 (broadcast together).
     Chapter 2, "What decides the ratio".
+
+    Parameters
+    ----------
+    p : array_like
+        Probability of the correct answer.
+    decoy : array_like
+        Probability of the one wrong answer singled out.
+    V : array_like
+        Number of answers (at least 3).
+
+    Returns
+    -------
+    DecoyBits
+        SL and RL bits given the answer, their ratio and the concentration ``κ``.
+
+    Raises
+    ------
+    ValueError
+        If an entry is outside [0, 1] or not finite, ``p + decoy > 1``, or ``V`` is not a whole
+        number >= 3.
     """
     pa = _validate.probability(p, "p")
     da = _validate.probability(decoy, "decoy")
@@ -265,6 +384,22 @@ def answer_guess_reward_joint(probs: ArrayLike) -> NDArray[np.float64]:
     need, e.g. ``H(R | C = i)`` or ``I(C; R | A) = H(R | A) - H(R | A, C)`` by plain enumeration.
     Costs ``O(V^2)``; for small ``V`` (at most 2,000). Chapter 1, "What the reward says about the
     answer", and Chapter 2, "The data-processing inequality".
+
+    Parameters
+    ----------
+    probs : array_like, shape (V,)
+        The distribution of both the correct answer and the guess, ``V <= 2,000``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (V, V, 2)
+        ``P(C = c, A = a, R = r)``.
+
+    Raises
+    ------
+    ValueError
+        If a distribution has entries outside [0, 1], NaN/inf, or does not sum to 1, is not one distribution,
+        or ``V > 2,000``.
     """
     arr = _validate.distribution(probs, "probs")
     if arr.ndim != 1:
@@ -278,3 +413,98 @@ def answer_guess_reward_joint(probs: ArrayLike) -> NDArray[np.float64]:
     out[..., 1] = np.where(hit, pair, 0.0)
     out[..., 0] = np.where(hit, 0.0, pair)
     return out
+
+
+def rl_bits_given_guess(probs: ArrayLike, guess: ArrayLike) -> float | NDArray[np.float64]:
+    """What one pass/fail reward tells a calibrated learner about the answer, given its guess: ``H_b(p_a)``.
+
+    Index the information by the *guess* ``A = a`` rather than by the correct answer: with ``C ~ probs``
+    (the learner's own beliefs) and ``R = 1[A = C]``, ``R | A = a`` is pass with probability ``p_a`` and
+    ``R`` is a function of ``C`` given ``A``, so ``I(C; R | A = a) = H(R | A = a) = H_b(p_a)``. This is the
+    essay's formula with the guess's probability; the essay put in the *correct* answer's probability,
+    which indexes the other way (``H(R | C = i)``, Yorwba's ``p_i`` against ``p_j``).
+
+    Parameters
+    ----------
+    probs : array_like, shape (V,)
+        The learner's distribution over answers (also the distribution of the correct answer).
+    guess : int or array_like of int
+        The sampled answer(s) ``a``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``I(C; R | A = a)`` in bits, for each guess.
+
+    Raises
+    ------
+    ValueError
+        If ``probs`` is not one distribution or a guess is not an index into it.
+
+    Notes
+    -----
+    Chapter 1, "One outcome or the average?".
+    """
+    arr = _validate.distribution(probs, "probs")
+    if arr.ndim != 1:
+        raise ValueError(f"probs must be one distribution (shape (V,)), got shape {arr.shape}")
+    idx = _validate.index(guess, arr.size, np.shape(guess), "guess")
+    return information.binary_entropy(arr[idx])
+
+
+def compute_share_above(threshold: float, lowest: float, reading: str, factor: float = 2.0) -> float:
+    """Share of the training compute spent above a pass rate, under a reading of "each nine costs the same".
+
+    Pass rates run from ``lowest`` to ``1 - lowest`` (error rates ``e`` from ``1 - lowest`` down to
+    ``lowest``); ``n(e) = -log10 e`` counts the nines of accuracy. Two readings of Aleksander Heino's
+    "getting from 0-90% pass rate requires as much compute as 90-99%":
+
+    - ``"additive"``: every further nine costs the same *amount* of compute, so cumulative compute is
+      ``C ∝ n(e)``: a linear compute axis *is* the log error-rate axis, and the share equals
+      ``log_axis_share_above(threshold, lowest, axis="error")``.
+    - ``"multiplicative"``: every further nine multiplies cumulative compute by ``factor`` (2: each nine
+      costs as much as all before it), so ``C ∝ factor ** n(e)``, a power law in the error; a *log*
+      compute axis is then the log error-rate axis, and the share of the linear budget is larger.
+
+    Parameters
+    ----------
+    threshold : float
+        The pass rate above which compute is counted, in (0, 1).
+    lowest : float
+        The lowest pass rate (and lowest error rate) of the range, in (0, threshold).
+    reading : {"additive", "multiplicative"}
+        How compute grows with the number of nines.
+    factor : float, default 2
+        Compute multiplier per nine for the multiplicative reading (greater than 1).
+
+    Returns
+    -------
+    float
+        The share, in [0, 1], of the compute between the two ends of the range spent at pass rates
+        above ``threshold``.
+
+    Raises
+    ------
+    ValueError
+        If the rates are outside (0, 1), ``lowest`` is not below ``threshold`` or the error range does
+        not reach it, ``reading`` is unknown, or ``factor <= 1``.
+
+    Notes
+    -----
+    Chapter 2, "Which axis?".
+    """
+    t = _validate.open_unit(threshold, "threshold")
+    lo = _validate.open_unit(lowest, "lowest")
+    if not (lo < t and 1.0 - t > lo):
+        raise ValueError(f"lowest ({lowest}) must be below threshold ({threshold}) and below 1 - threshold")
+    n_start, n_t, n_end = -np.log10(1.0 - lo), -np.log10(1.0 - t), -np.log10(lo)
+    if reading == "additive":
+        return float((n_end - n_t) / (n_end - n_start))
+    if reading == "multiplicative":
+        f = _validate.positive_number(factor, "factor")
+        if not f > 1.0:
+            raise ValueError(f"factor must be greater than 1, got {factor!r}")
+        lf = np.log(f)  # C = f ** n, computed relative to its largest value to stay finite
+        top = n_end * lf
+        return float((1.0 - np.exp(n_t * lf - top)) / (1.0 - np.exp(n_start * lf - top)))
+    raise ValueError(f"reading must be 'additive' or 'multiplicative', got {reading!r}")

@@ -1307,3 +1307,132 @@ def check_bits_absorbed(answer: Any, V: int, pass_rate: float, samples: float, *
     ]
     return _judge(answer, expected, mistakes, reveal, "Bits learned about the answer per sample",
                   zero_log_zero=False)
+
+
+# --- Chapter 3, third edition: the exact baseline, and magnitude vs direction noise ---
+# (appended; each checker's expected answer is computed by rlbits.gradients, not typed in)
+
+
+def check_exact_baseline(answer: Any, p: float, *, sig: int = SIG_FIGS, reveal: bool = False) -> CheckResult:
+    """Check the constant baseline that makes a two-answer REINFORCE update exact (Chapter 3, "Baselines").
+
+    With two answers and pass rate ``p``, the variance-minimising baseline ``b* = 1 - p`` makes both
+    outcomes give the same update ``p(1 - p)(e_c - e_w)``; the expected value is taken from
+    :func:`rlbits.gradients.optimal_baseline`.
+
+    Parameters
+    ----------
+    answer : Any
+        The reader's baseline (a number).
+    p : float
+        The pass rate, strictly between 0 and 1.
+    sig : int, default SIG_FIGS
+        Significant figures the answer must match.
+    reveal : bool, default False
+        Append the answer to the message (only where ``RLBITS_REVEAL=1`` is set).
+
+    Returns
+    -------
+    CheckResult
+        Right or wrong, with a hint aimed at the usual slips when wrong.
+
+    Raises
+    ------
+    ValueError
+        If ``p`` is not strictly between 0 and 1.
+    """
+    from . import gradients
+
+    sig = _sig(sig)
+    p = _validate.open_unit(p, "p")
+    expected = gradients.optimal_baseline([p, 1.0 - p], 0)
+    solution = f" The answer is {expected:.6g}." if _may_reveal(reveal) else ""
+    value, bad = _number_answer(answer, " (a baseline, no unit)", solution)
+    if bad is not None:
+        return bad
+    hints = [
+        (p, "That is b = p, the average reward: unbiased, but both outcomes still differ. Write the success "
+            "and the failure update as multiples of e_c - e_w and make them equal."),
+        (0.0, "With b = 0 a failure gives no update at all while a success does: that is all noise."),
+        (0.5, "b = 1/2 is exact only when p = 1/2."),
+    ]
+    graded = _grade(value, expected, hints, sig, solution)
+    if graded is not None:
+        return CheckResult(True, f"b = {value:.6g}: both outcomes give p(1 - p)(e_c - e_w).") if graded.correct else graded
+    return CheckResult(False, "Not quite: a success gives (1 - b)(e_c - π), a failure -b(e_w - π); with two answers "
+                              "both are multiples of e_c - e_w. Set them equal and solve for b." + solution)
+
+
+# the cases of exercise ex-03-noise-kind, each with the setting the checker computes its answer from
+_NOISE_CASES = {
+    "a": "one prompt, 100 answers, b = 0",
+    "b": "one prompt, 100 answers, b = p",
+    "c": "one prompt, two answers, b = 0.5",
+    "d": "one sample from each of three prompts, separate logits, b = 0",
+    "e": "T tokens, one correct sequence, b = 0",
+}
+
+
+def _noise_kind(case: str) -> str:
+    """'magnitude' or 'direction' for one case of ex-03-noise-kind, computed with rlbits.gradients."""
+    import numpy as np
+
+    from . import distributions, gradients
+
+    pol = distributions.correct_plus_uniform(0.1, 100)
+    if case == "a":
+        split = gradients.noise_split(*gradients.reinforce_covariance(pol, 0, 0.0))
+    elif case == "b":
+        split = gradients.noise_split(*gradients.reinforce_covariance(pol, 0, 0.1))
+    elif case == "c":
+        split = gradients.noise_split(*gradients.reinforce_covariance([0.3, 0.7], 0, 0.5))
+    elif case == "d":
+        pis = np.stack([distributions.correct_plus_uniform(q, 5) for q in (0.1, 0.3, 0.6)])
+        split = gradients.many_prompt_noise_split(pis, np.zeros(3, dtype=int), 0.0)
+    else:  # T tokens, one correct sequence: ĝ = R g_SL, with R ~ Bernoulli(p_seq); its covariance is rank one
+        T, V = 3, 4
+        pis = np.tile(distributions.correct_plus_uniform(0.5, V), (T, 1))
+        g_sl = (np.eye(V)[0] - pis).ravel()
+        p_seq = 0.5**T
+        split = gradients.noise_split(p_seq * g_sl, p_seq * (1 - p_seq) * np.outer(g_sl, g_sl))
+    return "direction" if split.direction > 1e-9 * split.signal else "magnitude"
+
+
+def check_noise_kind(answer: Any, case: str) -> CheckResult:
+    """Check whether a reader classed one update's noise as pure magnitude or as including direction noise.
+
+    Chapter 3, "Magnitude noise and direction noise", exercise ex-03-noise-kind.
+
+    Parameters
+    ----------
+    answer : str or None
+        ``"magnitude"`` or ``"direction"`` (case and surrounding spaces ignored); ``None`` is pending.
+    case : str
+        One of ``"a"`` to ``"e"``.
+
+    Returns
+    -------
+    CheckResult
+        Right or wrong, with the reason when wrong.
+
+    Raises
+    ------
+    ValueError
+        If ``case`` is not one of the exercise's cases.
+    """
+    if case not in _NOISE_CASES:
+        raise ValueError(f"case must be one of {sorted(_NOISE_CASES)}, got {case!r}")
+    if answer is None:
+        return _pending()
+    if not isinstance(answer, str) or answer.strip().lower() not in ("magnitude", "direction"):
+        return CheckResult(False, f'Answer "magnitude" or "direction", got {answer!r}.')
+    expected = _noise_kind(case)
+    if answer.strip().lower() == expected:
+        return CheckResult(True, f"{_NOISE_CASES[case]}: {expected} noise.")
+    if expected == "magnitude":
+        why = ("Every possible update here is a multiple of one vector (the mean's direction), so the noise "
+               "can only change the update's length.")
+    else:
+        why = ("Some outcomes move the update off the line of its mean: find one that is not a multiple of the "
+               "expected update.")
+    return CheckResult(False, why)

@@ -20,15 +20,25 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from . import _validate
+from . import _validate, distributions
 
 __all__ = [
     "GradientMoments",
+    "NoiseSplit",
     "SequenceMoments",
+    "UnbiasedBound",
     "dead_group_probability",
     "grpo_advantages",
     "grpo_advantages_closed_form",
     "grpo_group_means",
+    "grpo_group_moments",
+    "many_prompt_noise_split",
+    "min_variance_unbiased",
+    "noise_split",
+    "optimal_baseline_snr",
+    "reinforce_covariance",
+    "self_normalised_batch",
+    "unbiased_estimator_moments",
     "grpo_mean_scale",
     "sequence_batch_moments",
     "sequence_moments",
@@ -43,7 +53,23 @@ __all__ = [
 
 
 def softmax(z: ArrayLike) -> NDArray[np.float64]:
-    """Softmax over the last axis, computed stably (the maximum logit is subtracted first)."""
+    """Softmax over the last axis, computed stably (the maximum logit is subtracted first).
+
+    Parameters
+    ----------
+    z : array_like, shape (..., V)
+        Logits.
+
+    Returns
+    -------
+    numpy.ndarray
+        Probabilities of the same shape, each row summing to 1.
+
+    Raises
+    ------
+    ValueError
+        If ``z`` has no answer axis, is empty, or contains NaN/inf.
+    """
     arr = np.asarray(z, dtype=np.float64)
     if arr.ndim == 0 or arr.shape[-1] == 0:
         raise ValueError(f"z must be an array of logits of shape (..., V) with V >= 1, got shape {arr.shape}")
@@ -51,33 +77,6 @@ def softmax(z: ArrayLike) -> NDArray[np.float64]:
         raise ValueError("z contains NaN or infinite logits")
     w = np.exp(arr - arr.max(axis=-1, keepdims=True))
     return w / w.sum(axis=-1, keepdims=True)
-
-
-_BUCKETS = 4096  # uniform buckets of [0, 1) in _sample_actions' lookup table (a power of 2: u * K is exact)
-
-
-def _sample_actions(rng: np.random.Generator, probs: NDArray[np.float64], shape: tuple[int, ...]) -> NDArray[np.int64]:
-    """Exactly ``rng.choice(probs.size, size=shape, p=probs)`` (same draws, same actions), faster.
-
-    ``Generator.choice`` draws ``u = rng.random(shape)`` and returns ``cdf.searchsorted(u, "right")``
-    with ``cdf = cumsum(p) / its last entry``; a million binary searches dominated the Chapter 3
-    explorer's update. Here ``[0, 1)`` is cut into ``K`` equal buckets: where no cdf value falls
-    inside a bucket, every ``u`` in it has the same action, read from a table; only the few ``u``
-    in the other buckets are searched. ``probs`` must be a validated distribution (summing to 1).
-    """
-    cdf = probs.cumsum()
-    cdf /= cdf[-1]
-    u = rng.random(shape)
-    if u.size < 8 * _BUCKETS or probs.size > _BUCKETS // 8:  # the table would not pay for itself
-        return np.asarray(cdf.searchsorted(u, side="right"), dtype=np.int64)
-    edges = np.arange(_BUCKETS + 1, dtype=np.float64) / _BUCKETS
-    first = cdf.searchsorted(edges[:-1], side="right")  # the action of u = k / K ...
-    last = cdf.searchsorted(edges[1:], side="left")  # ... bounds that of every u < (k + 1) / K
-    table = np.where(first == last, first, -1).astype(np.int64)
-    actions = table[(u * _BUCKETS).astype(np.intp)]
-    unsure = np.flatnonzero(actions < 0)
-    actions.flat[unsure] = cdf.searchsorted(u.flat[unsure], side="right")
-    return actions
 
 
 def _policy_and_answer(pi: ArrayLike, correct: int) -> tuple[NDArray[np.float64], int]:
@@ -89,7 +88,25 @@ def _policy_and_answer(pi: ArrayLike, correct: int) -> tuple[NDArray[np.float64]
 
 
 def sl_gradient(pi: ArrayLike, correct: int) -> NDArray[np.float64]:
-    """The supervised gradient ``∇_z log π_c = e_c - π`` for the correct answer ``correct``."""
+    """The supervised gradient ``∇_z log π_c = e_c - π`` for the correct answer ``correct``.
+
+    Parameters
+    ----------
+    pi : array_like, shape (V,)
+        The policy.
+    correct : int
+        Index of the correct answer.
+
+    Returns
+    -------
+    numpy.ndarray, shape (V,)
+        ``e_c - π``.
+
+    Raises
+    ------
+    ValueError
+        If ``pi`` is not one distribution or ``correct`` is not an index into it.
+    """
     arr, c = _policy_and_answer(pi, correct)
     g = -arr.copy()
     g[c] += 1.0
@@ -119,6 +136,25 @@ def reinforce_moments(pi: ArrayLike, correct: int, baseline: float = 0.0) -> Gra
 
     ``E ĝ = Σ_a π_a (1[a=c] - b)(e_a - π) = π_c (e_c - π)``: SL scaled by the pass rate, for any
     constant baseline ``b``. Chapter 3, "The expected update".
+
+    Parameters
+    ----------
+    pi : array_like, shape (V,)
+        The policy.
+    correct : int
+        Index of the correct answer.
+    baseline : float, default 0
+        The constant baseline ``b``.
+
+    Returns
+    -------
+    GradientMoments
+        Exact mean, ``tr Cov`` and SNR of the per-sample update.
+
+    Raises
+    ------
+    ValueError
+        If ``pi`` is not one distribution, ``correct`` is not an index, or ``baseline`` is not finite.
     """
     arr, c = _policy_and_answer(pi, correct)
     b = float(baseline)
@@ -139,6 +175,23 @@ def optimal_baseline(pi: ArrayLike, correct: int) -> float:
 
     ``b* = π_c S_c / (π_c S_c + Σ_{a≠c} π_a S_a)`` with ``S_a = ‖e_a - π‖²``; it equals the pass
     rate ``p`` when ``π`` is uniform. Chapter 3, "Baselines".
+
+    Parameters
+    ----------
+    pi : array_like, shape (V,)
+        The policy.
+    correct : int
+        Index of the correct answer.
+
+    Returns
+    -------
+    float
+        ``b* = p s_c / Σ_a π_a s_a`` (0 for a deterministic policy).
+
+    Raises
+    ------
+    ValueError
+        If ``pi`` is not one distribution or ``correct`` is not an index into it.
     """
     arr, c = _policy_and_answer(pi, correct)
     s = arr * _norms_sq(arr)
@@ -147,12 +200,38 @@ def optimal_baseline(pi: ArrayLike, correct: int) -> float:
 
 
 def reinforce_batch_means(
-    pi: ArrayLike, correct: int, baseline: float, batch_size: int, n_batches: int, rng: np.random.Generator
+    pi: ArrayLike, correct: int, baseline: float, batch_size: int, n_batches: int, *, rng: np.random.Generator
 ) -> NDArray[np.float64]:
     """Monte Carlo: ``n_batches`` batch means of ``ĝ``, each over ``batch_size`` samples; shape ``(n_batches, V)``.
 
     Per-sample gradients are never materialised: the mean of ``(R_i - b) e_{a_i}`` is a weighted
     ``bincount`` of the sampled actions, and the ``-(R_i - b) π`` parts sum to ``-(mean R - b) π``.
+
+    Parameters
+    ----------
+    pi : array_like, shape (V,)
+        The policy.
+    correct : int
+        Index of the correct answer.
+    baseline : float
+        The constant baseline ``b``.
+    batch_size : int
+        Samples per batch.
+    n_batches : int
+        Number of batches.
+    rng : numpy.random.Generator
+        The source of randomness (keyword-only).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_batches, V)
+        The batch means of ``ĝ``.
+
+    Raises
+    ------
+    ValueError
+        If ``pi`` or ``correct`` is invalid, a size is not a positive integer, the total exceeds
+        50 million samples, or ``rng`` is not a ``numpy.random.Generator``.
     """
     arr, c = _policy_and_answer(pi, correct)
     n = _validate.positive_int(batch_size, "batch_size")
@@ -162,7 +241,7 @@ def reinforce_batch_means(
     rng = _validate.rng(rng)
     b = float(baseline)
     V = arr.size
-    actions = _sample_actions(rng, arr / arr.sum(), (m, n))  # = rng.choice(V, (m, n), p=...)
+    actions = distributions.sample_categorical(arr, m * n, rng=rng).reshape(m, n)  # = rng.choice(V, (m, n), p=arr)
     weights = (actions == c).astype(np.float64) - b
     flat = (np.arange(m)[:, None] * V + actions).ravel()
     counts = np.bincount(flat, weights=weights.ravel(), minlength=m * V).reshape(m, V) / n
@@ -175,6 +254,23 @@ def sl_label_noise_moments(pi: ArrayLike, q: ArrayLike) -> GradientMoments:
     ``E g = q - π`` and ``tr Cov g = Σ_y q_y ‖e_y - π‖² - ‖q - π‖² = 1 - Σ_y q_y²`` whatever ``π``:
     the variance does not change as the model learns; the signal ``‖q - π‖²`` shrinks to 0.
     Chapter 3, "Supervised learning late in training".
+
+    Parameters
+    ----------
+    pi : array_like, shape (V,)
+        The model.
+    q : array_like, shape (V,)
+        The distribution of the labels.
+
+    Returns
+    -------
+    GradientMoments
+        Mean ``q - π``, ``tr Cov = 1 - Σ q²`` and SNR of the SL gradient.
+
+    Raises
+    ------
+    ValueError
+        If ``pi`` or ``q`` is not a distribution, or their shapes differ.
     """
     pa = _validate.distribution(pi, "pi")
     qa = _validate.distribution(q, "q")
@@ -193,6 +289,23 @@ def grpo_advantages(rewards: ArrayLike, ddof: int = 0) -> NDArray[np.float64]:
     A group whose rewards are all equal has no spread; its advantages are 0 (the group teaches
     nothing). ``ddof=0`` uses the population standard deviation, ``ddof=1`` the sample one.
     Chapter 3, "Group normalisation".
+
+    Parameters
+    ----------
+    rewards : array_like, shape (..., G)
+        Rewards of each group on the last axis, ``G >= 2``.
+    ddof : {0, 1}
+        Population (0) or sample (1) standard deviation.
+
+    Returns
+    -------
+    numpy.ndarray
+        Advantages of the same shape (0 for a group whose rewards are all equal).
+
+    Raises
+    ------
+    ValueError
+        If a group has fewer than 2 rewards, a reward is NaN/inf, or ``ddof`` is not 0 or 1.
     """
     r = np.asarray(rewards, dtype=np.float64)
     if r.ndim == 0 or r.shape[-1] < 2:
@@ -212,6 +325,23 @@ def grpo_advantages_closed_form(k: ArrayLike, G: int) -> tuple[NDArray[np.float6
 
     With ``p̂ = k/G``: ``A_correct = sqrt((1 - p̂)/p̂)`` and ``A_wrong = -sqrt(p̂/(1 - p̂))``; both 0
     for ``k = 0`` or ``k = G``.
+
+    Parameters
+    ----------
+    k : array_like of int
+        Number of correct samples, in [0, G].
+    G : int
+        Group size, at least 2.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(A_correct, A_wrong)``.
+
+    Raises
+    ------
+    ValueError
+        If ``G < 2`` or ``k`` is not whole numbers in [0, G].
     """
     G = _validate.positive_int(G, "G", minimum=2)
     ka = np.asarray(k)
@@ -224,7 +354,25 @@ def grpo_advantages_closed_form(k: ArrayLike, G: int) -> tuple[NDArray[np.float6
 
 
 def dead_group_probability(p: ArrayLike, G: int) -> float | NDArray[np.float64]:
-    """Probability ``(1 - p)^G + p^G`` that a group of ``G`` binary rewards is all equal (zero advantage)."""
+    """Probability ``(1 - p)^G + p^G`` that a group of ``G`` binary rewards is all equal (zero advantage).
+
+    Parameters
+    ----------
+    p : array_like
+        Pass rates.
+    G : int
+        Group size.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``(1 - p)^G + p^G``.
+
+    Raises
+    ------
+    ValueError
+        If an entry is outside [0, 1] or not finite, or ``G`` is not a positive integer.
+    """
     pa = _validate.probability(p, "p")
     G = _validate.positive_int(G, "G", minimum=1)
     return _validate.scalar_or_array((1.0 - pa) ** G + pa**G)
@@ -247,6 +395,23 @@ def grpo_mean_scale(p: ArrayLike, G: int | None = None) -> float | NDArray[np.fl
       the number ``K ~ Binomial(G - 1, p)`` of other successes (a dead group gives ``A = 0``).
 
     ``p`` in [0, 1]; 0 at both ends (no signal). Chapter 3, "Group normalisation".
+
+    Parameters
+    ----------
+    p : array_like
+        Pass rates.
+    G : int, optional
+        Group size (at least 2); ``None`` normalises with the true pass rate.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The factor ``s`` in ``E[ĝ_GRPO] = s · g_SL``.
+
+    Raises
+    ------
+    ValueError
+        If an entry is outside [0, 1] or not finite, or ``G`` is below 2.
     """
     pa = _validate.probability(p, "p")
     if G is None:
@@ -270,7 +435,7 @@ def grpo_mean_scale(p: ArrayLike, G: int | None = None) -> float | NDArray[np.fl
     return _validate.scalar_or_array(pa * (mean_advantage(1) - mean_advantage(0)))
 
 
-def grpo_group_means(pi: ArrayLike, correct: int, G: int, n_groups: int, rng: np.random.Generator,
+def grpo_group_means(pi: ArrayLike, correct: int, G: int, n_groups: int, *, rng: np.random.Generator,
                      normalise: str = "group") -> NDArray[np.float64]:
     """Monte Carlo: for each of ``n_groups`` groups of ``G`` samples, the mean per-sample update.
 
@@ -278,6 +443,32 @@ def grpo_group_means(pi: ArrayLike, correct: int, G: int, n_groups: int, rng: np
     ``grpo_mean_scale(p, G) · g_SL`` (``normalise="group"``: the group's mean and population std,
     0 for a dead group) or ``grpo_mean_scale(p) · g_SL`` (``normalise="true"``: the true pass rate).
     Built with ``bincount``; no per-sample gradient is materialised. Chapter 3, "Group normalisation".
+
+    Parameters
+    ----------
+    pi : array_like, shape (V,)
+        The policy.
+    correct : int
+        Index of the correct answer.
+    G : int
+        Group size, at least 2.
+    n_groups : int
+        Number of groups.
+    rng : numpy.random.Generator
+        The source of randomness (keyword-only).
+    normalise : {"group", "true"}
+        The group's own statistics, or the true pass rate.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_groups, V)
+        Each group's mean per-sample update.
+
+    Raises
+    ------
+    ValueError
+        If an input is invalid, the total exceeds 50 million samples, or ``normalise='true'`` with a
+        pass rate of 0 or 1.
     """
     arr, c = _policy_and_answer(pi, correct)
     G = _validate.positive_int(G, "G", minimum=2)
@@ -289,7 +480,7 @@ def grpo_group_means(pi: ArrayLike, correct: int, G: int, n_groups: int, rng: np
     rng = _validate.rng(rng)
     V = arr.size
     p = float(arr[c])
-    actions = _sample_actions(rng, arr / arr.sum(), (m, G))  # = rng.choice(V, (m, G), p=...)
+    actions = distributions.sample_categorical(arr, m * G, rng=rng).reshape(m, G)  # = rng.choice(V, (m, G), p=arr)
     r = (actions == c).astype(np.float64)
     if normalise == "true":
         if not 0.0 < p < 1.0:
@@ -300,6 +491,447 @@ def grpo_group_means(pi: ArrayLike, correct: int, G: int, n_groups: int, rng: np
     flat = (np.arange(m)[:, None] * V + actions).ravel()
     counts = np.bincount(flat, weights=adv.ravel(), minlength=m * V).reshape(m, V) / G
     return counts - adv.mean(axis=1, keepdims=True) * arr[None, :]
+
+
+# --- what the best baseline, the group statistics and the estimator itself can do (Chapter 3) ---
+
+
+def optimal_baseline_snr(pi: ArrayLike, correct: int) -> float:
+    """Per-sample SNR of REINFORCE with the variance-minimising constant baseline, in closed form.
+
+    With ``s_a = ‖e_a - π‖²`` and ``S = Σ_a π_a s_a = 1 - ‖π‖²``, the best constant baseline is
+    ``b* = p s_c / S`` (Greensmith, Bartlett and Baxter 2004: ``E[R ‖∇log π‖²] / E[‖∇log π‖²]``) and
+
+    ``SNR* = p / (1 - p - p s_c / S)``.
+
+    Without a baseline the SNR is ``p / (1 - p)``; the best baseline divides the noise by
+    ``(1 - p - p s_c/S) / (1 - p)``. For two answers ``p s_c / S = 1 - p``: zero noise, infinite SNR.
+    For a uniform policy ``s_c = S``: ``p / (1 - 2p)``.
+
+    Parameters
+    ----------
+    pi : array_like, shape (V,)
+        The policy (a distribution over ``V`` answers).
+    correct : int
+        Index of the correct answer.
+
+    Returns
+    -------
+    float
+        The per-sample SNR ``‖E ĝ‖² / tr Cov ĝ`` at ``b*``; ``inf`` when no noise remains, 0 when
+        ``p = 0``.
+
+    Raises
+    ------
+    ValueError
+        If ``pi`` is not one distribution or ``correct`` is not an index into it.
+
+    Notes
+    -----
+    Chapter 3, "Baselines: what the best one can do".
+    """
+    arr, c = _policy_and_answer(pi, correct)
+    p = float(arr[c])
+    s = _norms_sq(arr)
+    total = float(np.sum(arr * s))
+    if p == 0.0 or total <= 0.0:
+        return 0.0 if p == 0.0 else np.inf
+    denom = (1.0 - p) - p * float(s[c]) / total
+    return p / denom if denom > 1e-15 * p else np.inf
+
+
+def reinforce_covariance(pi: ArrayLike, correct: int, baseline: float = 0.0) -> tuple[NDArray[np.float64],
+                                                                                        NDArray[np.float64]]:
+    """Exact mean and full covariance matrix of ``ĝ = (R - b)(e_a - π)``, by enumerating the actions.
+
+    Parameters
+    ----------
+    pi : array_like, shape (V,)
+        The policy.
+    correct : int
+        Index of the correct answer.
+    baseline : float, default 0
+        The constant baseline ``b``.
+
+    Returns
+    -------
+    mean : numpy.ndarray, shape (V,)
+        ``E ĝ = p (e_c - π)``.
+    cov : numpy.ndarray, shape (V, V)
+        ``Σ_a π_a (R_a - b)² (e_a - π)(e_a - π)ᵀ - E ĝ E ĝᵀ``. With ``b = 0`` it is
+        ``p(1 - p) g_SL g_SLᵀ``: rank one, along the signal.
+
+    Raises
+    ------
+    ValueError
+        If ``pi`` is not one distribution, ``correct`` is not an index, ``baseline`` is not finite, or
+        ``V > 2,000`` (the matrix has ``V²`` entries).
+
+    Notes
+    -----
+    Chapter 3, "Magnitude noise and direction noise".
+    """
+    arr, c = _policy_and_answer(pi, correct)
+    if arr.size > 2_000:
+        raise ValueError(f"the covariance has V^2 entries; V = {arr.size} is too large (at most 2,000)")
+    b = float(baseline)
+    if not np.isfinite(b):
+        raise ValueError(f"baseline must be a finite number, got {baseline!r}")
+    weight = -b * np.ones_like(arr)
+    weight[c] += 1.0
+    d = np.eye(arr.size) - arr[None, :]  # row a: e_a - π
+    mean = (arr * weight) @ d
+    second = (d * (arr * weight**2)[:, None]).T @ d
+    return mean, second - np.outer(mean, mean)
+
+
+@dataclass(frozen=True)
+class NoiseSplit:
+    """The noise of an update split along its mean (magnitude) and across it (direction).
+
+    ``magnitude = uᵀ Σ u`` with ``u = E ĝ / ‖E ĝ‖``, ``direction = tr Σ - magnitude``; both are
+    variances in squared gradient norm. ``signal = ‖E ĝ‖²``.
+    """
+
+    signal: float
+    magnitude: float
+    direction: float
+
+    @property
+    def snr(self) -> float:
+        """``signal / (magnitude + direction)``, the SNR of the whole update."""
+        total = self.magnitude + self.direction
+        return self.signal / total if total > 0 else np.inf
+
+
+def noise_split(mean: ArrayLike, cov: ArrayLike) -> NoiseSplit:
+    """Split ``tr Cov`` into the part along the mean (magnitude noise) and the part across it (direction).
+
+    Parameters
+    ----------
+    mean : array_like, shape (D,)
+        The expected update (nonzero).
+    cov : array_like, shape (D, D)
+        Its covariance matrix (symmetric).
+
+    Returns
+    -------
+    NoiseSplit
+        ``signal = ‖m‖²``, ``magnitude = uᵀ Σ u`` and ``direction = tr Σ - uᵀ Σ u`` with ``u = m/‖m‖``.
+        An update whose direction noise is 0 always points along ``±m`` (or is zero).
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not match, the entries are not finite, or the mean is zero.
+
+    Notes
+    -----
+    Chapter 3, "Magnitude noise and direction noise".
+    """
+    m = np.asarray(mean, dtype=np.float64)
+    S = np.asarray(cov, dtype=np.float64)
+    if m.ndim != 1 or S.shape != (m.size, m.size):
+        raise ValueError(f"mean must have shape (D,) and cov (D, D), got {m.shape} and {S.shape}")
+    if not (np.isfinite(m).all() and np.isfinite(S).all()):
+        raise ValueError("mean and cov must be finite")
+    signal = float(m @ m)
+    if signal == 0.0:
+        raise ValueError("the mean is zero: there is no direction to split the noise along")
+    u = m / np.sqrt(signal)
+    along = max(float(u @ S @ u), 0.0)
+    across = max(float(np.trace(S)) - along, 0.0)
+    return NoiseSplit(signal, along, across)
+
+
+def many_prompt_noise_split(pis: ArrayLike, correct: ArrayLike, baseline: float = 0.0,
+                            jacobians: ArrayLike | None = None) -> NoiseSplit:
+    """Magnitude and direction noise of a REINFORCE update summed over several prompts, exactly.
+
+    Prompt ``j`` has policy ``π_j`` (row ``j`` of ``pis``), correct answer ``c_j`` and one sampled
+    answer; its logit update is ``ĝ_j = (R_j - b)(e_{a_j} - π_j)``. The parameters see
+    ``Σ_j J_jᵀ ĝ_j`` with ``J_j = ∂z_j/∂θ`` (``jacobians[j]``, shape ``(V, P)``); without jacobians each
+    prompt has its own logits (a block vector, ``J_j`` selects block ``j``). The prompts' updates are
+    independent, so the covariance is ``Σ_j J_jᵀ Σ_j J_j``.
+
+    Parameters
+    ----------
+    pis : array_like, shape (M, V)
+        One policy per prompt.
+    correct : array_like of int, shape (M,)
+        The correct answer of each prompt.
+    baseline : float, default 0
+        The constant baseline ``b``, the same for every prompt.
+    jacobians : array_like, shape (M, V, P), optional
+        Shared parameters: the Jacobian of each prompt's logits.
+
+    Returns
+    -------
+    NoiseSplit
+        Signal, magnitude and direction noise of the summed update.
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not agree or any input is invalid (see :func:`reinforce_covariance`).
+
+    Notes
+    -----
+    Chapter 3, "Magnitude noise and direction noise".
+    """
+    P_ = np.asarray(pis, dtype=np.float64)
+    if P_.ndim != 2:
+        raise ValueError(f"pis must have shape (M, V), got {P_.shape}")
+    cs = np.asarray(correct)
+    if cs.shape != (P_.shape[0],):
+        raise ValueError(f"correct must have shape ({P_.shape[0]},), got {cs.shape}")
+    M, V = P_.shape
+    parts = [reinforce_covariance(P_[j], int(cs[j]), baseline) for j in range(M)]  # M prompts, not samples
+    if jacobians is None:
+        mean = np.concatenate([m for m, _ in parts])
+        cov = np.zeros((M * V, M * V))
+        for j, (_, S) in enumerate(parts):
+            cov[j * V:(j + 1) * V, j * V:(j + 1) * V] = S
+        return noise_split(mean, cov)
+    J = np.asarray(jacobians, dtype=np.float64)
+    if J.ndim != 3 or J.shape[:2] != (M, V) or not np.isfinite(J).all():
+        raise ValueError(f"jacobians must be finite with shape ({M}, {V}, P), got {J.shape}")
+    mean = np.einsum("jvp,jv->p", J, np.stack([m for m, _ in parts]))
+    cov = np.einsum("jvp,jvw,jwq->pq", J, np.stack([S for _, S in parts]), J)
+    return noise_split(mean, cov)
+
+
+def grpo_group_moments(pi: ArrayLike, correct: int, G: int, scale: str = "std") -> GradientMoments:
+    """Exact moments of one GRPO group's update with the group's own statistics, binary reward.
+
+    The group update is ``U = (1/G) Σ_i A_i (e_{a_i} - π)`` with ``A_i = (r_i - r̄)/σ̂`` (``scale="std"``,
+    population std of the group; GRPO) or ``A_i = r_i - r̄`` (``scale="none"``: the leave-in group-mean
+    baseline only). A dead group (all rewards equal) gives 0. Exact: given the number ``K`` of
+    successes, the successes all point along ``d_c = e_c - π`` and the ``G - K`` failures are i.i.d.
+    draws from the wrong answers, whose directions have mean ``-p d_c/(1 - p)`` and total variance
+    ``τ_w``; so ``E[U | K] = α_K d_c`` with ``α_K = (K A_+ - (G - K) A_- p/(1 - p))/G`` and
+    ``E[‖U‖² | K] = α_K² s_c + (G - K) A_-² τ_w / G²``, summed over ``K ~ Binomial(G, p)``.
+
+    Parameters
+    ----------
+    pi : array_like, shape (V,)
+        The policy.
+    correct : int
+        Index of the correct answer.
+    G : int
+        Group size, at least 2.
+    scale : {"std", "none"}
+        Divide the centred rewards by the group's standard deviation, or not.
+
+    Returns
+    -------
+    GradientMoments
+        Mean (shape ``(V,)``), ``tr Cov`` and SNR of the group update ``U`` (a batch of ``G`` samples).
+
+    Raises
+    ------
+    ValueError
+        If ``pi``, ``correct``, ``G`` or ``scale`` is invalid.
+
+    Notes
+    -----
+    Chapter 3, "GRPO with the statistics it actually uses".
+    """
+    arr, c = _policy_and_answer(pi, correct)
+    G = _validate.positive_int(G, "G", minimum=2)
+    if scale not in ("std", "none"):
+        raise ValueError(f"scale must be 'std' or 'none', got {scale!r}")
+    from scipy.stats import binom
+
+    p = float(arr[c])
+    s = _norms_sq(arr)
+    d_c = sl_gradient(arr, c)
+    if p == 0.0 or p == 1.0:
+        return GradientMoments(np.zeros_like(arr), 0.0, 0.0)
+    K = np.arange(G + 1)
+    pmf = binom.pmf(K, G, p)
+    ph = K / G
+    live = (K > 0) & (K < G)
+    sd = np.sqrt(np.where(live, ph * (1 - ph), 1.0)) if scale == "std" else np.ones(G + 1)
+    a_plus = np.where(live, (1 - ph) / sd, 0.0)
+    a_minus = np.where(live, -ph / sd, 0.0)
+    wrong = np.ones(arr.size, dtype=bool)
+    wrong[c] = False
+    s_w = float(np.sum(arr[wrong] * s[wrong]) / (1 - p))  # E[‖d_a‖² | a wrong]
+    tau_w = max(s_w - (p / (1 - p)) ** 2 * float(s[c]), 0.0)  # minus ‖mean of the wrong directions‖²
+    alpha = (K * a_plus - (G - K) * a_minus * p / (1 - p)) / G
+    mean_alpha = float(pmf @ alpha)
+    second = float(pmf @ (alpha**2 * s[c] + (G - K) * a_minus**2 * tau_w / G**2))
+    signal = mean_alpha**2 * float(s[c])
+    var = max(second - signal, 0.0)
+    return GradientMoments(mean_alpha * d_c, var, signal / var if var > 0 else np.inf)
+
+
+def self_normalised_batch(p: ArrayLike, n: int) -> tuple[float | NDArray[np.float64], float | NDArray[np.float64]]:
+    """REINFORCE without a baseline divided by the batch's own pass rate ``p̂ = K/n``: mean scale and SNR.
+
+    For one prompt with one correct answer, ``(1/n) Σ_i R_i (e_{a_i} - π) / p̂ = 1[K > 0] g_SL``
+    (0 when the batch has no success). So the estimator is ``g_SL`` times a Bernoulli variable:
+    its mean is ``(1 - (1 - p)^n) g_SL`` (biased, by the chance of a batch without success) and its SNR
+    is ``(1 - (1 - p)^n) / (1 - p)^n``, the odds of at least one success, not ``n p/(1 - p)``.
+
+    Parameters
+    ----------
+    p : array_like
+        Pass rate(s) in [0, 1].
+    n : int
+        Batch size.
+
+    Returns
+    -------
+    scale : float or numpy.ndarray
+        ``1 - (1 - p)^n``, the factor in ``E = scale · g_SL``.
+    snr : float or numpy.ndarray
+        ``scale / (1 - p)^n`` (``inf`` at ``p = 1``).
+
+    Raises
+    ------
+    ValueError
+        If ``p`` is outside [0, 1] or not finite, or ``n`` is not a positive integer.
+
+    Notes
+    -----
+    Chapter 3, "Three different factors of p".
+    """
+    pa = _validate.probability(p, "p")
+    n = _validate.positive_int(n, "n")
+    miss = (1.0 - pa) ** n
+    with np.errstate(divide="ignore"):
+        hit = np.where(pa >= 1.0, 1.0, -np.expm1(n * np.log1p(-np.where(pa >= 1.0, 0.0, pa))))  # 1 - (1-p)^n, stably
+    with np.errstate(divide="ignore"):
+        snr = np.where(miss > 0, hit / np.where(miss > 0, miss, 1.0), np.inf)
+    return _validate.scalar_or_array(hit), _validate.scalar_or_array(snr)
+
+
+@dataclass(frozen=True)
+class UnbiasedBound:
+    """The smallest average variance of an unbiased gradient estimator from one (answer, pass/fail) sample.
+
+    ``failure_values[a]``: the optimal estimate when answer ``a`` was sampled and failed (shape
+    ``(V, V)``); ``success_values[c]``: when ``c`` was sampled and passed. ``min_variance``:
+    ``Σ_c π_c tr Cov_c ĝ`` at the optimum; ``signal``: ``Σ_c π_c ‖∇π_c‖²``.
+    """
+
+    failure_values: NDArray[np.float64]
+    success_values: NDArray[np.float64]
+    min_variance: float
+    signal: float
+
+    @property
+    def snr(self) -> float:
+        """``signal / min_variance``: the best SNR any unbiased one-sample estimator reaches, on average."""
+        return self.signal / self.min_variance if self.min_variance > 0 else np.inf
+
+
+def unbiased_estimator_moments(pi: ArrayLike, failure_values: ArrayLike) -> tuple[float, float]:
+    """Average variance and signal of the unbiased estimator fixed by its failure values, by enumeration.
+
+    An estimator ``ĝ(a, r)`` from one sampled answer ``a ~ π`` and its reward ``r = 1[a = c]`` is
+    unbiased for ``∇_z π_c = π_c (e_c - π)`` for every correct answer ``c`` exactly when
+    ``ĝ(c, 1) = (e_c - π) + ĝ(c, 0) - F/π_c`` with ``F = Σ_a π_a ĝ(a, 0)``: the failure values
+    determine the success values. Here the variance is computed for each ``c`` by enumerating the ``V``
+    outcomes, then averaged over ``c ~ π`` (the calibrated average).
+
+    Parameters
+    ----------
+    pi : array_like, shape (V,)
+        The policy, every entry positive.
+    failure_values : array_like, shape (V, V)
+        Row ``a``: ``ĝ(a, 0)``. REINFORCE with baseline ``b`` has rows ``-b (e_a - π)``.
+
+    Returns
+    -------
+    min_variance : float
+        ``Σ_c π_c tr Cov_c ĝ``.
+    signal : float
+        ``Σ_c π_c ‖π_c (e_c - π)‖²``.
+
+    Raises
+    ------
+    ValueError
+        If ``pi`` is not a distribution with positive entries, or the shapes do not agree.
+
+    Notes
+    -----
+    Chapter 3, "A limit for every estimator".
+    """
+    arr = _positive_policy(pi)
+    f = np.asarray(failure_values, dtype=np.float64)
+    V = arr.size
+    if f.shape != (V, V) or not np.isfinite(f).all():
+        raise ValueError(f"failure_values must be finite with shape ({V}, {V}), got {f.shape}")
+    d = np.eye(V) - arr[None, :]
+    F = arr @ f
+    h = d + f - F[None, :] / arr[:, None]
+    var = 0.0
+    signal = 0.0
+    fn = np.sum(f**2, axis=1)
+    for c in range(V):  # the V possible correct answers; each enumerates its V outcomes
+        outcomes_sq = np.where(np.arange(V) == c, float(h[c] @ h[c]), fn)
+        m = arr[c] * d[c]
+        var += arr[c] * (float(arr @ outcomes_sq) - float(m @ m))
+        signal += arr[c] * float(m @ m)
+    return var, signal
+
+
+def _positive_policy(pi: ArrayLike) -> NDArray[np.float64]:
+    arr = _validate.distribution(pi, "pi")
+    if arr.ndim != 1 or arr.size < 2:
+        raise ValueError(f"pi must be one distribution over at least 2 answers, got shape {arr.shape}")
+    if (arr <= 0).any():
+        raise ValueError("pi must give every answer a positive probability")
+    if arr.size > 2_000:
+        raise ValueError(f"V = {arr.size} is too large (at most 2,000)")
+    return arr
+
+
+def min_variance_unbiased(pi: ArrayLike) -> UnbiasedBound:
+    """The unbiased one-sample estimator of ``∇_z π_c`` with the smallest variance averaged over ``c ~ π``.
+
+    The problem separates by coordinate ``k`` of the gradient. With ``u_a = π_a ĝ_k(a, 0)``,
+    ``U = Σ_a u_a`` and ``d_{k c} = 1[k = c] - π_k``, the average second moment is
+    ``Σ_a u_a²(1 - π_a)/π_a + Σ_c (π_c d_{kc} + u_c - U)²``, a convex quadratic whose stationary point is
+    ``u_a = -π_a (π_a d_{ka} + (V - 2) U)`` with ``U = -Σ_a π_a² d_{ka} / (V - 1)``. For a uniform policy
+    this is REINFORCE with ``b = 1/V``; for two answers it has zero variance (a pass or a fail there
+    names the correct answer).
+
+    (For one *known* correct answer the minimum is 0, reached by an estimator built around that answer;
+    only the average over answers is a useful limit.)
+
+    Parameters
+    ----------
+    pi : array_like, shape (V,)
+        The policy, every entry positive, ``2 <= V <= 2,000``.
+
+    Returns
+    -------
+    UnbiasedBound
+        The optimal failure and success values, the minimal average variance and the signal.
+
+    Raises
+    ------
+    ValueError
+        If ``pi`` is not a distribution over at least two answers with positive entries.
+
+    Notes
+    -----
+    Chapter 3, "A limit for every estimator".
+    """
+    arr = _positive_policy(pi)
+    V = arr.size
+    d = np.eye(V) - arr[None, :]  # d[a, k] = 1[k = a] - π_k
+    U = -(arr**2 @ d) / (V - 1)  # one value per coordinate k
+    u = -arr[:, None] * (arr[:, None] * d + (V - 2) * U[None, :])
+    f = u / arr[:, None]
+    var, signal = unbiased_estimator_moments(arr, f)
+    F = arr @ f
+    h = d + f - F[None, :] / arr[:, None]
+    return UnbiasedBound(f, h, var if var > 1e-12 * signal else 0.0, signal)  # rounding residue of an exact 0
 
 
 # --- many tokens, one reward (Chapter 3, "Many tokens, one reward") ---
@@ -349,6 +981,26 @@ def sequence_moments(pi_tokens: ArrayLike, accepted: ArrayLike, baseline: float 
     ``SNR = p_seq / (1 - p_seq)`` whatever ``T``. A baseline adds noise from every position of the
     failures (the ``b²`` term), and positions where several tokens are accepted add the spread
     ``1 - ‖μ_t‖²`` of the successes. ``O(T V)``. Chapter 3, "Many tokens, one reward".
+
+    Parameters
+    ----------
+    pi_tokens : array_like, shape (T, V)
+        One policy per position.
+    accepted : array_like of bool, shape (T, V)
+        Which tokens are acceptable at each position (at least one per position).
+    baseline : float, default 0
+        The constant baseline ``b``.
+
+    Returns
+    -------
+    SequenceMoments
+        ``p_seq``, mean, signal, ``tr Cov`` and SNR of the sequence-level update, exactly.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ, a row is not a distribution, a position accepts no token, or
+        ``baseline`` is not finite.
     """
     pis, acc = _sequence_inputs(pi_tokens, accepted)
     b = float(baseline)
@@ -374,6 +1026,25 @@ def sequence_moments_enumerated(pi_tokens: ArrayLike, accepted: ArrayLike, basel
 
     Independent of the closed form (no factorisation is used); for ``V^T`` up to 200,000.
     Chapter 3, "Many tokens, one reward".
+
+    Parameters
+    ----------
+    pi_tokens : array_like, shape (T, V)
+        One policy per position (``V ** T`` small).
+    accepted : array_like of bool, shape (T, V)
+        Which tokens are acceptable at each position.
+    baseline : float, default 0
+        The constant baseline ``b``.
+
+    Returns
+    -------
+    SequenceMoments
+        The same moments as :func:`sequence_moments`, by brute force over all sequences.
+
+    Raises
+    ------
+    ValueError
+        If an input is invalid or there are too many sequences to enumerate.
     """
     pis, acc = _sequence_inputs(pi_tokens, accepted)
     T, V = pis.shape
@@ -395,11 +1066,34 @@ def sequence_moments_enumerated(pi_tokens: ArrayLike, accepted: ArrayLike, basel
 
 
 def sequence_batch_moments(pi_tokens: ArrayLike, accepted: ArrayLike, baseline: float, n: int,
-                           rng: np.random.Generator) -> tuple[NDArray[np.float64], float, float, float]:
+                           *, rng: np.random.Generator) -> tuple[NDArray[np.float64], float, float, float]:
     """Monte Carlo of ``n`` sampled sequences: ``(mean update (T, V), mean ‖ĝ‖², its standard error, success rate)``.
 
     The mean update is a weighted ``bincount`` over (position, token); ``‖ĝ‖² = (R - b)² Σ_t
     (1 - 2 π_t[a_t] + ‖π_t‖²)`` needs no ``(n, T, V)`` array. Chapter 3, "Many tokens, one reward".
+
+    Parameters
+    ----------
+    pi_tokens : array_like, shape (T, V)
+        One policy per position.
+    accepted : array_like of bool, shape (T, V)
+        Which tokens are acceptable at each position.
+    baseline : float
+        The constant baseline ``b``.
+    n : int
+        Number of sampled answers.
+    rng : numpy.random.Generator
+        The source of randomness (keyword-only).
+
+    Returns
+    -------
+    tuple
+        Monte Carlo mean update, mean squared norm, its standard error, and the success rate.
+
+    Raises
+    ------
+    ValueError
+        If an input is invalid, ``n`` is not a positive integer, or ``rng`` is not a Generator.
     """
     pis, acc = _sequence_inputs(pi_tokens, accepted)
     n = _validate.positive_int(n, "n", minimum=2)
@@ -408,12 +1102,7 @@ def sequence_batch_moments(pi_tokens: ArrayLike, accepted: ArrayLike, baseline: 
     if n * T > 50_000_000:
         raise ValueError(f"n * T = {n * T:,} token draws is too many (at most 50 million)")
     b = float(baseline)
-    cdf = np.cumsum(pis, axis=-1)
-    cdf[:, -1] = 1.0
-    u = rng.random((n, T))
-    tokens = np.empty((n, T), dtype=np.intp)
-    for t in range(T):  # a loop over positions, not samples: each step is vectorised over the n samples
-        tokens[:, t] = np.searchsorted(cdf[t], u[:, t], side="right")
+    tokens = distributions.sample_categorical(pis, n, rng=rng).T  # (n, T): n answers, one token per position
     rows = np.arange(T)[None, :]
     reward = np.all(acc[rows, tokens], axis=1).astype(np.float64)
     w = reward - b

@@ -243,6 +243,21 @@ def surprisal(p: ArrayLike) -> FloatOrArray:
     ``p`` may be a scalar or an array of any shape; every entry must be in [0, 1].
     An outcome of probability 0 has infinite surprisal (``inf``); probability 1 gives 0 bits.
     Explained in Chapter 1, "Surprisal".
+
+    Parameters
+    ----------
+    p : array_like
+        Probabilities, any shape.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``-log2 p`` in bits (``inf`` where ``p = 0``), same shape as ``p``.
+
+    Raises
+    ------
+    ValueError
+        If an entry is outside [0, 1] or not finite.
     """
     arr = _validate.probability(p, "p")
     if arr.ndim == 0:
@@ -262,13 +277,44 @@ def binary_entropy(p: ArrayLike) -> FloatOrArray:
     The entropy of a yes/no outcome that is "yes" with probability ``p``: at most 1 bit, at
     ``p = 1/2``; 0 at ``p = 0`` and ``p = 1``. Accurate near both ends (``H_b(1e-300)`` is finite
     and correct). Explained in Chapter 1, "Binary entropy".
+
+    Parameters
+    ----------
+    p : array_like
+        Pass rates, any shape.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``H_b(p)`` in bits, in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If an entry is outside [0, 1] or not finite.
     """
     arr = _validate.probability(p, "p")
     return _validate.scalar_or_array(_binary_entropy(arr))
 
 
 def nats_to_bits(x: ArrayLike) -> FloatOrArray:
-    """Convert nats (natural-log units) to bits: multiply by ``log2 e``. Chapter 1, "Bits and nats"."""
+    """Convert nats (natural-log units) to bits: multiply by ``log2 e``. Chapter 1, "Bits and nats".
+
+    Parameters
+    ----------
+    x : array_like
+        Amounts in nats.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The same amounts in bits.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` contains NaN.
+    """
     arr = np.asarray(x, dtype=np.float64)
     if np.isnan(arr).any():
         raise ValueError("x contains NaN; an amount of information must be a number")
@@ -276,7 +322,23 @@ def nats_to_bits(x: ArrayLike) -> FloatOrArray:
 
 
 def bits_to_nats(x: ArrayLike) -> FloatOrArray:
-    """Convert bits to nats: divide by ``log2 e``. Chapter 1, "Bits and nats"."""
+    """Convert bits to nats: divide by ``log2 e``. Chapter 1, "Bits and nats".
+
+    Parameters
+    ----------
+    x : array_like
+        Amounts in bits.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The same amounts in nats.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` contains NaN.
+    """
     arr = np.asarray(x, dtype=np.float64)
     if np.isnan(arr).any():
         raise ValueError("x contains NaN; an amount of information must be a number")
@@ -292,6 +354,21 @@ def entropy(probs: ArrayLike) -> FloatOrArray:
 
     ``0 ≤ H(p) ≤ log2 V``, with the maximum for the uniform distribution. ``probs`` has shape
     ``(..., V)``; the result has shape ``(...)``. Explained in Chapter 1, "Entropy".
+
+    Parameters
+    ----------
+    probs : array_like, shape (..., V)
+        Distributions on the last axis.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``H(p)`` in bits, shape ``(...)``.
+
+    Raises
+    ------
+    ValueError
+        If a distribution has entries outside [0, 1], NaN/inf, or does not sum to 1.
     """
     arr, lo = _validate.distribution_and_min(probs, "probs")
     # Σ(-x log2 x) = -Σ(x log2 x) exactly (rounding is symmetric); 0.0 - s keeps H = +0.0, never -0.0.
@@ -304,6 +381,24 @@ def cross_entropy(p: ArrayLike, q: ArrayLike) -> FloatOrArray:
     The average surprisal of outcomes drawn from the true distribution ``p`` under the model
     ``q``: the expected cross-entropy loss, in bits. Terms with ``p_k = 0`` contribute 0; an
     outcome with ``p_k > 0`` and ``q_k = 0`` makes it infinite. Chapter 1, "Cross-entropy and KL".
+
+    Parameters
+    ----------
+    p : array_like, shape (..., V)
+        True distribution(s).
+    q : array_like, shape (..., V)
+        Model distribution(s); broadcasts against ``p``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``H(p, q)`` in bits (``inf`` where ``q`` rules out an outcome of ``p``).
+
+    Raises
+    ------
+    ValueError
+        If a distribution has entries outside [0, 1], NaN/inf, or does not sum to 1, or the shapes do not
+        broadcast.
     """
     pa, qa, _, q_lo = _pair(p, q)
     if q_lo > 0:  # no zero in q: the floor below is a no-op, and nothing is ruled out
@@ -342,6 +437,24 @@ def kl_divergence(p: ArrayLike, q: ArrayLike) -> FloatOrArray:
     from ``p`` with a code built for ``q`` (the part of the expected loss a better model removes).
     Infinite when ``q`` rules out an outcome ``p`` allows. Chapter 1,
     "Cross-entropy and KL".
+
+    Parameters
+    ----------
+    p : array_like, shape (..., V)
+        True distribution(s).
+    q : array_like, shape (..., V)
+        Model distribution(s); broadcasts against ``p``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``D(p || q)`` in bits, ``>= 0`` (``inf`` where ``q`` rules out an outcome of ``p``).
+
+    Raises
+    ------
+    ValueError
+        If a distribution has entries outside [0, 1], NaN/inf, or does not sum to 1, or the shapes do not
+        broadcast.
     """
     pa, qa, p_lo, q_lo = _pair(p, q)
     with np.errstate(over="ignore"):  # p_k > 0 = q_k overflows to inf; reported as inf below
@@ -367,6 +480,21 @@ def naive_sl_bits(pass_rate: ArrayLike) -> FloatOrArray:
 
     This is the surprisal of *one realised* correct answer, not an average over outcomes.
     Chapter 2, "The essay's comparison".
+
+    Parameters
+    ----------
+    pass_rate : array_like
+        The probability ``p`` of the label.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``-log2 p`` bits.
+
+    Raises
+    ------
+    ValueError
+        If an entry is outside [0, 1] or not finite.
     """
     return surprisal(pass_rate)
 
@@ -375,6 +503,21 @@ def naive_rl_bits(pass_rate: ArrayLike) -> FloatOrArray:
     """The essay's reinforcement-learning figure: ``H_b(p)`` bits for a pass/fail reward.
 
     The entropy of the reward when the pass rate is ``p``. Chapter 2, "The essay's comparison".
+
+    Parameters
+    ----------
+    pass_rate : array_like
+        The pass rate ``p``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``H_b(p)`` bits.
+
+    Raises
+    ------
+    ValueError
+        If an entry is outside [0, 1] or not finite.
     """
     return binary_entropy(pass_rate)
 
@@ -396,6 +539,24 @@ def sl_bits_given_answer(probs: ArrayLike, answer: ArrayLike) -> FloatOrArray:
 
     ``probs`` has shape ``(..., V)``; ``answer`` is an integer index (or an array of indices that
     broadcasts against the batch shape). Chapter 2, "Yorwba's correction".
+
+    Parameters
+    ----------
+    probs : array_like, shape (..., V)
+        The model's distribution(s).
+    answer : int or array_like of int
+        Index of the correct answer, broadcasting against the batch shape.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``-log2 p_answer`` in bits.
+
+    Raises
+    ------
+    ValueError
+        If a distribution has entries outside [0, 1], NaN/inf, or does not sum to 1, or ``answer`` is not an index
+        into it (or has probability 0 where that is undefined).
     """
     arr = _validate.distribution(probs, "probs")
     p_i, _ = _answer_probs(arr, answer)
@@ -414,6 +575,24 @@ def rl_bits_given_answer(probs: ArrayLike, answer: ArrayLike) -> FloatOrArray:
     with equality when there are two outcomes. ``probs`` has shape ``(..., V)``; ``answer`` is
     an integer index or an array of them. Cost is ``O(V)`` per distribution whatever the number
     of answers. Chapter 2, "Yorwba's correction".
+
+    Parameters
+    ----------
+    probs : array_like, shape (..., V)
+        The model's distribution(s).
+    answer : int or array_like of int
+        Index of the correct answer, broadcasting against the batch shape.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``E[IG_RL | i]`` in bits.
+
+    Raises
+    ------
+    ValueError
+        If a distribution has entries outside [0, 1], NaN/inf, or does not sum to 1, or ``answer`` is not an index
+        into it (or has probability 0 where that is undefined).
     """
     arr, lo = _validate.distribution_and_min(probs, "probs")
     p_i, idx = _answer_probs(arr, answer)
@@ -440,6 +619,21 @@ def expected_sl_bits(probs: ArrayLike) -> FloatOrArray:
 
     The average of :func:`sl_bits_given_answer` when the correct answer is drawn from the
     model's own distribution. Chapter 2, "Niels Rolf's calibrated expectation".
+
+    Parameters
+    ----------
+    probs : array_like, shape (..., V)
+        The model's distribution(s), also the distribution of the correct answer.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``H(p)`` in bits.
+
+    Raises
+    ------
+    ValueError
+        If a distribution has entries outside [0, 1], NaN/inf, or does not sum to 1.
     """
     return entropy(probs)
 
@@ -450,6 +644,21 @@ def expected_rl_bits(probs: ArrayLike) -> FloatOrArray:
     Equals ``I(C; R | A)`` for correct answer ``C ~ p``, guess ``A ~ p`` and reward
     ``R = 1[A = C]``, hence never more than :func:`expected_sl_bits` (data-processing
     inequality), with equality when ``V = 2``. Chapter 2, "The data-processing inequality".
+
+    Parameters
+    ----------
+    probs : array_like, shape (..., V)
+        The model's distribution(s), also the distribution of the correct answer.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``Σ_k p_k H_b(p_k)`` in bits.
+
+    Raises
+    ------
+    ValueError
+        If a distribution has entries outside [0, 1], NaN/inf, or does not sum to 1.
     """
     arr, lo = _validate.distribution_and_min(probs, "probs")
     terms = _binary_entropy(arr, lo > 0)
@@ -465,6 +674,21 @@ def naive_ratio_small_p(pass_rate: ArrayLike) -> FloatOrArray:
     ``p log2(1/p)``, so the ratio exceeds ``p`` by the factor ``1 + log2 e / log2(1/p)``; the relative
     error of the approximation is ``O(p)``. ``p`` must lie strictly between 0 and 1.
     Chapter 2, "The essay's comparison".
+
+    Parameters
+    ----------
+    pass_rate : array_like
+        Pass rates in (0, 1).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The approximate ratio ``p (1 + log2 e / log2(1/p))``.
+
+    Raises
+    ------
+    ValueError
+        If a pass rate is not strictly between 0 and 1, or not finite.
     """
     arr = _validate.probability(pass_rate, "pass_rate")
     if not ((arr > 0) & (arr < 1)).all():
@@ -492,6 +716,21 @@ def joint_entropy(joint: ArrayLike) -> FloatOrArray:
 
     ``joint`` is the table ``P(X = x, Y = y)`` with ``x`` on the second-last axis and ``y`` on the
     last (shape ``(..., nx, ny)``, summing to 1). Chapter 1, "Two variables".
+
+    Parameters
+    ----------
+    joint : array_like, shape (..., nx, ny)
+        The table ``P(X = x, Y = y)``, summing to 1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``H(X, Y)`` in bits.
+
+    Raises
+    ------
+    ValueError
+        If the table has fewer than two axes, entries outside [0, 1] or NaN/inf, or does not sum to 1.
     """
     arr = _joint(joint)
     return _validate.scalar_or_array(np.subtract(0.0, _xlog2x(arr).sum(axis=(-2, -1))))
@@ -504,6 +743,21 @@ def conditional_entropy(joint: ArrayLike) -> FloatOrArray:
     ``Σ_{x,y} P(x, y) (-log2 P(x | y))`` (never through the chain rule, so that the chain rule
     ``H(X, Y) = H(Y) + H(X | Y)`` is a check, not a definition). ``x`` is on the second-last
     axis, ``y`` on the last. Chapter 1, "Two variables".
+
+    Parameters
+    ----------
+    joint : array_like, shape (..., nx, ny)
+        The table ``P(X = x, Y = y)``, summing to 1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``H(X | Y)`` in bits.
+
+    Raises
+    ------
+    ValueError
+        If the table has fewer than two axes, entries outside [0, 1] or NaN/inf, or does not sum to 1.
     """
     arr = _joint(joint)
     p_y = arr.sum(axis=-2, keepdims=True)
@@ -520,6 +774,21 @@ def mutual_information(joint: ArrayLike) -> FloatOrArray:
     ``I(X; Y) = H(X) - H(X | Y) = D(P_XY ‖ P_X P_Y)``. Computed as the KL divergence from the
     product of the marginals. ``x`` is on the second-last axis, ``y`` on the last.
     Chapter 1, "Two variables".
+
+    Parameters
+    ----------
+    joint : array_like, shape (..., nx, ny)
+        The table ``P(X = x, Y = y)``, summing to 1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``I(X; Y)`` in bits, ``>= 0``.
+
+    Raises
+    ------
+    ValueError
+        If the table has fewer than two axes, entries outside [0, 1] or NaN/inf, or does not sum to 1.
     """
     arr = _joint(joint)
     p_x = arr.sum(axis=-1, keepdims=True)
@@ -539,6 +808,24 @@ def shannon_code_length(p: ArrayLike, q: ArrayLike) -> FloatOrArray:
     lies in ``[H(p, q), H(p, q) + 1)``: cross-entropy is the cost of describing data from ``p``
     with a code built for ``q``, and the KL divergence is the excess over the best code (built for
     ``p``). Infinite if ``q`` rules out an outcome ``p`` allows. Chapter 1, "Cross-entropy and KL".
+
+    Parameters
+    ----------
+    p : array_like, shape (..., V)
+        The distribution the data come from.
+    q : array_like, shape (..., V)
+        The distribution the code is built for.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``Σ_k p_k ceil(-log2 q_k)`` in bits per outcome (``inf`` where ``q`` rules out an outcome of ``p``).
+
+    Raises
+    ------
+    ValueError
+        If a distribution has entries outside [0, 1], NaN/inf, or does not sum to 1, or the shapes do not
+        broadcast.
     """
     pa, qa, _, q_lo = _pair(p, q)
     with np.errstate(divide="ignore"):

@@ -42,7 +42,7 @@ def update_panel(p: float, batch_size: int, baseline: str = "none", *, V: int = 
     b = 0.0 if baseline == "none" else float(p)
     rng = np.random.default_rng(seed)
     batch = _validate.positive_int(batch_size, "batch_size")
-    updates = gradients.reinforce_batch_means(pi, 0, b, batch, n_batches, rng)
+    updates = gradients.reinforce_batch_means(pi, 0, b, batch, n_batches, rng=rng)
     direction = gradients.sl_gradient(pi, 0)
     norms = np.linalg.norm(updates, axis=1) * np.linalg.norm(direction)
     cos = np.divide(updates @ direction, norms, out=np.zeros(n_batches), where=norms > 0)
