@@ -101,7 +101,23 @@ class Task:
         return int(self.train_x.shape[0])
 
     def select(self, draws: NDArray[np.int64]) -> "Task":
-        """The draws at indices ``draws`` (repeats allowed), e.g. to train one draw at several step sizes at once."""
+        """The draws at indices ``draws`` (repeats allowed), e.g. to train one draw at several step sizes at once.
+
+        Parameters
+        ----------
+        draws : array_like of int, shape (K,)
+            Indices into the first axis.
+
+        Returns
+        -------
+        Task
+            A task with ``K`` draws.
+
+        Raises
+        ------
+        ValueError
+            If ``draws`` is empty, not 1-D, or out of range.
+        """
         i = np.asarray(draws, dtype=np.int64)
         if i.ndim != 1 or i.size == 0 or (i < 0).any() or (i >= self.draws).any():
             raise ValueError(f"draws must be a non-empty 1-D list of indices below {self.draws}, got {draws!r}")
