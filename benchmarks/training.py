@@ -97,7 +97,7 @@ def compare_shared(method: str, V: int, d: int, prompts: int, seeds: int, max_sa
     Both consume the same random numbers and follow the same trajectory, so samples per second compare
     like for like.
     """
-    task = features.make_task(V, d, prompts, 256, rng=np.random.default_rng(4))
+    task = features.make_task(prompts, V, n_features=d, n_held_out=256, rng=np.random.default_rng(4))
     kw = dict(seeds=seeds, prompts_per_step=prompts_per_step, group=group, max_samples=max_samples, evals=20)
     t_ref, ref = _best_of(lambda: features.reference_train_shared(method, task, lr, rng=np.random.default_rng(5), **kw), 1)
     t_vec, vec = _best_of(lambda: features.train_shared(method, task, lr, rng=np.random.default_rng(5), **kw), repeats)

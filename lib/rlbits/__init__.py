@@ -11,7 +11,8 @@ Modules, from the ground floor up:
 - :mod:`rlbits.sampling`: samples for a confidence, the rule of three, pass@k, Goldilocks measures (Chapter 4).
 - :mod:`rlbits.selfplay`: learners that improve from win/loss outcomes against different opponents (Chapter 5).
 - :mod:`rlbits.distill`: a toy expert iteration: amplifier, soft and hard targets, REINFORCE (Chapter 5).
-- :mod:`rlbits.training`: a tabular softmax model trained by SL, REINFORCE, GRPO and distillation (Chapter 6).
+- :mod:`rlbits.training`: a tabular softmax model trained by SL, REINFORCE (three baselines) and GRPO (Chapter 6).
+- :mod:`rlbits.features`: a linear softmax policy shared across prompts, trained the same ways (Chapter 6).
 - :mod:`rlbits.plotting`: the book's figure style (colour-blind-safe palette, units on axes).
 - :mod:`rlbits.widgets`: interactive controls with pure, testable update functions.
 - :mod:`rlbits.exercises`: ``check_<what>`` answer checkers for readers and students.

@@ -1,7 +1,8 @@
 """A toy model trained both ways: a tabular softmax policy learning its correct answers by SL, by
-REINFORCE (with and without a baseline), by GRPO-style group normalisation, and by distillation.
+REINFORCE (without a baseline, with the constant baseline 1/2, with the leave-one-out baseline) and
+by GRPO-style group normalisation.
 
-Setting (Chapter 6, "The toy model"): each prompt has its own row of ``V`` logits ``z`` and its own
+Setting (Chapter 6, "The toy model and the rules"): each prompt has its own row of ``V`` logits ``z`` and its own
 correct token ``c``; the policy is ``π = softmax(z)`` and the pass rate is ``p = π_c``. Training
 starts from the uniform policy (``p = 1/V``) unless an initial pass rate is given. Every method sees
 the same number of samples per step, ``N`` per prompt (``batch_size``), and uses **the same
@@ -12,15 +13,13 @@ started from. The step size ``η`` is a free parameter of every method; Chapter 
 
 - ``"sl"``: the sample is the correct token, ``A = 1``: ``Δz = η N (e_c - π)``;
 - ``"reinforce"``: ``a_i ~ π``, ``A_i = R_i = 1[a_i = c]`` (Williams' REINFORCE, no baseline);
+- ``"plusminus"``: REINFORCE with the constant baseline ``1/2``, ``A_i = R_i - 1/2`` (equivalently
+  rewards ±1): a failure pushes its own token down, so at a large step failed answers are eliminated;
 - ``"baseline"``: REINFORCE with the leave-one-out baseline, ``A_i = R_i - mean_{j≠i} R_j`` (the
   mean reward of the other ``N - 1`` samples of the batch; unbiased because it does not depend on
   ``a_i``);
 - ``"grpo"``: group-normalised advantages ``A_i = (R_i - mean R) / std R`` (population std; a group
   whose rewards are all equal has ``A = 0``), as :func:`rlbits.gradients.grpo_advantages`;
-- ``"distill"``: the sample is the teacher's whole distribution ``q`` (soft label), per-sample
-  gradient ``q - π``; the teacher puts ``teacher_pass_rate`` on ``c`` and spreads the rest evenly.
-  A teacher that knows the answer makes this SL with label smoothing, not distillation from a
-  teacher *policy*; Chapter 6 no longer uses it (kept for the tests and for readers' comparisons).
 
 Exact structure exploited (nothing below is an approximation):
 
@@ -30,11 +29,12 @@ Exact structure exploited (nothing below is an approximation):
    update moves them by the same ``-η S π_j``), so each row is stored as: the correct logit, the
    logits of the *touched* wrong tokens (a small, growing array), and one shared logit with a count
    for the *untouched* pool. A sampled untouched token is drawn uniformly from the pool (collisions
-   within a batch are resolved exactly) and moved to the touched array. SL, REINFORCE and the
-   symmetric teacher never touch a wrong token individually, so their cost does not depend on ``V``;
-   for the baseline and GRPO the zero-sum advantages make ``S = 0``.
+   within a batch are resolved exactly) and moved to the touched array. SL and REINFORCE never touch
+   a wrong token individually, so their cost does not depend on ``V``; for the baseline and GRPO the
+   zero-sum advantages make ``S = 0``.
 2. **Dead batches are skipped exactly.** For REINFORCE a batch without a success (``k = 0``) changes
-   nothing; for the baseline and GRPO neither does an all-fail or all-pass batch. The number of dead
+   nothing; for the baseline and GRPO neither does an all-fail or all-pass batch (``"plusminus"`` has
+   no dead batch: every sample moves its own token). The number of dead
    batches before the next live one is geometric, and the live batch is drawn conditioned on being
    live, so each iteration costs one *informative* batch however small ``p`` is. The state is
    constant between updates, so the learning curve at any sample count is exact.
@@ -53,12 +53,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _validate, gradients
+from .distributions import sample_categorical
 
 __all__ = [
     "METHODS",
     "TrainingRun",
     "absorbed_vs_pass_rate",
     "bootstrap_mean_band",
+    "bootstrap_means",
     "bootstrap_ratio",
     "bootstrap_slope",
     "first_order_speed",
@@ -68,14 +70,14 @@ __all__ = [
     "lr_sweep",
     "reference_train",
     "rl_bits_compact",
-    "sample_cost",
+    "sample_flops",
     "samples_to_learn_mean_field",
     "train",
 ]
 
 #: The training methods, in the book's order.
-METHODS: tuple[str, ...] = ("sl", "reinforce", "baseline", "grpo", "distill")
-_SAMPLED = ("reinforce", "baseline", "grpo")
+METHODS: tuple[str, ...] = ("sl", "reinforce", "plusminus", "baseline", "grpo")
+_SAMPLED = ("reinforce", "plusminus", "baseline", "grpo")
 _LN2 = math.log(2.0)
 
 
@@ -117,7 +119,20 @@ class TrainingRun:
     def samples_to_reach(self, target: float) -> NDArray[np.float64]:
         """Exact number of samples (per prompt) at which each row first reaches pass rate ``target``.
 
-        Shape ``(seeds, prompts)``; ``inf`` where the row never reached it within ``max_samples``.
+        Parameters
+        ----------
+        target : float
+            Pass rate in (0, 1).
+
+        Returns
+        -------
+        numpy.ndarray, shape (seeds, prompts)
+            Samples; ``inf`` where the row never reached it within ``max_samples``.
+
+        Raises
+        ------
+        ValueError
+            If ``target`` is not in (0, 1).
         """
         t = _validate.open_unit(target, "target")
         reached = self.event_pass_rate >= t
@@ -127,16 +142,49 @@ class TrainingRun:
         return np.where(hit, at, np.inf)
 
 
-def sample_cost(method: str, rollout_tokens: int = 1) -> int:
-    """Cost of one sample in token passes: 1 for a labelled token (SL, distillation), ``T`` for an RL sample.
+#: FLOPs per token, in units of the parameter count ``N_p``, of one sample of each kind (Chapter 6,
+#: "Per FLOP"): a forward pass costs about ``2 N_p`` per token and a training pass (forward and
+#: backward) about ``6 N_p`` (Kaplan et al. 2020).
+_FLOPS = {
+    # SL: train on the labelled token(s).
+    "sl": {"low": 6.0, "typical": 6.0, "high": 6.0},
+    # RL: generate (2), then train (6) only if the advantage is non-zero; "high" adds a reference-model
+    # and an old-policy forward pass (2 + 2) and generation at half the utilisation of training (+2).
+    "rl": {"low": 2.0, "typical": 8.0, "high": 14.0},
+}
 
-    The model: an RL sample is a rollout of ``T`` tokens that must be generated and back-propagated
-    before its one reward arrives; a supervised or distilled sample is one token with its label.
-    FLOPs are proportional (about 6 × parameters per token pass). Chapter 6, "Per FLOP".
+
+def sample_flops(method: str, case: str = "typical") -> float:
+    """FLOPs per token of one sample, in units of the parameter count ``N_p``: a cost *range*, not a measurement.
+
+    Parameters
+    ----------
+    method : str
+        One of :data:`METHODS`.
+    case : {"low", "typical", "high"}
+        For a sampled method: ``"low"`` is a sample whose advantage is zero (generated, never
+        back-propagated: ``2``, a third of SL's ``6``); ``"typical"`` is generate and train (``8``);
+        ``"high"`` adds a reference-model and an old-policy forward pass and generation at half the
+        utilisation of training (``14``, a little over twice SL's). SL is ``6`` in every case.
+
+    Returns
+    -------
+    float
+        FLOPs per token divided by ``N_p``.
+
+    Raises
+    ------
+    ValueError
+        If ``method`` or ``case`` is unknown.
+
+    Notes
+    -----
+    Chapter 6, "Per FLOP: a cost range".
     """
     _check_method(method)
-    T = _validate.positive_int(rollout_tokens, "rollout_tokens")
-    return T if method in _SAMPLED else 1
+    if case not in ("low", "typical", "high"):
+        raise ValueError(f"case must be 'low', 'typical' or 'high', got {case!r}")
+    return _FLOPS["rl" if method in _SAMPLED else "sl"][case]
 
 
 def rl_bits_compact(p_correct: ArrayLike, probs_other: ArrayLike, counts: ArrayLike | None = None) -> NDArray[np.float64]:
@@ -145,7 +193,30 @@ def rl_bits_compact(p_correct: ArrayLike, probs_other: ArrayLike, counts: ArrayL
     ``p_correct`` (shape ``(...)``), ``probs_other`` (shape ``(..., K)``: probabilities of wrong tokens,
     each standing for ``counts`` identical tokens, default 1). Returns
     ``p_c(-log2 p_c) + Σ_k counts_k π_k (-log2(1 - π_k))``, equal to
-    :func:`rlbits.information.rl_bits_given_answer` of the expanded distribution. Chapter 2 / 6.
+    :func:`rlbits.information.rl_bits_given_answer` of the expanded distribution.
+
+    Parameters
+    ----------
+    p_correct : array_like, shape (...)
+        Probability of the correct token.
+    probs_other : array_like, shape (..., K)
+        Probabilities of wrong tokens; entry ``k`` stands for ``counts[k]`` identical tokens.
+    counts : array_like, shape (..., K), optional
+        How many tokens each entry stands for (default 1).
+
+    Returns
+    -------
+    numpy.ndarray, shape (...)
+        Expected bits of one pass/fail sample given the answer.
+
+    Raises
+    ------
+    ValueError
+        Never for finite input; NaN propagates (the simulator passes validated states).
+
+    Notes
+    -----
+    Chapter 2, "Bits given the answer", and Chapter 6, "The toy model and the rules".
     """
     pc = np.asarray(p_correct, dtype=np.float64)
     po = np.asarray(probs_other, dtype=np.float64)
@@ -166,7 +237,29 @@ def samples_to_learn_mean_field(V: int, lr: float, method: str = "reinforce", ta
     - SL: ``n = (e^{d*} - 1 + (V-1) d*) / (η V)``, about ``(1 + ln V) / η`` at ``target = 1/2``;
     - REINFORCE: ``n = (e^{d*} - 1 + 2(V-1) d* + (V-1)² (1 - e^{-d*})) / (η V)``, about ``V / η``.
 
-    Chapter 6, "How many samples".
+    Parameters
+    ----------
+    V : int
+        Vocabulary size (at least 2).
+    lr : float
+        Step size ``η`` (> 0).
+    method : {"sl", "reinforce"}
+    target : float
+        Pass rate in (0, 1).
+
+    Returns
+    -------
+    float
+        Samples (0 if the uniform policy already reaches ``target``).
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range or ``method`` is unknown.
+
+    Notes
+    -----
+    Chapter 6, exercise "ex-06-samples".
     """
     V = _validate.positive_int(V, "V", minimum=2)
     eta = _validate.positive_number(lr, "lr")
@@ -197,14 +290,13 @@ class _Config:
     prompts: int
     max_samples: int
     stop: float | None
-    teacher: float
     stages: tuple[int, ...]
     advance_at: float
     init_logit: NDArray[np.float64]  # (prompts,) correct-token logit (wrong tokens start at 0)
 
 
 def _config(method: str, V: int, lr: float, batch_size: int, seeds: int, prompts: int, max_samples: int,
-            stop_pass_rate: float | None, teacher_pass_rate: float, curriculum: ArrayLike | None,
+            stop_pass_rate: float | None, curriculum: ArrayLike | None,
             advance_at: float, init_pass_rate: ArrayLike | None) -> _Config:
     _check_method(method)
     V = _validate.positive_int(V, "V", minimum=2)
@@ -214,9 +306,6 @@ def _config(method: str, V: int, lr: float, batch_size: int, seeds: int, prompts
     prompts = _validate.positive_int(prompts, "prompts")
     max_samples = _validate.positive_int(max_samples, "max_samples", minimum=N)
     stop = None if stop_pass_rate is None else _validate.open_unit(stop_pass_rate, "stop_pass_rate")
-    teacher = float(teacher_pass_rate)
-    if not (math.isfinite(teacher) and 0.0 < teacher <= 1.0):
-        raise ValueError(f"teacher_pass_rate must lie in (0, 1], got {teacher_pass_rate!r}")
     if curriculum is None:
         stages: tuple[int, ...] = (V,)
     else:
@@ -235,7 +324,12 @@ def _config(method: str, V: int, lr: float, batch_size: int, seeds: int, prompts
             raise ValueError("init_pass_rate must lie strictly between 0 and 1")
     # p0 = e^zc / (e^zc + (V - 1)) on the full vocabulary with every wrong logit 0 (uniform: zc = 0).
     init_logit = np.log(p0) - np.log1p(-p0) + math.log(V - 1)
-    return _Config(method, V, lr, N, seeds, prompts, max_samples, stop, teacher, stages, advance, init_logit)
+    if init_pass_rate is None:
+        # Exactly 0, not the formula's rounding (about 1e-16): the constant baseline's all-fail batches
+        # lift every token in proportion to its probability, which amplifies any head start (a factor
+        # 1 + η N π per batch), so a rounding error would grow into a spurious preference.
+        init_logit = np.zeros(prompts)
+    return _Config(method, V, lr, N, seeds, prompts, max_samples, stop, stages, advance, init_logit)
 
 
 def _lse(a: NDArray[np.float64], axis: int = -1) -> NDArray[np.float64]:
@@ -249,6 +343,8 @@ def _advantages(method: str, k: NDArray[np.float64], N: int) -> tuple[NDArray[np
     """Advantage of a correct and of a wrong sample in a batch with ``k`` successes out of ``N``."""
     if method == "reinforce":
         return np.ones_like(k), np.zeros_like(k)
+    if method == "plusminus":
+        return np.full_like(k, 0.5), np.full_like(k, -0.5)
     if method == "baseline":
         return (N - k) / (N - 1), -k / (N - 1)
     live = (k > 0) & (k < N)
@@ -314,17 +410,6 @@ class _State:
             self.T = np.concatenate([self.T, np.full((self.R, new - cap), -np.inf)], axis=1)
 
 
-def _categorical(probs: NDArray[np.float64], u: NDArray[np.float64]) -> NDArray[np.int64]:
-    """Inverse-CDF draws: ``probs`` (R, K) rows summing to 1, ``u`` (R, n) uniforms → categories (R, n)."""
-    R, K = probs.shape
-    cdf = np.cumsum(probs, axis=1)
-    cdf /= np.where(cdf[:, -1:] > 0, cdf[:, -1:], 1.0)
-    cdf[:, -1] = 1.0
-    offsets = 2.0 * np.arange(R, dtype=np.float64)[:, None]
-    idx = np.searchsorted((cdf + offsets).ravel(), (u + offsets).ravel(), side="right").reshape(u.shape)
-    return np.minimum(idx - (K * np.arange(R))[:, None], K - 1)
-
-
 def _step(st: _State, cfg: _Config, rows: NDArray[np.bool_], rng: np.random.Generator, skip: bool
           ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """One update for every row in ``rows``; returns samples consumed per row and the max |Δz|."""
@@ -338,34 +423,33 @@ def _step(st: _State, cfg: _Config, rows: NDArray[np.bool_], rng: np.random.Gene
     used = np.full(R, N, dtype=np.int64)
     zc_old = st.zc.copy()
 
-    if method in ("sl", "distill"):
-        K_active = np.asarray(cfg.stages)[st.stage]
-        q_c = 1.0 if method == "sl" else cfg.teacher
-        q_w = (1.0 - q_c) / (K_active - 1)
-        g = np.where(rows, eta * N, 0.0)  # η × N samples, each with gradient q - π
-        st.zc = st.zc + g * (q_c - pc)
-        st.T = st.T + g[:, None] * (q_w[:, None] - T_p)
-        st.pu = st.pu + np.where(active, g[:, None] * (q_w[:, None] - pool_p), 0.0)
+    if method == "sl":
+        g = np.where(rows, eta * N, 0.0)  # η × N samples, each with gradient e_c - π
+        st.zc = st.zc + g * (1.0 - pc)
+        st.T = st.T - g[:, None] * T_p
+        st.pu = st.pu - np.where(active, g[:, None] * pool_p, 0.0)
         return used, np.abs(st.zc - zc_old)
 
     # Sampled methods: number of successes k, conditioned on a live batch when skipping.
     logpmf = _log_binom_pmf(N, st.zc - logz, logw - logz)
     ks = np.arange(N + 1)
-    if skip:
+    if skip and method != "plusminus":  # with the constant baseline 1/2 every batch moves something
         live = (ks >= 1) if method == "reinforce" else ((ks >= 1) & (ks <= N - 1))
     else:
         live = np.ones(N + 1, dtype=bool)
     log_live = _lse(np.where(live, logpmf, -np.inf))
     log_dead = _lse(np.where(live, -np.inf, logpmf))
-    u_d, u_k = rng.random(R), rng.random(R)
+    u_d = rng.random(R)
     with np.errstate(divide="ignore", invalid="ignore"):
         # Geometric number of dead batches before a live one: floor(log U / log P(dead)).
         dead = np.where(np.isfinite(log_dead) & (log_dead < 0), np.floor(np.log(u_d) / np.minimum(log_dead, -1e-300)), 0.0)
     dead = np.minimum(dead, 4e15)
     with np.errstate(invalid="ignore"):
         pk = np.exp(np.where(live & np.isfinite(log_live)[:, None], logpmf - log_live[:, None], -np.inf))
-    k = np.minimum((np.cumsum(pk, axis=1) < u_k[:, None] * pk.sum(axis=1, keepdims=True)).sum(axis=1), N)
-    k = np.where(np.isfinite(log_live), k, 0).astype(np.float64)
+    ok = np.isfinite(log_live) & (pk.sum(axis=1) > 0)
+    pk = np.where(ok[:, None], pk, ks == 0)  # a row with no possible live batch: a placeholder, unused
+    k = sample_categorical(pk / pk.sum(axis=1, keepdims=True), rng=rng)
+    k = np.where(ok, k, 0).astype(np.float64)
     used = ((dead + 1) * N).astype(np.int64)
 
     a_c, a_w = _advantages(method, k, N)
@@ -384,7 +468,7 @@ def _step(st: _State, cfg: _Config, rows: NDArray[np.bool_], rng: np.random.Gene
         idx_rows = np.flatnonzero(touching)
         wp = wrong_p[idx_rows]
         wp = wp / wp.sum(axis=1, keepdims=True)
-        cats = _categorical(wp, rng.random((idx_rows.size, N)))
+        cats = sample_categorical(wp, N, rng=rng)
         n_wrong = (N - k[idx_rows]).astype(np.int64)
         valid = np.arange(N)[None, :] < n_wrong[:, None]
         rr = np.broadcast_to(idx_rows[:, None], cats.shape)
@@ -459,7 +543,6 @@ def train(
     prompts: int = 1,
     max_samples: int = 100_000,
     stop_pass_rate: float | None = 0.99,
-    teacher_pass_rate: float = 0.9,
     curriculum: ArrayLike | None = None,
     advance_at: float = 0.5,
     init_pass_rate: ArrayLike | None = None,
@@ -478,9 +561,53 @@ def train(
     (the rest masked), and the set grows to the next size once the pass rate on the current set
     reaches ``advance_at``; the reported pass rate is always on the full vocabulary.
     ``init_pass_rate``: starting pass rate per prompt (default ``1/V``, the uniform policy).
-    Returns a :class:`TrainingRun` (exact curves on a log grid of sample counts). Chapter 6.
+    Returns a :class:`TrainingRun` (exact curves on a log grid of sample counts).
+
+    Parameters
+    ----------
+    method : str
+        One of :data:`METHODS`.
+    V : int
+        Vocabulary size (at least 2).
+    lr : float
+        Step size ``η`` (> 0).
+    rng : numpy.random.Generator
+        Source of randomness (keyword-only).
+    batch_size : int
+        ``N``, samples per prompt per step (at least 2 for the leave-one-out baseline and GRPO).
+    seeds, prompts : int
+        Independent rows (``seeds × prompts``).
+    max_samples : int
+        Budget per row.
+    stop_pass_rate : float or None
+        Stop a row once its pass rate reaches it.
+    curriculum : array_like of int, optional
+        Increasing candidate-set sizes ending at ``V``.
+    advance_at : float
+        Pass rate on the current candidate set at which the curriculum widens it.
+    init_pass_rate : float or array_like, optional
+        Starting pass rate per prompt (default ``1/V``, exactly uniform).
+    skip_dead_batches : bool
+        Draw the number of dead batches at once (exact); ``False`` simulates every batch.
+    grid_points : int
+        Points of the log grid of sample counts.
+    max_updates : int
+        Safety limit on the number of live updates.
+
+    Returns
+    -------
+    TrainingRun
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range, or ``max_updates`` was not enough.
+
+    Notes
+    -----
+    Chapter 6, "The toy model and the rules" (the rule) and "Ideal learners" onwards (its uses).
     """
-    cfg = _config(method, V, lr, batch_size, seeds, prompts, max_samples, stop_pass_rate, teacher_pass_rate,
+    cfg = _config(method, V, lr, batch_size, seeds, prompts, max_samples, stop_pass_rate,
                   curriculum, advance_at, init_pass_rate)
     rng = _validate.rng(rng)
     max_updates = _validate.positive_int(max_updates, "max_updates")
@@ -521,7 +648,7 @@ def train(
             hit = applied & (st.stage == last_stage) & (np.exp2(-nl) >= cfg.stop)
             stopped |= hit
             done |= hit
-        if method in ("sl", "distill"):
+        if method == "sl":
             done |= applied & (change < 1e-12)  # converged to a fixed point: nothing changes any more
         done |= clock + cfg.N > cfg.max_samples
         ev_samples.append(np.where(applied, clock, np.inf))
@@ -546,7 +673,6 @@ def reference_train(
     prompts: int = 1,
     max_samples: int = 1_000,
     stop_pass_rate: float | None = 0.99,
-    teacher_pass_rate: float = 0.9,
     curriculum: ArrayLike | None = None,
     advance_at: float = 0.5,
     init_pass_rate: ArrayLike | None = None,
@@ -557,9 +683,27 @@ def reference_train(
     For every seed, prompt and batch: draw the ``N`` answers one at a time, compute each sample's
     advantage and its dense gradient ``A_i (e_{a_i} - π)`` (Chapter 3's formulas, via
     :mod:`rlbits.gradients`), add them up and step. No structure is exploited: cost ``O(N V)`` per
-    batch and every batch is simulated. For tests and the benchmark only. Chapter 6.
+    batch and every batch is simulated. For tests and the benchmark only.
+
+    Parameters
+    ----------
+    method, V, lr, rng, batch_size, seeds, prompts, max_samples, stop_pass_rate, curriculum, advance_at, init_pass_rate, grid_points
+        As in :func:`train`.
+
+    Returns
+    -------
+    TrainingRun
+
+    Raises
+    ------
+    ValueError
+        As :func:`train`.
+
+    Notes
+    -----
+    Chapter 6, "The toy model and the rules".
     """
-    cfg = _config(method, V, lr, batch_size, seeds, prompts, max_samples, stop_pass_rate, teacher_pass_rate,
+    cfg = _config(method, V, lr, batch_size, seeds, prompts, max_samples, stop_pass_rate,
                   curriculum, advance_at, init_pass_rate)
     rng = _validate.rng(rng)
     N, eta = cfg.N, cfg.lr
@@ -591,16 +735,16 @@ def reference_train(
             K = cfg.stages[stage]
             pi = gradients.softmax(z[:K])
             grad = np.zeros(K)
-            if method in ("sl", "distill"):
-                q = np.full(K, (1.0 - (1.0 if method == "sl" else cfg.teacher)) / (K - 1))
-                q[0] = 1.0 if method == "sl" else cfg.teacher
+            if method == "sl":
                 for _ in range(N):
-                    grad += q - pi
+                    grad += (np.arange(K) == 0) - pi
             else:
-                actions = [int(rng.choice(K, p=pi)) for _ in range(N)]
+                actions = [int(a) for a in sample_categorical(pi, N, rng=rng)]
                 rewards = np.array([1.0 if a == 0 else 0.0 for a in actions])
                 if method == "reinforce":
                     adv = rewards
+                elif method == "plusminus":
+                    adv = rewards - 0.5
                 elif method == "baseline":
                     adv = np.array([rewards[i] - (rewards.sum() - rewards[i]) / (N - 1) for i in range(N)])
                 else:
@@ -621,7 +765,7 @@ def reference_train(
             if cfg.stop is not None and stage == last_stage and gradients.softmax(z)[0] >= cfg.stop:
                 stopped[r] = True
                 break
-            if method in ("sl", "distill") and abs(z[0] - old) < 1e-12:
+            if method == "sl" and abs(z[0] - old) < 1e-12:
                 break
         touched[r] = int(ever.sum())
     last = np.where(np.isfinite(ev_clock), np.arange(max_steps + 1)[:, None], 0).max(axis=0)
@@ -644,7 +788,27 @@ def absorbed_vs_pass_rate(run: TrainingRun, bins: ArrayLike) -> dict[str, NDArra
     The "available" columns sum Chapter 2's per-sample bits over samples; repeated identical labels
     are counted again each time, so they are **not** information about the answer (which is at most
     ``log2 V`` bits in all). Chapter 6 uses only ``absorbed`` (the drop in the surprisal of the
-    correct token, per sample). Chapter 6, "Where in training".
+    correct token, per sample).
+
+    Parameters
+    ----------
+    run : TrainingRun
+    bins : array_like
+        Increasing pass-rate edges (at least two).
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        The keys listed above.
+
+    Raises
+    ------
+    ValueError
+        If ``bins`` is not an increasing 1-D array of at least two edges.
+
+    Notes
+    -----
+    Chapter 6, "Where in training each method learns fastest".
     """
     edges = np.asarray(bins, dtype=np.float64)
     if edges.ndim != 1 or edges.size < 2 or (np.diff(edges) <= 0).any():
@@ -673,22 +837,47 @@ def absorbed_vs_pass_rate(run: TrainingRun, bins: ArrayLike) -> dict[str, NDArra
 # --- Fair comparisons: ideal learners, step-size sweeps, intervals over seeds (Chapter 6) ---
 
 
-def ideal_samples(V: int, learner: str) -> float:
+def ideal_samples(V: int, learner: str, batch_size: int = 1) -> float:
     """Expected samples an ideal learner needs to identify the answer among ``V`` equally likely ones.
 
-    ``"sl"``: 1 (one label names the answer, ``log2 V`` bits); ``"elimination"``: ``(V + 1)/2``, a
-    pass/fail learner that never repeats a failed guess (the answer's position in a random order of
-    the ``V`` candidates); ``"guessing"``: ``V``, a pass/fail learner that guesses uniformly with
-    replacement until its first success (the mean of a geometric law with ``p = 1/V``). Units:
-    samples. Chapter 6, "Each method at its best step size".
+    Parameters
+    ----------
+    V : int
+        Number of candidates (at least 1).
+    learner : {"sl", "elimination", "guessing"}
+        ``"sl"``: one label names the answer (``log2 V`` bits). ``"elimination"``: a pass/fail learner
+        that never repeats a failed guess; its cost is the answer's position in a random order of the
+        candidates. ``"guessing"``: a pass/fail learner that guesses uniformly with replacement until
+        its first success.
+    batch_size : int
+        ``N``: the learner pays for whole batches of ``N`` samples (the methods of Chapter 6 do).
+
+    Returns
+    -------
+    float
+        Samples: ``N`` for SL; for elimination ``N E[ceil(K / N)]`` with ``K`` uniform on ``1..V``
+        (``(V + 1)/2`` for ``N = 1``; 9.6 at ``V = 10, N = 8``); for guessing ``V`` if ``N = 1`` and
+        :func:`first_success_samples` otherwise.
+
+    Raises
+    ------
+    ValueError
+        If ``V`` or ``batch_size`` is not a positive integer or ``learner`` is unknown.
+
+    Notes
+    -----
+    Chapter 6, "Ideal learners".
     """
     V = _validate.positive_int(V, "V")
+    N = _validate.positive_int(batch_size, "batch_size")
     if learner == "sl":
-        return 1.0
+        return float(N)
     if learner == "elimination":
-        return (V + 1) / 2
+        full, rest = divmod(V, N)  # batches b = 1..full hold N positions each, the last one holds rest
+        total = N * N * full * (full + 1) / 2 + N * (full + 1) * rest
+        return total / V
     if learner == "guessing":
-        return float(V)
+        return float(V) if N == 1 else float(first_success_samples(1.0 / V, N))
     raise ValueError(f"learner must be 'sl', 'elimination' or 'guessing', got {learner!r}")
 
 
@@ -697,7 +886,28 @@ def first_success_samples(p: ArrayLike, batch_size: int) -> NDArray[np.float64] 
 
     Each sample succeeds independently with probability ``p``: ``N / (1 - (1 - p)^N)``, which is
     ``1/p + (N - 1)/2`` to first order. This is the cost of a policy-gradient learner whose first
-    success takes it all the way (an infinite step size). Units: samples. Chapter 6.
+    success takes it all the way (an infinite step size). Units: samples.
+
+    Parameters
+    ----------
+    p : float or array_like
+        Success probability per sample, in (0, 1].
+    batch_size : int
+        ``N``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Samples.
+
+    Raises
+    ------
+    ValueError
+        If ``p`` is not in (0, 1] or ``batch_size`` is not a positive integer.
+
+    Notes
+    -----
+    Chapter 6, "Ideal learners".
     """
     pp = _validate.probability(p, "p")
     if (pp <= 0).any():
@@ -716,7 +926,28 @@ def elimination_information(V: int, n: ArrayLike) -> NDArray[np.float64] | float
     otherwise ``V - n`` candidates remain (``log2(V/(V - n))`` bits). So
     ``I(n) = (n/V) log2 V + (1 - n/V) log2(V/(V - n))`` for ``0 ≤ n < V`` and ``log2 V`` beyond. For a
     Bayesian learner this expected drop in the answer's surprisal is the mutual information between
-    the answer and the ``n`` outcomes. Units: bits. Chapter 6, "Information about the answer".
+    the answer and the ``n`` outcomes. Units: bits.
+
+    Parameters
+    ----------
+    V : int
+        Number of candidates.
+    n : float or array_like
+        Samples (non-negative).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Bits.
+
+    Raises
+    ------
+    ValueError
+        If ``V`` is not a positive integer or ``n`` is negative or not finite.
+
+    Notes
+    -----
+    Chapter 6, "Information about the answer".
     """
     V = _validate.positive_int(V, "V")
     nn = np.asarray(n, dtype=np.float64)
@@ -739,6 +970,35 @@ def lr_sweep(method: str, V: int, lrs: ArrayLike, *, rng: np.random.Generator, s
     ``target``. Every step size sees the same random stream (common random numbers, one seed drawn
     from ``rng``), so differences between step sizes are not differences between seeds. Chapter 6,
     "Each method at its best step size".
+
+    Parameters
+    ----------
+    method : str
+        One of :data:`METHODS`.
+    V : int
+        Vocabulary size.
+    lrs : array_like
+        Step sizes.
+    rng : numpy.random.Generator
+        Source of randomness (keyword-only).
+    seeds, batch_size : int
+    target : float
+        Pass rate in (0, 1).
+    init_pass_rate, curriculum
+        As in :func:`train`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (len(lrs), seeds)
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range.
+
+    Notes
+    -----
+    Chapter 6, "Each method at its best step size".
     """
     _check_method(method)
     V = _validate.positive_int(V, "V", minimum=2)
@@ -749,7 +1009,7 @@ def lr_sweep(method: str, V: int, lrs: ArrayLike, *, rng: np.random.Generator, s
     t = _validate.open_unit(target, "target")
     N = _validate.positive_int(batch_size, "batch_size")
     out = np.empty((etas.size, _validate.positive_int(seeds, "seeds")))
-    kind = "sl" if method in ("sl", "distill") else "reinforce"
+    kind = "sl" if method == "sl" else "reinforce"
     stream = int(rng.integers(2**63))
     for j, eta in enumerate(etas):
         eta = _validate.positive_number(eta, "lrs")
@@ -761,23 +1021,88 @@ def lr_sweep(method: str, V: int, lrs: ArrayLike, *, rng: np.random.Generator, s
     return out
 
 
-def _log_mean(y: NDArray[np.float64], axis: int = -1) -> NDArray[np.float64]:
-    return np.log(np.mean(y, axis=axis))
+def bootstrap_means(y: ArrayLike, *, rng: np.random.Generator, n_boot: int = 2000) -> NDArray[np.float64]:
+    """Bootstrap replicates of the mean over the last axis (seeds), or over draws then seeds.
+
+    Parameters
+    ----------
+    y : array_like, shape (S,) or (..., D, S)
+        Values per seed, or per draw (a task) and seed.
+    rng : numpy.random.Generator
+        Source of randomness (keyword-only).
+    n_boot : int
+        Replicates.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_boot, ...)
+        For a 1-D ``y`` (seeds): means of seeds resampled with replacement. For ``y`` of shape
+        ``(..., D, S)`` (2-D or more): a two-stage bootstrap, draws resampled with replacement and then
+        seeds within each chosen draw, the same draw and seed indices for every leading index (so
+        arms trained on the same draws stay paired).
+
+    Raises
+    ------
+    ValueError
+        If ``y`` is empty or not finite.
+
+    Notes
+    -----
+    Chapter 6, "A model with shared parameters": the variation between tasks is part of the
+    uncertainty, so intervals resample tasks first.
+    """
+    a = np.asarray(y, dtype=np.float64)
+    if a.ndim < 1 or a.size == 0 or not np.isfinite(a).all():
+        raise ValueError(f"y must be a non-empty finite array, got shape {a.shape}")
+    rng = _validate.rng(rng)
+    B = _validate.positive_int(n_boot, "n_boot")
+    if a.ndim == 1:
+        return a[rng.integers(0, a.size, size=(B, a.size))].mean(axis=1)
+    D, S = a.shape[-2:]
+    di = rng.integers(0, D, size=(B, D))
+    si = rng.integers(0, S, size=(B, D, S))
+    picked = a[..., di[:, :, None], si]  # (..., B, D, S)
+    return np.moveaxis(picked.mean(axis=(-1, -2)), -1, 0)
 
 
 def bootstrap_slope(x: ArrayLike, y: ArrayLike, *, rng: np.random.Generator, n_boot: int = 2000,
                     level: float = 0.95) -> tuple[float, float, float]:
-    """Log-log slope of the mean of ``y`` against ``x``, with a percentile bootstrap interval over seeds.
+    """Log-log slope of the mean of ``y`` against ``x``, with a percentile bootstrap interval.
 
-    ``x``: shape ``(K,)`` (e.g. vocabulary sizes); ``y``: shape ``(K, seeds)`` (e.g. samples to learn
-    per seed). The slope is the least-squares fit of ``log mean(y[k])`` on ``log x[k]``; each bootstrap
-    replicate resamples the seeds at every ``x`` independently, with replacement. Returns
-    ``(slope, low, high)``. Chapter 6, "Each method at its best step size".
+    Parameters
+    ----------
+    x : array_like, shape (K,)
+        E.g. vocabulary sizes (positive).
+    y : array_like, shape (K, S) or (K, D, S)
+        E.g. samples to learn per seed, or per task draw and seed.
+    rng : numpy.random.Generator
+        Source of randomness (keyword-only).
+    n_boot : int
+        Replicates.
+    level : float
+        Coverage of the interval.
+
+    Returns
+    -------
+    tuple of float
+        ``(slope, low, high)``: the least-squares fit of ``log mean(y[k])`` on ``log x[k]`` and its
+        percentile interval. Each replicate resamples every ``x`` independently: seeds, or draws and
+        then seeds within each draw (:func:`bootstrap_means`).
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not fit or ``y`` is not finite and positive.
+
+    Notes
+    -----
+    Chapter 6, "Each method at its best step size" and "A model with shared parameters".
     """
     xx = np.log(np.asarray(x, dtype=np.float64))
     yy = np.asarray(y, dtype=np.float64)
-    if yy.ndim != 2 or yy.shape[0] != xx.size or xx.size < 2:
-        raise ValueError(f"y must have shape (len(x), seeds) with at least two x, got {yy.shape} for {xx.size} x")
+    if yy.ndim not in (2, 3) or yy.shape[0] != xx.size or xx.size < 2:
+        raise ValueError(f"y must have shape (len(x), seeds) or (len(x), draws, seeds) with at least two x, "
+                         f"got {yy.shape} for {xx.size} x")
     if not np.isfinite(yy).all() or (yy <= 0).any():
         raise ValueError("y must be finite and positive (did every seed reach the target?)")
     rng = _validate.rng(rng)
@@ -788,11 +1113,10 @@ def bootstrap_slope(x: ArrayLike, y: ArrayLike, *, rng: np.random.Generator, n_b
     def slope(ly: NDArray[np.float64]) -> NDArray[np.float64]:
         return (ly - ly.mean(axis=-1, keepdims=True)) @ xc / (xc @ xc)
 
-    K, S = yy.shape
-    idx = rng.integers(0, S, size=(B, K, S))
-    boot = slope(_log_mean(np.take_along_axis(np.broadcast_to(yy, (B, K, S)), idx, axis=2)))
-    lo, hi = np.quantile(boot, [(1 - lv) / 2, (1 + lv) / 2])
-    return float(slope(_log_mean(yy))), float(lo), float(hi)
+    means = np.stack([bootstrap_means(yy[k], rng=rng, n_boot=B) for k in range(xx.size)], axis=-1)  # (B, K)
+    lo, hi = np.quantile(slope(np.log(means)), [(1 - lv) / 2, (1 + lv) / 2])
+    point = np.log(yy.reshape(xx.size, -1).mean(axis=1))
+    return float(slope(point)), float(lo), float(hi)
 
 
 def bootstrap_ratio(num: ArrayLike, den: ArrayLike, *, rng: np.random.Generator, n_boot: int = 2000
@@ -801,7 +1125,28 @@ def bootstrap_ratio(num: ArrayLike, den: ArrayLike, *, rng: np.random.Generator,
 
     ``num``, ``den``: shape ``(seeds, ...)`` (e.g. bits dropped and samples spent per seed and bin, from
     :func:`absorbed_vs_pass_rate`). Returns shape ``(n_boot, ...)``; take quantiles for an interval.
-    Chapter 6.
+
+    Parameters
+    ----------
+    num, den : array_like, shape (seeds, ...)
+        Numerators and denominators per seed.
+    rng : numpy.random.Generator
+        Source of randomness (keyword-only).
+    n_boot : int
+        Replicates.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_boot, ...)
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ.
+
+    Notes
+    -----
+    Chapter 6, "Where in training each method learns fastest".
     """
     a = np.asarray(num, dtype=np.float64)
     b = np.asarray(den, dtype=np.float64)
@@ -820,6 +1165,31 @@ def bootstrap_mean_band(y: ArrayLike, *, rng: np.random.Generator, n_boot: int =
 
     ``y``: shape ``(seeds, ...)``. Returns ``(mean, low, high)``, each of shape ``y.shape[1:]``. The band
     every averaged curve of Chapter 6 is drawn with.
+
+    Parameters
+    ----------
+    y : array_like, shape (seeds, ...)
+        At least two seeds.
+    rng : numpy.random.Generator
+        Source of randomness (keyword-only).
+    n_boot : int
+        Replicates.
+    level : float
+        Coverage.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(mean, low, high)``.
+
+    Raises
+    ------
+    ValueError
+        If ``y`` has fewer than two seeds.
+
+    Notes
+    -----
+    Chapter 6 (every averaged curve).
     """
     a = np.asarray(y, dtype=np.float64)
     if a.ndim < 1 or a.shape[0] < 2:
@@ -842,14 +1212,36 @@ def first_order_speed(method: str, p: ArrayLike, batch_size: int = 8) -> NDArray
     groups of ``N``: a group with ``k`` successes raises the correct logit by ``η sqrt(k (N - k))``, so
     ``log2(e) (1 - p) E[sqrt(k (N - k))] / N`` with ``k ~ Binomial(N, p)``. Terms of order ``1/V``
     (the pushed-down wrong tokens' own mass) are dropped. Units: bits per sample per unit of ``η``.
-    Chapter 6, "Where in training".
+
+    Parameters
+    ----------
+    method : str
+        One of :data:`METHODS` (the constant baseline's expected step is REINFORCE's).
+    p : float or array_like
+        Pass rate in [0, 1].
+    batch_size : int
+        ``N``, for GRPO.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Bits per sample per unit of ``η``.
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is unknown or ``p`` is not a probability.
+
+    Notes
+    -----
+    Chapter 6, "Where in training each method learns fastest".
     """
     _check_method(method)
     pp = _validate.probability(p, "p")
     base = math.log2(math.e) * (1 - pp) ** 2
-    if method in ("sl", "distill"):
+    if method == "sl":
         return _validate.scalar_or_array(base)
-    if method in ("reinforce", "baseline"):
+    if method in ("reinforce", "plusminus", "baseline"):  # a constant or leave-one-out baseline is unbiased
         return _validate.scalar_or_array(pp * base)
     N = _validate.positive_int(batch_size, "batch_size", minimum=2)
     ks = np.arange(N + 1, dtype=np.float64)
