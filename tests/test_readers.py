@@ -182,6 +182,7 @@ def test_renderer_on_a_small_page():
         "```{exercise} Warm-up", ":label: ex-a", "", "Compute $\\Hb(1/2)$.", "```", "",
         "```{solution} ex-a", ":class: dropdown", "", "One bit.", "```", "",
         "```{admonition} Careful", ":class: tip", "", "Body line.", "```", "",
+        ":::{note}", "A colon fence with {glue:text}`n:,`.", ":::", "",
         "```python", "x = {1: 2}  # {ref}`not a role in code`", "```"])
     book = _book(n="200000", h="0.4689955935892812")
     out = _render(page, book)
@@ -194,6 +195,7 @@ def test_renderer_on_a_small_page():
     assert "#### Exercise 4.1: Warm-up\n\nCompute $H_{\\mathrm b}(1/2)$." in out
     assert "<details>\n<summary>Solution to Exercise 4.1</summary>\n\nOne bit.\n\n</details>" in out
     assert "> **Careful**\n>\n> Body line." in out
+    assert "> **Note**\n>\n> A colon fence with 200,000." in out
     assert "```python\nx = {1: 2}  # {ref}`not a role in code`\n```" in out
     assert "(sec-a)=" not in out and ":label:" not in out
 

@@ -50,6 +50,7 @@ import latexcodec  # noqa: F401  (registers the "ulatex" codec used for author n
 import nbformat
 import yaml
 from markdown_it import MarkdownIt
+from mdit_py_plugins.colon_fence import colon_fence_plugin
 from pybtex.database import parse_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -179,7 +180,7 @@ def _split_options(body: str) -> tuple[dict[str, str], str]:
     return options, "\n".join(lines).strip("\n")
 
 
-_MD = MarkdownIt("commonmark")
+_MD = MarkdownIt("commonmark").use(colon_fence_plugin)  # ``` and ::: fences (myst's colon_fence)
 
 
 def _blocks(text: str):
@@ -187,7 +188,7 @@ def _blocks(text: str):
     lines = text.split("\n")
     pos = 0
     for token in _MD.parse(text):
-        if token.type != "fence" or token.map is None:
+        if token.type not in ("fence", "colon_fence") or token.map is None:
             continue
         start, end = token.map
         if token.level != 0 or not lines[start].lstrip().startswith(token.markup):
