@@ -212,6 +212,13 @@ def test_renderer_refuses_what_it_cannot_render(text, problem):
         _render(text)
 
 
+def test_relative_links_point_at_the_website():
+    out = _render('[card](../course/card.md#top), <a href="../../pdf/x.pdf">pdf</a>, [ext](https://a.b/c), [here](#s)')
+    assert "[card](https://example.org/site/course/card.html#top)" in out
+    assert '<a href="https://example.org/pdf/x.pdf">' in out
+    assert "[ext](https://a.b/c)" in out and "[here](#s)" in out
+
+
 def test_site_address_follows_the_repository_or_baseurl():
     assert readers.site_url({"repository": {"url": "https://github.com/Me/my-book"}}) == "https://me.github.io/my-book/"
     assert readers.site_url({"html": {"baseurl": "https://book.example/"},

@@ -42,6 +42,7 @@ import codecs
 import copy
 import re
 import sys
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -444,11 +445,22 @@ class PageRenderer:
             text = re.sub(r"\\" + re.escape(name) + r"(?![A-Za-z])", lambda _m, b=body: b, text)
         return text
 
+    def absolute(self, target: str) -> str:
+        """A link relative to the page, made absolute on the website (``x.md``/``x.ipynb`` -> ``x.html``)."""
+        if re.match(r"^[a-zA-Z][\w+.-]*:|^#|^/", target):
+            return target
+        path, sep, anchor = target.partition("#")
+        path = re.sub(r"\.(md|ipynb)$", ".html", path)
+        return urllib.parse.urljoin(self.book.url(self.page), path) + sep + anchor
+
     def text(self, text: str) -> str:
-        """Prose (no fences): targets dropped, roles rendered, macros expanded."""
+        """Prose (no fences): targets dropped, roles rendered, relative links made absolute, macros expanded."""
         lines = [ln for ln in text.split("\n") if not TARGET.match(ln) and ln.strip() != "+++"
                  and not re.match(r"^%", ln)]
-        return self.expand_macros(ROLE.sub(self._role, "\n".join(lines)))
+        text = "\n".join(lines)
+        text = re.sub(r"(\]\()([^()\s]+)(\))", lambda m: m[1] + self.absolute(m[2]) + m[3], text)
+        text = re.sub(r'\b(href|src)="([^"]+)"', lambda m: f'{m[1]}="{self.absolute(m[2])}"', text)
+        return self.expand_macros(ROLE.sub(self._role, text))
 
     # directives
     def directive(self, name: str, arg: str, body: str, raw: str) -> str:
