@@ -538,9 +538,14 @@ def is_install_cell(source: str) -> bool:
 
 
 def _banner(book: Book, page: str, chapter: int | None) -> str:
-    title = book.titles.get(page, page)
-    what = f"Chapter {chapter}" if chapter else "A page"
-    return (f"> **Reader edition.** {what} of *{book.config['title']}*, \"{title}\", as a plain notebook: "
+    title, name = book.titles.get(page, page), book.config["title"]
+    if chapter:
+        what = f"Chapter {chapter} of *{name}*, \"{title}\","
+    elif title == name:
+        what = f"The opening page of *{name}*,"
+    else:
+        what = f"*{name}*: \"{title}\","
+    return (f"> **Reader edition.** {what} as a plain notebook: "
             f"[read it on the website]({book.url(page)}), where every figure is drawn and every link "
             "below leads. Run the cells from the top: the first one installs the book's helper package "
             "`rlbits` where it is missing (on Colab); the cells the website hides are collapsed here, "
