@@ -679,6 +679,9 @@ def run(python: Path, paths: list[Path] | None = None, timeout: int = 300) -> li
                 failures.append(f"{path}: {type(exc).__name__}: {str(exc)[-2000:]}")
                 print(f"FAIL {path}", flush=True)
                 continue
+            finally:
+                if km.has_kernel:  # nbclient leaves a kernel it did not start to its manager
+                    km.shutdown_kernel(now=True)
             print(f"ok   {path} ({time.perf_counter() - start:.1f} s)", flush=True)
     return failures
 
