@@ -111,3 +111,10 @@ site: book pdf slides
 
 clean:
 	rm -rf _build
+
+# The reader edition (readers/, committed): every notebook page of the book as a plain Jupyter notebook
+# for Colab and Binder, with glued numbers, exercise numbers, links and macros filled in from the
+# committed notebooks (tools/readers.py). Run it after `make notebooks`, then commit readers/.
+.PHONY: readers
+readers: $(STAMP)
+	$(BIN)/python tools/readers.py

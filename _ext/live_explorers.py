@@ -308,7 +308,9 @@ class LiveExplorerDirective(SphinxDirective):
         depth = self.env.docname.count("/")
         base = "../" * depth + f"{SITE_FOLDER}/{name}-{manifest['hash']}/"
         source = self.env.doc2path(self.env.docname, False)
-        links = _launch_links(self.env.app, Path(source).as_posix())
+        from reader_launch import reader_path  # _ext/: the reader edition, where Binder and Colab open a page
+
+        links = _launch_links(self.env.app, reader_path(self.env.docname) or Path(source).as_posix())
         return [nodes.raw("", explorer_html(grid, manifest, base, links), format="html")]
 
 

@@ -50,6 +50,7 @@ def test_colab_install_cell(nb):
 def test_launch_links_on_each_page(book_build, nb):
     rel = nb.relative_to(ROOT).as_posix()
     html = (book_build.html / rel.replace(".ipynb", ".html")).read_text(encoding="utf-8")
-    assert f'href="https://mybinder.org/v2/gh/{OWNER_REPO}/{BRANCH}?urlpath=lab/tree/{rel}"' in html
-    assert f'href="https://colab.research.google.com/github/{OWNER_REPO}/blob/{BRANCH}/{rel}"' in html
+    reader = "readers/" + rel.removeprefix("book/")  # the buttons open the reader edition (tests/test_readers.py)
+    assert f'href="https://mybinder.org/v2/gh/{OWNER_REPO}/{BRANCH}?urlpath=lab/tree/{reader}"' in html
+    assert f'href="https://colab.research.google.com/github/{OWNER_REPO}/blob/{BRANCH}/{reader}"' in html
     assert "thebe-launch-button" in html or "initThebe" in html
