@@ -14,8 +14,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-#: The notebook the worksheet and the first slide open, relative to the repository root.
-EXERCISES = "book/course/exercises.ipynb"
+#: The notebook the worksheet and the first slide open (the reader edition: plain Jupyter, no MyST), relative to the repository root.
+EXERCISES = "readers/course/exercises.ipynb"
 
 
 def links(repository_url: str, branch: str, binderhub_url: str = "https://mybinder.org",

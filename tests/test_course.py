@@ -304,8 +304,8 @@ def test_launch_links_follow_the_config():
     repo, branch = config["repository"]["url"], config["repository"]["branch"]
     urls = launch_links.links(repo, branch)
     slug = repo.removeprefix("https://github.com/")
-    assert urls["binder"] == f"https://mybinder.org/v2/gh/{slug}/{branch}?urlpath=lab/tree/book/course/exercises.ipynb"
-    assert urls["colab"] == f"https://colab.research.google.com/github/{slug}/blob/{branch}/book/course/exercises.ipynb"
+    assert urls["binder"] == f"https://mybinder.org/v2/gh/{slug}/{branch}?urlpath=lab/tree/readers/course/exercises.ipynb"
+    assert urls["colab"] == f"https://colab.research.google.com/github/{slug}/blob/{branch}/readers/course/exercises.ipynb"
     fork = launch_links.links("https://github.com/someone/fork", "term-2027")
     assert "someone/fork/term-2027" in fork["binder"] and "someone/fork/blob/term-2027" in fork["colab"]
     assert launch_links.qr_img(urls["binder"], "QR").startswith('<img class="qr-code" src="data:image/svg+xml')
