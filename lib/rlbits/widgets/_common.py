@@ -112,7 +112,9 @@ STATE_DPI = 200
 #: more, every font of 7.5 points or more is at least 9 CSS px (7.5 * 310 / (72 * 3.6) = 9.0).
 NARROW_WIDTH = 3.6
 #: Height (inches) of each panel of the narrow variant (panels are stacked, one per row).
-NARROW_PANEL_HEIGHT = 3.6
+NARROW_PANEL_HEIGHT = 4.6
+#: The narrow variant's legends go below their panel, labels wrapped at this many characters.
+NARROW_LEGEND_CHARACTERS = 44
 #: The static site's two variants of every state: "wide" (the figure as designed) and "narrow".
 VARIANTS = ("wide", "narrow")
 
@@ -226,9 +228,34 @@ class StaticGrid:
                         ax.set_in_layout(True)
                 self.draw(axes, panel)
                 if variant == "narrow":
-                    for ax in fig.axes:  # a long title wraps at the figure's edges instead of running off
-                        ax.title.set_wrap(True)
+                    narrow_layout(fig)
             yield fig, panel
+
+
+def narrow_layout(fig) -> None:
+    """Fit a drawn explorer figure to a phone's width: titles wrap, legends move below their panel.
+
+    Each title wraps at the figure's edges instead of running off them, and each legend is made again
+    from its panel's labelled artists, with the same font size, under the panel's x label (a fixed
+    distance below the axes, so it follows the axes wherever the layout puts them), one entry per
+    line and long labels wrapped, so that it covers no data.
+    """
+    import textwrap
+
+    from matplotlib.transforms import ScaledTranslation
+
+    for ax in fig.axes:
+        ax.title.set_wrap(True)
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        size = legend.get_texts()[0].get_fontsize()
+        handles, labels = ax.get_legend_handles_labels()
+        legend.remove()
+        below = ax.transAxes + ScaledTranslation(0.0, -0.5, fig.dpi_scale_trans)  # under the x label
+        ax.legend(handles, [textwrap.fill(label, NARROW_LEGEND_CHARACTERS) for label in labels],
+                  loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, borderaxespad=0.0,
+                  fontsize=size, ncols=1)
 
 
 # --- Kernel explorers: one persistent figure per explorer, redrawn in place ---
