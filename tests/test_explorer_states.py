@@ -36,7 +36,7 @@ def test_states_drawn_ahead_are_waited_for_and_drawn_in_line_if_the_drawing_stop
     folder, manifest = live_explorers.ensure_states(ahead, grid)
     monkeypatch.setattr(live_explorers, "generate_states", draw_in_line)
     assert proc.wait(timeout=60) == 0
-    assert manifest["states"] == grid.size == len(list(folder.glob("*.png")))
+    assert manifest["states"] == grid.size == len(list(folder.glob("*.png"))) == len(list(folder.glob("narrow/*.png")))
 
     # a drawing ahead that stopped before drawing it: the page draws the states itself
     stopped = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
@@ -46,5 +46,6 @@ def test_states_drawn_ahead_are_waited_for_and_drawn_in_line_if_the_drawing_stop
     folder2, manifest2 = live_explorers.ensure_states(in_line, grid)
     assert manifest2["alts"] == manifest["alts"]
     assert not list(in_line.glob(".*.partial")), "only whole folders are left"
-    for png in folder.glob("*.png"):
-        assert (folder2 / png.name).read_bytes() == png.read_bytes(), png.name
+    for png in folder.rglob("*.png"):
+        same = folder2 / png.relative_to(folder)
+        assert same.read_bytes() == png.read_bytes(), png.relative_to(folder)

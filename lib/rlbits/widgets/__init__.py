@@ -25,7 +25,8 @@ works as before.
 from __future__ import annotations
 
 from . import ch1_entropy, ch2_bits, ch3_update, ch4_sampling, ch5_selfplay, ch6_training
-from ._common import STATE_DPI, VARIANTS, Control, LiveFigure, StaticGrid, narrow_layout, smallest_text_points  # noqa: F401 - shared helpers
+from ._common import (  # noqa: F401 - shared helpers
+    NARROW_WIDTH, STATE_DPI, VARIANTS, Control, LiveFigure, StaticGrid, narrow_layout, smallest_text_points)
 from .ch1_entropy import *  # noqa: F403
 from .ch2_bits import *  # noqa: F403
 from .ch3_update import *  # noqa: F403
