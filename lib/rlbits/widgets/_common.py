@@ -252,7 +252,11 @@ def narrow_layout(fig) -> None:
         size = legend.get_texts()[0].get_fontsize()
         handles, labels = ax.get_legend_handles_labels()
         legend.remove()
-        below = ax.transAxes + ScaledTranslation(0.0, -0.5, fig.dpi_scale_trans)  # under the x label
+        # under the tick labels and x label: their depth below the axes (inches) does not depend on
+        # where the layout puts the axes, so it is measured before the layout is solved
+        renderer = fig.canvas.get_renderer()
+        depth = (ax.get_window_extent(renderer).y0 - ax.xaxis.get_tightbbox(renderer).y0) / fig.dpi
+        below = ax.transAxes + ScaledTranslation(0.0, -depth - 0.1, fig.dpi_scale_trans)
         ax.legend(handles, [textwrap.fill(label, NARROW_LEGEND_CHARACTERS) for label in labels],
                   loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, borderaxespad=0.0,
                   fontsize=size, ncols=1)
