@@ -304,6 +304,23 @@ def bits_comparison_panel(p: float, V: int) -> BitsComparisonPanel:
     calibrated pair the correct answer is drawn from the model itself, so the pass rate there is
     ``Σ_k p_k² = p² + (1 - p)²/(V - 1)``, not ``p`` (``calibrated_pass_rate``).
     Chapter 2, "How the answer space matters".
+
+    Parameters
+    ----------
+    p : float
+        Probability of the correct answer, in [0, 1].
+    V : int
+        Number of answers (at least 2).
+
+    Returns
+    -------
+    BitsComparisonPanel
+        The six bits-per-sample numbers and the calibrated pass rate.
+
+    Raises
+    ------
+    ValueError
+        If ``p`` is not a probability or ``V < 2``.
     """
     V = _validate.positive_int(V, "V", minimum=2)
     fb = family_bits(p, V)

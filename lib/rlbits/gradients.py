@@ -447,6 +447,31 @@ def update_panel(p: float, batch_size: int, baseline: str = "none", *, V: int = 
     batch-mean update with the SL direction ``e_c - π`` (an all-failure batch with b = 0 is the zero
     update, cosine 0), the share of batches with no success, and the exact batch SNR.
     Chapter 3, "What a batch looks like".
+
+    Parameters
+    ----------
+    p : float
+        Probability of the correct answer, in (0, 1).
+    batch_size : int
+        Samples per batch (at least 1).
+    baseline : {"none", "pass rate"}
+        The REINFORCE baseline.
+    V : int
+        Number of answers.
+    n_batches : int
+        Number of simulated batches.
+    seed : int
+        Seed of the simulation (the state is the same on every call).
+
+    Returns
+    -------
+    UpdatePanel
+        The cosines, the share of batches without a success and the batch SNR.
+
+    Raises
+    ------
+    ValueError
+        If ``baseline`` is unknown, ``batch_size < 1`` or ``p`` is not a probability.
     """
     from . import distributions
 

@@ -570,6 +570,25 @@ def entropy_panel(V: int, sharpness: float, chosen: int = 0) -> EntropyPanel:
     """Compute the explorer's state: a Zipf distribution over ``V`` answers and its information.
 
     ``chosen`` is the (0-based) answer whose surprisal is highlighted. Chapter 1, "Entropy".
+
+    Parameters
+    ----------
+    V : int
+        Number of answers (at least 1).
+    sharpness : float
+        Zipf exponent (>= 0; 0 is uniform), as in :func:`rlbits.distributions.zipf`.
+    chosen : int
+        The highlighted answer, from 0 to ``V - 1``.
+
+    Returns
+    -------
+    EntropyPanel
+        The distribution, each answer's surprisal, the entropy and its ceiling ``log2 V`` (bits).
+
+    Raises
+    ------
+    ValueError
+        If ``V`` or ``sharpness`` is invalid, or ``chosen`` is not an answer.
     """
     from . import distributions
 

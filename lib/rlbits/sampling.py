@@ -887,6 +887,27 @@ def sampling_panel(p: float, confidence: float = 0.95, k: int = 10, n_eval: int 
     """Compute the Chapter 4 explorer's state at pass rate ``p``, ``confidence`` and ``k`` (``k <= n_eval``).
 
     Chapter 4, "How many samples until the first success" and "pass@k".
+
+    Parameters
+    ----------
+    p : float
+        Pass rate, in (0, 1).
+    confidence : float
+        Wanted probability of at least one success, in (0, 1).
+    k : int
+        Samples per problem for pass@k, from 1 to ``n_eval``.
+    n_eval : int
+        Samples per problem of the plug-in estimator.
+
+    Returns
+    -------
+    SamplingPanel
+        The success and pass@k curves and the numbers at ``k`` (see :class:`SamplingPanel`).
+
+    Raises
+    ------
+    ValueError
+        If ``p`` or ``confidence`` lies outside (0, 1), or ``k`` outside 1..``n_eval``.
     """
     p = _validate.open_unit(p, "p")
     confidence = _validate.open_unit(confidence, "confidence")

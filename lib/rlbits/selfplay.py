@@ -287,6 +287,23 @@ def selfplay_panel(opponent: float, *, seed: int = 0) -> SelfPlayPanel:
     first fixed opponent simulated brings all the slider's opponents with it (see ``_selfplay_curves``),
     so that a redraw stays fast. Skills are relative to the learner's start (0). Chapter 5,
     "Self-play and the outcome signal".
+
+    Parameters
+    ----------
+    opponent : float
+        Skill of the fixed opponent (logits, relative to the learner's start).
+    seed : int
+        Seed of the simulation (>= 0).
+
+    Returns
+    -------
+    SelfPlayPanel
+        Mean skill and outcome bits per game over runs, with standard errors.
+
+    Raises
+    ------
+    ValueError
+        If ``opponent`` is not finite or ``seed`` is negative.
     """
     o = float(opponent)
     if not np.isfinite(o):
