@@ -5,16 +5,23 @@ each state of the explorer's control grid (``rlbits.widgets.STATIC_GRIDS[NAME]``
 chapter's module next to its panel and draw functions) is drawn by those same functions and written
 as its own PNG file; on the page, real controls (range inputs and selects, with visible labels and
 their current value) pick the state, and a small script (``live_explorers_static/live-explorers.js``,
-3 kB) loads that state's image on demand and swaps it in with the state's alt text.
+3 kB) loads that state's image (the variant the screen shows) on demand and swaps it in with the
+state's alt text.
 
 * **Cached.** The states of one explorer are kept in ``_build/.explorer_states/NAME-HASH/``, where
   HASH covers every file of ``rlbits``, the explorer's grid, this file and the matplotlib and Pillow
   versions; they are regenerated only when one of those changes, and copied into the site's
   ``_explorers/`` folder when the build finishes. A cold build draws them in a process of their own
   while the notebooks execute (``_draw_ahead``).
-* **Light.** States are PNGs quantised to 128 colours (about 10-25 kB each). The page carries only the
-  controls, the alt texts and the first state's image (loaded lazily); every other state is fetched
-  when a reader picks it.
+* **Light.** States are PNGs quantised to 128 colours. The page carries only the controls, the alt
+  texts and the first state's image (loaded lazily); every other state is fetched when a reader
+  picks it.
+* **Sharp and readable on phones.** Each state is drawn twice at 200 dpi, twice the pixels of its
+  displayed size: the figure as designed (panels side by side), and a narrow variant
+  (``rlbits.widgets.NARROW_WIDTH`` inches, panels stacked, legends below their panel, long titles
+  wrapped) that a ``<picture>`` serves to screens matching :data:`NARROW_MEDIA`, so that its legend
+  and tick text is at least 9 CSS px on a 390-px-wide phone (``tests/test_live_explorers.py``
+  measures it in Chromium from each variant's smallest font, recorded at build time).
 * **Honest and accessible.** The block says the figure is precomputed and links to Binder and Colab
   for other values; it is hidden until the script runs, so readers without JavaScript see the
   chapter's static figure (which follows it) and a note. Each state's image has alt text written
@@ -50,8 +57,14 @@ STATIC = Path(__file__).resolve().parent / "live_explorers_static"
 SITE_FOLDER = "_explorers"  # in the built site
 CACHE_FOLDER = ".explorer_states"  # next to the built site (_build/)
 PNG_COLOURS = 128
+#: Pixels per inch of a figure shown at its own size (the book's figure dpi): states drawn at twice
+#: this (``rlbits.widgets.STATE_DPI``) are shown at half their pixel size, sharp on HiDPI screens.
+DISPLAY_DPI = 100
+#: Screens this narrow (phones) load each state's narrow variant: panels stacked, legends below them.
+NARROW_MEDIA = "(max-width: 40rem)"
 SCRIPT = "live-explorers.js"
 CSS = "live-explorers.css"
+FIGURES_CSS = "phone-figures.css"  # every page: static figures keep a readable size on phones
 
 logger = logging.getLogger(__name__)
 
@@ -94,18 +107,33 @@ def encode_png(fig) -> tuple[bytes, tuple[int, int]]:
     return out.getvalue(), image.size
 
 
-def _draw_states(grid: Any, items: list[tuple[str, dict[str, Any]]], folder: Path) -> list[tuple[str, tuple[int, int], int]]:
-    """Draw ``items`` (key, control values) of ``grid`` into ``folder``; (alt text, size, bytes) for each."""
-    out = []
-    drawn = grid.draw_states(values for _, values in items)  # one figure, reused state after state
-    for (key, _), (fig, panel) in zip(items, drawn):
-        data, size = encode_png(fig)
-        (folder / f"{key}.png").write_bytes(data)
-        out.append((grid.describe(panel), size, len(data)))
+def variant_folder(folder: Path, variant: str) -> Path:
+    """Where a variant's states go: the wide ones in the explorer's folder, the others in a subfolder."""
+    return folder if variant == "wide" else folder / variant
+
+
+def _draw_states(grid: Any, items: list[tuple[str, dict[str, Any]]], folder: Path) -> dict[str, list]:
+    """Draw ``items`` (key, control values) of ``grid`` into ``folder``, every variant.
+
+    Returns, per variant, ``(alt text, size in pixels, bytes, smallest legend/tick font in points)``
+    for each item.
+    """
+    from rlbits import widgets
+
+    out = {}
+    for variant in widgets.VARIANTS:
+        dest = variant_folder(folder, variant)
+        dest.mkdir(parents=True, exist_ok=True)
+        rows = out[variant] = []
+        drawn = grid.draw_states((values for _, values in items), variant)  # one figure, reused state after state
+        for (key, _), (fig, panel) in zip(items, drawn):
+            data, size = encode_png(fig)
+            (dest / f"{key}.png").write_bytes(data)
+            rows.append((grid.describe(panel), size, len(data), widgets.smallest_text_points(fig)))
     return out
 
 
-def _draw_chunk(args: tuple[str, list[tuple[str, dict[str, Any]]], str]) -> list[tuple[str, tuple[int, int], int]]:
+def _draw_chunk(args: tuple[str, list[tuple[str, dict[str, Any]]], str]) -> dict[str, list]:
     """Worker side of :func:`generate_states`: the grid is looked up by name in the forked process."""
     from rlbits import widgets
 
@@ -116,20 +144,22 @@ def _draw_chunk(args: tuple[str, list[tuple[str, dict[str, Any]]], str]) -> list
 def generate_states(grid: Any, folder: Path, limit: int | None = None) -> dict[str, Any]:
     """Draw every state of ``grid`` (or the first ``limit``) into ``folder``; returns the manifest.
 
-    The manifest lists each state's alt text in row-major order, the image size in pixels, the
-    bytes written and the seconds it took. Figures are drawn off-screen (no pyplot), so the build's
-    own matplotlib state is untouched. A whole grid is drawn by one forked worker per core, in
-    contiguous chunks of the row-major order, each on one reused figure (each state's pixels are a new
-    figure's, so the images are the same however the grid is split).
+    The manifest lists each state's alt text in row-major order and, for each variant
+    (``rlbits.widgets.VARIANTS``), the image size in pixels, the dpi it was drawn at, the smallest
+    legend or tick font (points) of any state and the bytes written; then the total bytes and the
+    seconds it took. Figures are drawn off-screen (no pyplot), so the build's own matplotlib state is
+    untouched. A whole grid is drawn by one forked worker per core, in contiguous chunks of the
+    row-major order, each on one reused figure (each state's pixels are a new figure's, so the images
+    are the same however the grid is split).
     """
+    from rlbits import widgets
+
     folder.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     items = list(grid.states())
     if limit is not None:
         items = items[:limit]
     workers = min(os.cpu_count() or 1, 4)
-    from rlbits import widgets
-
     if limit is None and workers > 1 and widgets.STATIC_GRIDS.get(grid.name) is grid:
         import multiprocessing
 
@@ -137,13 +167,18 @@ def generate_states(grid: Any, folder: Path, limit: int | None = None) -> dict[s
         chunks = [items[i * len(items) // n:(i + 1) * len(items) // n] for i in range(n)]
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             parts = pool.map(_draw_chunk, [(grid.name, chunk, str(folder)) for chunk in chunks])
-        drawn = [row for part in parts for row in part]
     else:
-        drawn = _draw_states(grid, items, folder)
-    alts = [alt for alt, _, _ in drawn]
-    size = drawn[-1][1] if drawn else (0, 0)
-    return {"name": grid.name, "states": len(alts), "alts": alts, "width": size[0], "height": size[1],
-            "bytes": sum(b for _, _, b in drawn), "seconds": time.perf_counter() - start}
+        parts = [_draw_states(grid, items, folder)]
+    variants = {}
+    for variant in widgets.VARIANTS:
+        rows = [row for part in parts for row in part[variant]]
+        size = rows[-1][1] if rows else (0, 0)
+        variants[variant] = {"width": size[0], "height": size[1], "dpi": widgets.STATE_DPI,
+                             "min_text_pt": min((r[3] for r in rows), default=0.0),
+                             "bytes": sum(r[2] for r in rows)}
+    alts = [r[0] for part in parts for r in part["wide"]]
+    return {"name": grid.name, "states": len(alts), "alts": alts, "variants": variants,
+            "bytes": sum(v["bytes"] for v in variants.values()), "seconds": time.perf_counter() - start}
 
 
 def ensure_states(cache_root: Path, grid: Any) -> tuple[Path, dict[str, Any]]:
@@ -271,7 +306,10 @@ def explorer_html(grid: Any, manifest: dict[str, Any], base: str, links: tuple[s
     binder, colab = links
     elsewhere = [f'<a href="{esc(u)}">{name}</a>' for name, u in (("Binder", binder), ("Colab", colab)) if u]
     run_it = (f" For any other value, run the chapter in {' or '.join(elsewhere)}." if elsewhere else "")
-    data = {"readouts": [list(c.readouts) for c in grid.controls], "alts": manifest["alts"]}
+    wide, narrow = manifest["variants"]["wide"], manifest["variants"]["narrow"]
+    scale = wide["dpi"] / DISPLAY_DPI  # image pixels per CSS pixel at the figure's own size: 2 (HiDPI)
+    data = {"readouts": [list(c.readouts) for c in grid.controls], "alts": manifest["alts"], "media": NARROW_MEDIA,
+            "variants": {v: {"dpi": m["dpi"], "min_text_pt": m["min_text_pt"]} for v, m in manifest["variants"].items()}}
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
     return (
         f'<div class="live-explorer" id="{uid}" data-base="{esc(base)}" data-state="{default}" hidden>\n'
@@ -280,8 +318,12 @@ def explorer_html(grid: Any, manifest: dict[str, Any], base: str, links: tuple[s
         f'<code>rlbits</code> code as the explorer in a notebook; moving a control loads its figure.{run_it}</p>\n'
         f'<div class="live-explorer-controls" role="group" aria-label="{esc(grid.title)} controls">'
         + "".join(controls) + '</div>\n'
+        f'<picture class="live-explorer-picture"><source media="{NARROW_MEDIA}" '
+        f'srcset="{esc(base)}narrow/{default}.png" width="{round(narrow["width"] / scale)}" '
+        f'height="{round(narrow["height"] / scale)}">'
         f'<img class="live-explorer-image" src="{esc(base)}{default}.png" alt="{esc(manifest["alts"][flat])}" '
-        f'width="{manifest["width"]}" height="{manifest["height"]}" loading="lazy" decoding="async">\n'
+        f'width="{round(wide["width"] / scale)}" height="{round(wide["height"] / scale)}" loading="lazy" '
+        f'decoding="async"></picture>\n'
         f'<script type="application/json" class="live-explorer-data">{payload}</script>\n'
         f'</div>\n'
         f'<noscript><p class="live-explorer-noscript">{esc(grid.title)}: with JavaScript on, controls here '
@@ -343,6 +385,10 @@ def _page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, d
         app.add_css_file(CSS)
 
 
+def _figures_css(app: Sphinx) -> None:
+    app.add_css_file(FIGURES_CSS)
+
+
 def _static_path(app: Sphinx, config) -> None:
     if str(STATIC) not in map(str, config.html_static_path):
         config.html_static_path.append(str(STATIC))
@@ -372,7 +418,7 @@ def _copy_states(app: Sphinx, exception: Exception | None) -> None:
         folder, manifest = ensure_states(cache_root(app), widgets.STATIC_GRIDS[name])
         dest = dest_root / folder.name
         keep.add(dest.name)
-        if not dest.is_dir() or len(list(dest.glob("*.png"))) != manifest["states"]:
+        if not dest.is_dir() or len(list(dest.rglob("*.png"))) != manifest["states"] * len(manifest["variants"]):
             shutil.rmtree(dest, ignore_errors=True)
             shutil.copytree(folder, dest, ignore=shutil.ignore_patterns("manifest.json"))
     if dest_root.is_dir():
@@ -389,6 +435,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", _outdated)
     app.connect("html-page-context", _page_assets)
     app.connect("builder-inited", _draw_ahead)
+    app.connect("builder-inited", _figures_css)
     app.connect("build-finished", _copy_states)
     app.connect("build-finished", _stop_ahead, priority=900)  # after the copy, which may still wait for it
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

@@ -25,7 +25,11 @@ def _generator():
 
 
 def bench_states(quick: bool = False) -> list[dict[str, Any]]:
-    """Seconds and bytes to draw every state of each explorer (the first 4 of each when ``quick``)."""
+    """Seconds and bytes to draw every state of each explorer, both variants (the first 4 of each when ``quick``).
+
+    ``bytes`` is what the explorer adds to the site (wide and narrow variants); a reader fetches one
+    variant per move (``mean_state_bytes`` on a wide screen, ``mean_narrow_state_bytes`` on a phone).
+    """
     from rlbits import widgets
 
     gen = _generator()
@@ -33,7 +37,11 @@ def bench_states(quick: bool = False) -> list[dict[str, Any]]:
     for name, grid in widgets.STATIC_GRIDS.items():
         with tempfile.TemporaryDirectory(prefix=f"bps-states-{name}-") as tmp:
             m = gen.generate_states(grid, Path(tmp), limit=4 if quick else None)
+        wide, narrow = m["variants"]["wide"], m["variants"]["narrow"]
         rows.append({"explorer": name, "states": m["states"], "grid_states": grid.size, "seconds": m["seconds"],
                      "ms_per_state": 1e3 * m["seconds"] / m["states"], "bytes": m["bytes"],
-                     "mean_state_bytes": m["bytes"] / m["states"], "width_px": m["width"], "height_px": m["height"]})
+                     "mean_state_bytes": wide["bytes"] / m["states"],  # what a reader fetches per move
+                     "mean_narrow_state_bytes": narrow["bytes"] / m["states"],
+                     "width_px": wide["width"], "height_px": wide["height"],
+                     "narrow_width_px": narrow["width"], "narrow_height_px": narrow["height"]})
     return rows

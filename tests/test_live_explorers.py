@@ -123,3 +123,116 @@ def test_every_move_is_timed_and_recorded(first_pass, book_build):
           f"{record['site']['states']} states")
     assert timing["moves_timed"] >= 3 * len(PAGES)
     assert all(res.times_ms and all(t > 0 for t in res.times_ms) for res in first_pass.values())
+
+
+# --- Phones: the explorer's text readable at 390 CSS px, the images sharp (drawn at 2x) ---------
+
+#: The smallest legend, tick or annotation text a reader should see, in CSS px (WCAG has no figure
+#: rule; 9 px is about the smallest a phone's reader can read without zooming).
+MIN_TEXT_CSS_PX = 9.0
+
+SHOWN_JS = """() => {
+  const root = document.querySelector('.live-explorer');
+  const img = root.querySelector('img.live-explorer-image');
+  const data = JSON.parse(root.querySelector('script.live-explorer-data').textContent);
+  const box = img.getBoundingClientRect();
+  return {src: img.currentSrc, natural: img.naturalWidth, shown: box.width, right: box.right,
+          page: document.documentElement.clientWidth, variants: data.variants, state: root.dataset.state};
+}"""
+
+
+def _text_css_px(seen: dict) -> tuple[str, float, float]:
+    """``(variant, smallest text in CSS px, image pixels per CSS px)`` of the explorer image shown.
+
+    A font of ``s`` points drawn at ``dpi`` is ``s * dpi / 72`` image pixels tall; the page shows the
+    image ``shown`` CSS px wide for its ``natural`` pixels, so the text is that times shown / natural.
+    The font size and dpi are those the build drew the variant with (the page's state data).
+    """
+    variant = "narrow" if "/narrow/" in seen["src"] else "wide"
+    v = seen["variants"][variant]
+    density = seen["natural"] / seen["shown"]
+    return variant, v["min_text_pt"] * v["dpi"] / 72 / density, density
+
+
+@pytest.mark.parametrize("width", [390, 768, 1366])
+def test_explorer_text_is_readable_and_sharp_at_every_width(browser, site, width):
+    """At 390 px the narrow variant shows, its smallest text >= 9 CSS px; at every width the image has
+    at least 2 pixels per CSS px (also after a move, when the script swaps the image in)."""
+    problems, report = [], []
+    context = browser.new_context(viewport={"width": width, "height": 844}, device_scale_factor=2)
+    try:
+        for docname in sorted(PAGES):
+            page = context.new_page()
+            page.goto(f"{site}/{docname}.html", wait_until="load")
+            page.locator(".live-explorer").scroll_into_view_if_needed()
+            page.wait_for_function(live_site.FIRST_IMAGE_JS, timeout=15_000)
+            checks = [page.evaluate(SHOWN_JS)]
+            # one move of the first control to its last value: the swapped-in image is measured too
+            key = page.evaluate("""() => {
+              const root = document.querySelector('.live-explorer');
+              const el = root.querySelector('[data-control]');
+              const last = el.tagName === 'SELECT' ? el.options.length - 1 : Number(el.max);
+              el.value = String(last === Number(el.value) ? 0 : last);
+              el.dispatchEvent(new Event('change'));
+              return [...root.querySelectorAll('[data-control]')].map(e => e.value).join('-');
+            }""")
+            page.wait_for_function("key => document.querySelector('.live-explorer').dataset.state === key "
+                                   "&& document.querySelector('.live-explorer img').complete", arg=key, timeout=15_000)
+            checks.append(page.evaluate(SHOWN_JS))
+            for seen in checks:
+                variant, text_px, density = _text_css_px(seen)
+                report.append(f"{docname} [{seen['state']}]: {variant}, text {text_px:.1f} CSS px, {density:.2f}x")
+                if density < 2 - 1e-6:
+                    problems.append(f"{docname}: {density:.2f} image pixels per CSS px (want 2)")
+                if seen["right"] > seen["page"] + 0.5:
+                    problems.append(f"{docname}: the image runs past the page's right edge")
+                if width <= 390 and (variant != "narrow" or text_px < MIN_TEXT_CSS_PX):
+                    problems.append(f"{docname}: {variant} variant, smallest text {text_px:.1f} CSS px "
+                                    f"(want the narrow one, >= {MIN_TEXT_CSS_PX})")
+            page.close()
+    finally:
+        context.close()
+    print(f"width {width}:\n  " + "\n  ".join(report))
+    assert not problems, "\n  ".join(problems)
+
+
+#: The smallest font a chapter figure uses (``fontsize=7.5`` in Chapter 4), drawn at the book's 100 dpi.
+SMALLEST_FIGURE_TEXT_PX = 7.5 * 100 / 72
+
+FIGURES_JS = """() => [...document.querySelectorAll('div.cell_output img')].map(img => {
+  const box = img.getBoundingClientRect();
+  const own = parseFloat(img.style.width) || img.naturalWidth / 2;  // its size as drawn (CSS px)
+  let hidden = null;
+  for (let el = img.parentElement; el; el = el.parentElement) {
+    const s = getComputedStyle(el);
+    if (el.scrollWidth > el.clientWidth + 1 && !['auto', 'scroll'].includes(s.overflowX)) { hidden = el.className; break; }
+    if (['auto', 'scroll'].includes(s.overflowX) && el.scrollWidth > el.clientWidth + 1) break;
+  }
+  return {src: img.getAttribute('src'), shown: box.width, own: own, clipped_by: hidden};
+})"""
+
+
+def test_static_figures_keep_readable_text_on_a_phone(browser, site):
+    """At 390 px a chapter figure is not shrunk below 9 CSS px text: it keeps its own size and scrolls.
+
+    The text size is the figure's smallest font at its own size times shown / own width; a figure that
+    overflows must sit in a box that scrolls (not one that clips it).
+    """
+    problems, shown = [], 0
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    try:
+        page = context.new_page()
+        for docname in sorted(PAGES):
+            page.goto(f"{site}/{docname}.html", wait_until="load")
+            for fig in page.evaluate(FIGURES_JS):
+                shown += 1
+                text_px = SMALLEST_FIGURE_TEXT_PX * fig["shown"] / fig["own"]
+                if text_px < MIN_TEXT_CSS_PX:
+                    problems.append(f"{docname}: {fig['src']} shown {fig['shown']:.0f} of {fig['own']:.0f} px, "
+                                    f"text {text_px:.1f} CSS px")
+                if fig["clipped_by"] is not None:
+                    problems.append(f"{docname}: {fig['src']} is clipped by .{fig['clipped_by']}")
+    finally:
+        context.close()
+    assert shown >= len(PAGES), "every chapter shows figures"
+    assert not problems, "\n  ".join(problems)

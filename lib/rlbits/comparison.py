@@ -508,3 +508,59 @@ def compute_share_above(threshold: float, lowest: float, reading: str, factor: f
         top = n_end * lf
         return float((1.0 - np.exp(n_t * lf - top)) / (1.0 - np.exp(n_start * lf - top)))
     raise ValueError(f"reading must be 'additive' or 'multiplicative', got {reading!r}")
+
+
+# --- The Chapter 2 bits explorer's state (moved from rlbits.widgets.ch2_bits: compute only, no widget or matplotlib import) ---
+
+@dataclass(frozen=True)
+class BitsComparisonPanel:
+    """SL and RL bits per sample for one (p, V) in the correct-plus-uniform family (bits)."""
+
+    p: float
+    V: int
+    essay_sl: float
+    essay_rl: float
+    sl_conditional: float
+    rl_conditional: float
+    sl_calibrated: float
+    rl_calibrated: float
+    calibrated_pass_rate: float
+
+
+def bits_comparison_panel(p: float, V: int) -> BitsComparisonPanel:
+    """The essay's two numbers and the corrected conditional and calibrated pairs at (p, V).
+
+    The correct answer has probability ``p``; the other ``V - 1`` share ``1 - p``. In the
+    calibrated pair the correct answer is drawn from the model itself, so the pass rate there is
+    ``Σ_k p_k² = p² + (1 - p)²/(V - 1)``, not ``p`` (``calibrated_pass_rate``).
+    Chapter 2, "How the answer space matters".
+
+    Parameters
+    ----------
+    p : float
+        Probability of the correct answer, in [0, 1].
+    V : int
+        Number of answers (at least 2).
+
+    Returns
+    -------
+    BitsComparisonPanel
+        The six bits-per-sample numbers and the calibrated pass rate.
+
+    Raises
+    ------
+    ValueError
+        If ``p`` is not a probability or ``V < 2``.
+    """
+    V = _validate.positive_int(V, "V", minimum=2)
+    fb = family_bits(p, V)
+    return BitsComparisonPanel(
+        p=float(p), V=V,
+        essay_sl=float(information.naive_sl_bits(p)), essay_rl=float(information.naive_rl_bits(p)),
+        sl_conditional=float(fb.sl_conditional), rl_conditional=float(fb.rl_conditional),
+        sl_calibrated=float(fb.sl_calibrated), rl_calibrated=float(fb.rl_calibrated),
+        calibrated_pass_rate=float(p) ** 2 + (1.0 - float(p)) ** 2 / (V - 1),
+    )
+
+
+__all__ += ["BitsComparisonPanel", "bits_comparison_panel"]

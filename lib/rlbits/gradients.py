@@ -1112,3 +1112,70 @@ def sequence_batch_moments(pi_tokens: ArrayLike, accepted: ArrayLike, baseline: 
     counts = np.bincount(flat, weights=np.repeat(w, T), minlength=T * V).reshape(T, V) / n
     mean = counts - w.mean() * pis
     return mean, float(g2.mean()), float(g2.std(ddof=1) / np.sqrt(n)), float(reward.mean())
+
+
+# --- The Chapter 3 batch-update explorer's state (moved from rlbits.widgets.ch3_update: compute only, no widget or matplotlib import) ---
+
+@dataclass(frozen=True)
+class UpdatePanel:
+    """Batch REINFORCE updates at one setting: cosine of each batch update with the true gradient."""
+
+    p: float
+    batch_size: int
+    baseline: str
+    cosines: NDArray[np.float64]
+    share_without_success: float
+    snr_batch: float
+
+
+def update_panel(p: float, batch_size: int, baseline: str = "none", *, V: int = 100,
+                 n_batches: int = 1000, seed: int = 0) -> UpdatePanel:
+    """Simulate ``n_batches`` REINFORCE batch updates for a policy whose correct answer has probability ``p``.
+
+    ``baseline``: ``"none"`` (b = 0) or ``"pass rate"`` (b = p). Returns the cosine similarity of each
+    batch-mean update with the SL direction ``e_c - π`` (an all-failure batch with b = 0 is the zero
+    update, cosine 0), the share of batches with no success, and the exact batch SNR.
+    Chapter 3, "What a batch looks like".
+
+    Parameters
+    ----------
+    p : float
+        Probability of the correct answer, in (0, 1).
+    batch_size : int
+        Samples per batch (at least 1).
+    baseline : {"none", "pass rate"}
+        The REINFORCE baseline.
+    V : int
+        Number of answers.
+    n_batches : int
+        Number of simulated batches.
+    seed : int
+        Seed of the simulation (the state is the same on every call).
+
+    Returns
+    -------
+    UpdatePanel
+        The cosines, the share of batches without a success and the batch SNR.
+
+    Raises
+    ------
+    ValueError
+        If ``baseline`` is unknown, ``batch_size < 1`` or ``p`` is not a probability.
+    """
+    from . import distributions
+
+    if baseline not in ("none", "pass rate"):
+        raise ValueError(f"baseline must be 'none' or 'pass rate', got {baseline!r}")
+    pi = distributions.correct_plus_uniform(p, V)
+    b = 0.0 if baseline == "none" else float(p)
+    rng = np.random.default_rng(seed)
+    batch = _validate.positive_int(batch_size, "batch_size")
+    updates = reinforce_batch_means(pi, 0, b, batch, n_batches, rng=rng)
+    direction = sl_gradient(pi, 0)
+    norms = np.linalg.norm(updates, axis=1) * np.linalg.norm(direction)
+    cos = np.divide(updates @ direction, norms, out=np.zeros(n_batches), where=norms > 0)
+    moments = reinforce_moments(pi, 0, b)
+    return UpdatePanel(float(p), batch, baseline, cos, float((1 - p) ** batch), float(batch * moments.snr))
+
+
+__all__ += ["UpdatePanel", "update_panel"]

@@ -834,3 +834,64 @@ def shannon_code_length(p: ArrayLike, q: ArrayLike) -> FloatOrArray:
     terms = pa * lengths
     out = terms.sum(axis=-1)
     return _validate.scalar_or_array(_infinite_where_q_rules_out_p(out, pa, qa, q_lo))
+
+
+# --- The Chapter 1 entropy explorer's state (moved from rlbits.widgets.ch1_entropy: compute only, no widget or matplotlib import) ---
+
+from dataclasses import dataclass  # noqa: E402 - appended section
+
+
+@dataclass(frozen=True)
+class EntropyPanel:
+    """What the entropy explorer shows for one setting of its sliders (all information in bits)."""
+
+    probs: NDArray[np.float64]
+    surprisal: NDArray[np.float64]
+    entropy: float
+    max_entropy: float
+    chosen: int
+    chosen_surprisal: float
+
+
+def entropy_panel(V: int, sharpness: float, chosen: int = 0) -> EntropyPanel:
+    """Compute the explorer's state: a Zipf distribution over ``V`` answers and its information.
+
+    ``chosen`` is the (0-based) answer whose surprisal is highlighted. Chapter 1, "Entropy".
+
+    Parameters
+    ----------
+    V : int
+        Number of answers (at least 1).
+    sharpness : float
+        Zipf exponent (>= 0; 0 is uniform), as in :func:`rlbits.distributions.zipf`.
+    chosen : int
+        The highlighted answer, from 0 to ``V - 1``.
+
+    Returns
+    -------
+    EntropyPanel
+        The distribution, each answer's surprisal, the entropy and its ceiling ``log2 V`` (bits).
+
+    Raises
+    ------
+    ValueError
+        If ``V`` or ``sharpness`` is invalid, or ``chosen`` is not an answer.
+    """
+    from . import distributions
+
+    probs = distributions.zipf(V, sharpness)
+    chosen = _validate.positive_int(chosen, "chosen", minimum=0)
+    if chosen >= probs.size:
+        raise ValueError(f"chosen must lie in [0, {probs.size - 1}], got {chosen}")
+    bits = np.asarray(surprisal(probs))
+    return EntropyPanel(
+        probs=probs,
+        surprisal=bits,
+        entropy=float(entropy(probs)),
+        max_entropy=float(np.log2(probs.size)),
+        chosen=chosen,
+        chosen_surprisal=float(bits[chosen]),
+    )
+
+
+__all__ += ["EntropyPanel", "entropy_panel"]

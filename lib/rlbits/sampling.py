@@ -851,3 +851,85 @@ def simulate_mean_pass_at_k(probs: ArrayLike, right: ArrayLike, n_draws: int, k:
     c = (np.minimum(draws, V - 1) == r[:, None]).sum(axis=1)
     est = np.asarray(pass_at_k(n, c[:, None], ka[None, :]))  # (P, len(k))
     return est.mean(axis=0), est.std(axis=0, ddof=1) / math.sqrt(P)
+
+
+# --- The Chapter 4 sampling explorer's state (moved from rlbits.widgets.ch4_sampling: compute only, no widget or matplotlib import) ---
+
+@dataclass(frozen=True)
+class SamplingPanel:
+    """What the sampling explorer shows for one (p, confidence, k, n_eval): draws and pass@k curves.
+
+    ``n_grid``/``at_least_one``: P(at least one success in n draws) on a log grid of n (samples);
+    ``n_needed`` (whole draws) and ``n_real`` for the confidence; ``mean_wait`` = 1/p;
+    ``rule_of_three`` = -ln(1 - c)/p; ``k_grid``/``true_pass_at_k`` = 1 - (1 - p)^k (the expectation of the
+    unbiased estimator) and ``naive_expected`` = E[1 - (1 - c/n)^k] with ``n_eval`` samples per problem;
+    ``k``, ``pass_at_k_k``, ``naive_at_k_k`` at the chosen k.
+    """
+
+    p: float
+    confidence: float
+    k: int
+    n_eval: int
+    n_grid: NDArray[np.float64]
+    at_least_one: NDArray[np.float64]
+    n_needed: int
+    n_real: float
+    mean_wait: float
+    rule_of_three: float
+    k_grid: NDArray[np.int64]
+    true_pass_at_k: NDArray[np.float64]
+    naive_expected: NDArray[np.float64]
+    pass_at_k_k: float
+    naive_at_k_k: float
+
+
+def sampling_panel(p: float, confidence: float = 0.95, k: int = 10, n_eval: int = 100) -> SamplingPanel:
+    """Compute the Chapter 4 explorer's state at pass rate ``p``, ``confidence`` and ``k`` (``k <= n_eval``).
+
+    Chapter 4, "How many samples until the first success" and "pass@k".
+
+    Parameters
+    ----------
+    p : float
+        Pass rate, in (0, 1).
+    confidence : float
+        Wanted probability of at least one success, in (0, 1).
+    k : int
+        Samples per problem for pass@k, from 1 to ``n_eval``.
+    n_eval : int
+        Samples per problem of the plug-in estimator.
+
+    Returns
+    -------
+    SamplingPanel
+        The success and pass@k curves and the numbers at ``k`` (see :class:`SamplingPanel`).
+
+    Raises
+    ------
+    ValueError
+        If ``p`` or ``confidence`` lies outside (0, 1), or ``k`` outside 1..``n_eval``.
+    """
+    p = _validate.open_unit(p, "p")
+    confidence = _validate.open_unit(confidence, "confidence")
+    n_eval = _validate.positive_int(n_eval, "n_eval")
+    k = _validate.positive_int(k, "k")
+    if k > n_eval:
+        raise ValueError(f"k must be <= n_eval = {n_eval}, got {k}")
+    n_real = float(samples_for_confidence_real(p, confidence))
+    top = max(10.0, 300.0 * n_real)
+    n_grid = np.unique(np.round(np.logspace(0, np.log10(top), 300)))
+    k_grid = np.arange(1, n_eval + 1)
+    true = np.asarray(prob_at_least_one(p, k_grid))
+    naive = np.asarray(expected_naive_pass_at_k(p, n_eval, k_grid))
+    return SamplingPanel(
+        p=p, confidence=confidence, k=k, n_eval=n_eval,
+        n_grid=n_grid, at_least_one=np.asarray(prob_at_least_one(p, n_grid)),
+        n_needed=int(samples_for_confidence(p, confidence)), n_real=n_real,
+        mean_wait=float(expected_wait(p)),
+        rule_of_three=float(rule_of_three_samples(p, confidence)),
+        k_grid=k_grid, true_pass_at_k=true, naive_expected=naive,
+        pass_at_k_k=float(true[k - 1]), naive_at_k_k=float(naive[k - 1]),
+    )
+
+
+__all__ += ["SamplingPanel", "sampling_panel"]

@@ -229,3 +229,93 @@ def _simulate_training_against(
     bench = np.asarray(win_probability(skill, theta0))
     return [SelfPlayCurves(kind if fixed is None else float(fixed[k]), games, win[k], observed[k], bits[k], skill[k],
                            bench[k]) for k in range(K)]
+
+
+# --- The Chapter 5 self-play explorer's state (moved from rlbits.widgets.ch5_selfplay: compute only, no widget or matplotlib import) ---
+
+@dataclass(frozen=True)
+class SelfPlayPanel:
+    """Self-play against a fixed opponent of skill ``opponent`` (gap to the learner's start, logits).
+
+    ``games``: games played; ``*_skill`` and ``*_bits``: mean over runs of the learner's skill (logits)
+    and of the bits per game carried by the outcome, with standard errors ``*_se``.
+    """
+
+    opponent: float
+    games: NDArray[np.int64]
+    self_skill: NDArray[np.float64]
+    self_skill_se: NDArray[np.float64]
+    self_bits: NDArray[np.float64]
+    fixed_skill: NDArray[np.float64]
+    fixed_skill_se: NDArray[np.float64]
+    fixed_bits: NDArray[np.float64]
+    fixed_bits_se: NDArray[np.float64]
+
+
+_SELFPLAY_SETTINGS = {"n_games": 1600, "n_runs": 40, "learning_rate": 0.1}
+
+
+_SELFPLAY_CACHE: dict = {}
+
+#: The Chapter 5 explorer slider's opponent skills (-6 to 8 in steps of 0.5), rounded as the cache keys them.
+SELFPLAY_OPPONENTS: tuple[float, ...] = tuple(round(float(x), 6) for x in np.arange(-6.0, 8.0 + 0.25, 0.5))
+
+
+def _selfplay_curves(opponent: str | float, seed: int):
+    """Simulate (once per opponent and seed) the explorer's learning curves; later calls reuse them.
+
+    A fixed opponent missing from the cache is simulated together with every slider value not yet
+    cached, in one vectorised run (the same curves as one run each, for the cost of a few): after the
+    explorer's first draw no move of its slider simulates anything.
+    """
+    key = (opponent, seed)
+    if key not in _SELFPLAY_CACHE:
+        rng = np.random.default_rng(seed)
+        if isinstance(opponent, str):
+            _SELFPLAY_CACHE[key] = simulate_training(opponent, rng=rng, **_SELFPLAY_SETTINGS)
+        else:
+            batch = [opponent, *(o for o in SELFPLAY_OPPONENTS if o != opponent and (o, seed) not in _SELFPLAY_CACHE)]
+            curves = _simulate_training_against(batch, rng=rng, **_SELFPLAY_SETTINGS)
+            _SELFPLAY_CACHE.update({(o, seed): c for o, c in zip(batch, curves)})
+    return _SELFPLAY_CACHE[key]
+
+
+def selfplay_panel(opponent: float, *, seed: int = 0) -> SelfPlayPanel:
+    """Learning curves of self-play and of training against a fixed opponent of skill ``opponent``.
+
+    Small simulation (40 runs of 1,600 games, Chapter 5 defaults); every curve is cached, and the
+    first fixed opponent simulated brings all the slider's opponents with it (see ``_selfplay_curves``),
+    so that a redraw stays fast. Skills are relative to the learner's start (0). Chapter 5,
+    "Self-play and the outcome signal".
+
+    Parameters
+    ----------
+    opponent : float
+        Skill of the fixed opponent (logits, relative to the learner's start).
+    seed : int
+        Seed of the simulation (>= 0).
+
+    Returns
+    -------
+    SelfPlayPanel
+        Mean skill and outcome bits per game over runs, with standard errors.
+
+    Raises
+    ------
+    ValueError
+        If ``opponent`` is not finite or ``seed`` is negative.
+    """
+    o = float(opponent)
+    if not np.isfinite(o):
+        raise ValueError(f"opponent must be a finite skill, got {opponent!r}")
+    seed = _validate.positive_int(seed, "seed", minimum=0)
+    own = _selfplay_curves("self", seed)
+    fixed = _selfplay_curves(round(o, 6), seed)
+    s_mean, s_se = own.mean_and_se("skill")
+    b_mean, _ = own.mean_and_se("outcome_bits")
+    f_mean, f_se = fixed.mean_and_se("skill")
+    fb_mean, fb_se = fixed.mean_and_se("outcome_bits")
+    return SelfPlayPanel(o, own.games, s_mean, s_se, b_mean, f_mean, f_se, fb_mean, fb_se)
+
+
+__all__ += ["SELFPLAY_OPPONENTS", "SelfPlayPanel", "selfplay_panel"]

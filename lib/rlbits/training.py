@@ -1251,3 +1251,112 @@ def first_order_speed(method: str, p: ArrayLike, batch_size: int = 8) -> NDArray
     pmf = np.where(np.isnan(logpmf), 0.0, np.exp(logpmf))
     mean_root = (pmf * np.sqrt(ks * (N - ks))).sum(axis=-1)
     return _validate.scalar_or_array(math.log2(math.e) * (1 - pp) * mean_root / N)
+
+
+# --- The Chapter 6 training explorer's state (moved from rlbits.widgets.ch6_training: compute only, no widget or matplotlib import) ---
+
+#: The settings the Chapter 6 explorer offers (every combination is precomputed once, then cached).
+TRAINING_METHODS: tuple[str, ...] = ("sl", "reinforce", "baseline", "grpo")
+TRAINING_V: tuple[int, ...] = (10, 100, 1_000, 10_000, 100_000)
+TRAINING_LR: tuple[float, ...] = (0.1, 1.0, 10.0, 100.0)
+TRAINING_LABELS: dict[str, str] = {
+    "sl": "SL (cross-entropy)",
+    "reinforce": "REINFORCE",
+    "baseline": "REINFORCE + baseline",
+    "grpo": "GRPO",
+}
+TRAINING_ROLES: dict[str, str] = {"sl": "sl", "reinforce": "rl", "baseline": "third", "grpo": "fourth"}
+
+
+@dataclass(frozen=True)
+class TrainingPanel:
+    """Learning curve of one (method, V, learning rate): pass rate against samples, over seeds.
+
+    ``median``, ``low``, ``high``: median, 10th and 90th percentile over seeds of the pass rate at
+    each entry of ``samples``; ``samples_to_half``: median samples to reach pass rate 0.5 (``inf``
+    if fewer than half the seeds got there); ``sl_median``: the SL curve at the same V and rate.
+    """
+
+    method: str
+    V: int
+    lr: float
+    seeds: int
+    samples: NDArray[np.float64]
+    median: NDArray[np.float64]
+    low: NDArray[np.float64]
+    high: NDArray[np.float64]
+    sl_median: NDArray[np.float64]
+    samples_to_half: float
+
+
+def training_budget(V: int, lr: float) -> int:
+    """Sample budget per run used by the Chapter 6 explorer: ``30 V / min(lr, 1) + 1000`` samples.
+
+    Enough for the slowest setting (REINFORCE, ``~V/η`` samples) and, at large steps, for the wait
+    for a first success (``~V`` samples).
+    """
+    return int(30 * V / min(lr, 1.0)) + 1000
+
+
+_TRAINING_CACHE: dict[tuple[str, int, float], tuple] = {}
+
+
+def _training_grid() -> dict[tuple[str, int, float], tuple]:
+    """Every explorer setting trained once (24 seeds, batch 8) and kept for the life of the kernel."""
+    if _TRAINING_CACHE:
+        return _TRAINING_CACHE
+    grid = _TRAINING_CACHE
+    for i, method in enumerate(TRAINING_METHODS):
+        for j, V in enumerate(TRAINING_V):
+            for k, lr in enumerate(TRAINING_LR):
+                run = train(method, V, lr, rng=np.random.default_rng(600 + 100 * i + 10 * j + k),
+                                     seeds=24, batch_size=8, max_samples=training_budget(V, lr), grid_points=80)
+                pr = run.pass_rate[:, 0, :]
+                low, med, high = np.percentile(pr, [10, 50, 90], axis=0)
+                half = float(np.median(run.samples_to_reach(0.5)))
+                grid[(method, V, lr)] = (run.samples, med, low, high, half, run.seeds)
+    return grid
+
+
+def training_panel(method: str, V: int, lr: float) -> TrainingPanel:
+    """The precomputed learning curve for one setting of the Chapter 6 explorer (24 seeds, batch 8).
+
+    The first call trains every combination of :data:`TRAINING_METHODS`, :data:`TRAINING_V` and
+    :data:`TRAINING_LR` once (about a second) and caches them; later calls only look up.
+    Chapter 6, "Explore".
+
+    Parameters
+    ----------
+    method : str
+        One of :data:`TRAINING_METHODS`.
+    V : int
+        One of :data:`TRAINING_V`.
+    lr : float
+        One of :data:`TRAINING_LR`.
+
+    Returns
+    -------
+    TrainingPanel
+        Median and 10-90% band of the pass rate over seeds, with SL at the same setting.
+
+    Raises
+    ------
+    ValueError
+        If the setting is not one of the precomputed ones.
+    """
+    if method not in TRAINING_METHODS:
+        raise ValueError(f"method must be one of {TRAINING_METHODS}, got {method!r}")
+    if V not in TRAINING_V:
+        raise ValueError(f"V must be one of the precomputed sizes {TRAINING_V}, got {V!r}")
+    lr_key = next((x for x in TRAINING_LR if np.isclose(x, lr)), None) if np.isscalar(lr) else None
+    if lr_key is None:
+        raise ValueError(f"lr must be one of the precomputed learning rates {TRAINING_LR}, got {lr!r}")
+    grid = _training_grid()
+    samples, med, low, high, half, seeds = grid[(method, int(V), lr_key)]
+    sl_samples, sl_med = grid[("sl", int(V), lr_key)][:2]
+    return TrainingPanel(method, int(V), float(lr_key), int(seeds), samples, med, low, high,
+                         np.interp(samples, sl_samples, sl_med), half)
+
+
+__all__ += ["TRAINING_LABELS", "TRAINING_LR", "TRAINING_METHODS", "TRAINING_ROLES", "TRAINING_V", "TrainingPanel",
+            "training_budget", "training_panel"]

@@ -11,8 +11,10 @@ For every control there is
 The sliders are live in Binder or Colab. On the static website each explorer shows the states of a
 grid of its controls, drawn at build time by the same panel and drawing functions.
 
-One module per chapter holds that chapter's explorer: its panel dataclass, pure panel function,
-drawing function and ``*_explorer`` builder together (``ch1_entropy``, ``ch2_bits``, ``ch3_update``,
+One module per chapter holds that chapter's explorer: its drawing function and ``*_explorer``
+builder, with the state it shows (a panel dataclass and a pure panel function, which live in the
+concept module that computes them, e.g. :func:`rlbits.information.entropy_panel`, and are
+re-exported here) (``ch1_entropy``, ``ch2_bits``, ``ch3_update``,
 ``ch4_sampling``, ``ch5_selfplay``, ``ch6_training``), with the grid of states the static website
 precomputes for it (``*_GRID``, collected in :data:`STATIC_GRIDS`); ``_common`` holds the helpers
 they share.
@@ -23,7 +25,8 @@ works as before.
 from __future__ import annotations
 
 from . import ch1_entropy, ch2_bits, ch3_update, ch4_sampling, ch5_selfplay, ch6_training
-from ._common import _LAYOUTS, Control, LiveFigure, StaticGrid, _fast_redraw  # noqa: F401 - shared helpers
+from ._common import (  # noqa: F401 - shared helpers
+    NARROW_WIDTH, STATE_DPI, VARIANTS, Control, LiveFigure, StaticGrid, narrow_layout, smallest_text_points)
 from .ch1_entropy import *  # noqa: F403
 from .ch2_bits import *  # noqa: F403
 from .ch3_update import *  # noqa: F403
@@ -44,4 +47,5 @@ STATIC_GRIDS: dict[str, StaticGrid] = {g.name: g for g in (
     ch5_selfplay.SELFPLAY_GRID, ch6_training.TRAINING_GRID)}
 
 # Every panel, draw_* function and *_explorer builder of the chapter modules, one per chapter section.
-__all__ = sorted(name for module in CHAPTER_MODULES for name in module.__all__)
+__all__ = sorted(name for module in CHAPTER_MODULES for name in module.__all__
+                 if not name.endswith("_GRID") and not name.isupper())

@@ -2,47 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import NDArray
 
-from .. import _validate, distributions, information
+from ..information import EntropyPanel, entropy_panel
 from ..plotting import COLORS, LINESTYLES
 from ._common import Control, LiveFigure, StaticGrid
-
-
-@dataclass(frozen=True)
-class EntropyPanel:
-    """What the entropy explorer shows for one setting of its sliders (all information in bits)."""
-
-    probs: NDArray[np.float64]
-    surprisal: NDArray[np.float64]
-    entropy: float
-    max_entropy: float
-    chosen: int
-    chosen_surprisal: float
-
-
-def entropy_panel(V: int, sharpness: float, chosen: int = 0) -> EntropyPanel:
-    """Compute the explorer's state: a Zipf distribution over ``V`` answers and its information.
-
-    ``chosen`` is the (0-based) answer whose surprisal is highlighted. Chapter 1, "Entropy".
-    """
-    probs = distributions.zipf(V, sharpness)
-    chosen = _validate.positive_int(chosen, "chosen", minimum=0)
-    if chosen >= probs.size:
-        raise ValueError(f"chosen must lie in [0, {probs.size - 1}], got {chosen}")
-    surprisal = np.asarray(information.surprisal(probs))
-    return EntropyPanel(
-        probs=probs,
-        surprisal=surprisal,
-        entropy=float(information.entropy(probs)),
-        max_entropy=float(np.log2(probs.size)),
-        chosen=chosen,
-        chosen_surprisal=float(surprisal[chosen]),
-    )
 
 
 def draw_entropy_panel(ax: Axes, panel: EntropyPanel, *, title: str | None = None, legend: bool = True) -> None:
@@ -134,6 +100,5 @@ ENTROPY_GRID = StaticGrid(
 )
 
 
-# Every panel, draw_* function and *_explorer builder defined above.
-__all__ = sorted(name for name, obj in list(globals().items())
-                 if not name.startswith("_") and getattr(obj, "__module__", None) == __name__)
+# The explorer's state (computed in its concept module), drawing, builder and static-site grid.
+__all__ = ["ENTROPY_GRID", "EntropyPanel", "draw_entropy_panel", "entropy_explorer", "entropy_panel"]

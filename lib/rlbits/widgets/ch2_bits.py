@@ -2,55 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from matplotlib.axes import Axes
 
-from .. import _validate, information
+from ..comparison import BitsComparisonPanel, bits_comparison_panel
 from ..plotting import COLORS
 from ._common import Control, LiveFigure, StaticGrid
 
 
-@dataclass(frozen=True)
-class BitsComparisonPanel:
-    """SL and RL bits per sample for one (p, V) in the correct-plus-uniform family (bits)."""
-
-    p: float
-    V: int
-    essay_sl: float
-    essay_rl: float
-    sl_conditional: float
-    rl_conditional: float
-    sl_calibrated: float
-    rl_calibrated: float
-    calibrated_pass_rate: float
-
-
-def bits_comparison_panel(p: float, V: int) -> BitsComparisonPanel:
-    """The essay's two numbers and the corrected conditional and calibrated pairs at (p, V).
-
-    The correct answer has probability ``p``; the other ``V - 1`` share ``1 - p``. In the
-    calibrated pair the correct answer is drawn from the model itself, so the pass rate there is
-    ``Σ_k p_k² = p² + (1 - p)²/(V - 1)``, not ``p`` (``calibrated_pass_rate``).
-    Chapter 2, "How the answer space matters".
-    """
-    from .. import comparison
-
-    V = _validate.positive_int(V, "V", minimum=2)
-    fb = comparison.family_bits(p, V)
-    return BitsComparisonPanel(
-        p=float(p), V=V,
-        essay_sl=float(information.naive_sl_bits(p)), essay_rl=float(information.naive_rl_bits(p)),
-        sl_conditional=float(fb.sl_conditional), rl_conditional=float(fb.rl_conditional),
-        sl_calibrated=float(fb.sl_calibrated), rl_calibrated=float(fb.rl_calibrated),
-        calibrated_pass_rate=float(p) ** 2 + (1.0 - float(p)) ** 2 / (V - 1),
-    )
-
-
 def draw_bits_comparison(ax: Axes, panel: BitsComparisonPanel, *, title: str | None = None) -> None:
     """Grouped bars: SL and RL under the essay's formulas, conditioned on the answer, and calibrated."""
-    groups = [f"essay\npass rate {panel.p:.3g}", f"given the answer\npass rate {panel.p:.3g}",
+    groups = [f"essay\npass rate {panel.p:.3g}", f"given the\nanswer\npass rate {panel.p:.3g}",
               f"calibrated\npass rate {panel.calibrated_pass_rate:.2g}"]
     sl = [panel.essay_sl, panel.sl_conditional, panel.sl_calibrated]
     rl = [panel.essay_rl, panel.rl_conditional, panel.rl_calibrated]
@@ -115,6 +77,5 @@ BITS_GRID = StaticGrid(
 )
 
 
-# Every panel, draw_* function and *_explorer builder defined above.
-__all__ = sorted(name for name, obj in list(globals().items())
-                 if not name.startswith("_") and getattr(obj, "__module__", None) == __name__)
+# The explorer's state (computed in its concept module), drawing, builder and static-site grid.
+__all__ = ["BITS_GRID", "BitsComparisonPanel", "bits_comparison_panel", "bits_explorer", "draw_bits_comparison"]

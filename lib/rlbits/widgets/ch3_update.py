@@ -2,52 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from matplotlib.axes import Axes
-from numpy.typing import NDArray
 
-from .. import _validate
+from ..gradients import UpdatePanel, update_panel
 from ..plotting import COLORS, LINESTYLES
 from ._common import Control, LiveFigure, StaticGrid
-
-
-@dataclass(frozen=True)
-class UpdatePanel:
-    """Batch REINFORCE updates at one setting: cosine of each batch update with the true gradient."""
-
-    p: float
-    batch_size: int
-    baseline: str
-    cosines: NDArray[np.float64]
-    share_without_success: float
-    snr_batch: float
-
-
-def update_panel(p: float, batch_size: int, baseline: str = "none", *, V: int = 100,
-                 n_batches: int = 1000, seed: int = 0) -> UpdatePanel:
-    """Simulate ``n_batches`` REINFORCE batch updates for a policy whose correct answer has probability ``p``.
-
-    ``baseline``: ``"none"`` (b = 0) or ``"pass rate"`` (b = p). Returns the cosine similarity of each
-    batch-mean update with the SL direction ``e_c - π`` (an all-failure batch with b = 0 is the zero
-    update, cosine 0), the share of batches with no success, and the exact batch SNR.
-    Chapter 3, "What a batch looks like".
-    """
-    from .. import distributions, gradients
-
-    if baseline not in ("none", "pass rate"):
-        raise ValueError(f"baseline must be 'none' or 'pass rate', got {baseline!r}")
-    pi = distributions.correct_plus_uniform(p, V)
-    b = 0.0 if baseline == "none" else float(p)
-    rng = np.random.default_rng(seed)
-    batch = _validate.positive_int(batch_size, "batch_size")
-    updates = gradients.reinforce_batch_means(pi, 0, b, batch, n_batches, rng=rng)
-    direction = gradients.sl_gradient(pi, 0)
-    norms = np.linalg.norm(updates, axis=1) * np.linalg.norm(direction)
-    cos = np.divide(updates @ direction, norms, out=np.zeros(n_batches), where=norms > 0)
-    moments = gradients.reinforce_moments(pi, 0, b)
-    return UpdatePanel(float(p), batch, baseline, cos, float((1 - p) ** batch), float(batch * moments.snr))
 
 
 def draw_update_panel(ax: Axes, panel: UpdatePanel, *, title: str | None = None) -> None:
@@ -117,6 +77,5 @@ UPDATE_GRID = StaticGrid(
 )
 
 
-# Every panel, draw_* function and *_explorer builder defined above.
-__all__ = sorted(name for name, obj in list(globals().items())
-                 if not name.startswith("_") and getattr(obj, "__module__", None) == __name__)
+# The explorer's state (computed in its concept module), drawing, builder and static-site grid.
+__all__ = ["UPDATE_GRID", "UpdatePanel", "draw_update_panel", "update_explorer", "update_panel"]

@@ -2,73 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from matplotlib.axes import Axes
-from numpy.typing import NDArray
 
-from .. import _validate
+from ..sampling import SamplingPanel, sampling_panel
 from ..plotting import COLORS, LINESTYLES
 from ._common import Control, LiveFigure, StaticGrid
-
-
-@dataclass(frozen=True)
-class SamplingPanel:
-    """What the sampling explorer shows for one (p, confidence, k, n_eval): draws and pass@k curves.
-
-    ``n_grid``/``at_least_one``: P(at least one success in n draws) on a log grid of n (samples);
-    ``n_needed`` (whole draws) and ``n_real`` for the confidence; ``mean_wait`` = 1/p;
-    ``rule_of_three`` = -ln(1 - c)/p; ``k_grid``/``true_pass_at_k`` = 1 - (1 - p)^k (the expectation of the
-    unbiased estimator) and ``naive_expected`` = E[1 - (1 - c/n)^k] with ``n_eval`` samples per problem;
-    ``k``, ``pass_at_k_k``, ``naive_at_k_k`` at the chosen k.
-    """
-
-    p: float
-    confidence: float
-    k: int
-    n_eval: int
-    n_grid: NDArray[np.float64]
-    at_least_one: NDArray[np.float64]
-    n_needed: int
-    n_real: float
-    mean_wait: float
-    rule_of_three: float
-    k_grid: NDArray[np.int64]
-    true_pass_at_k: NDArray[np.float64]
-    naive_expected: NDArray[np.float64]
-    pass_at_k_k: float
-    naive_at_k_k: float
-
-
-def sampling_panel(p: float, confidence: float = 0.95, k: int = 10, n_eval: int = 100) -> SamplingPanel:
-    """Compute the Chapter 4 explorer's state at pass rate ``p``, ``confidence`` and ``k`` (``k <= n_eval``).
-
-    Chapter 4, "How many samples until the first success" and "pass@k".
-    """
-    from .. import sampling
-
-    p = _validate.open_unit(p, "p")
-    confidence = _validate.open_unit(confidence, "confidence")
-    n_eval = _validate.positive_int(n_eval, "n_eval")
-    k = _validate.positive_int(k, "k")
-    if k > n_eval:
-        raise ValueError(f"k must be <= n_eval = {n_eval}, got {k}")
-    n_real = float(sampling.samples_for_confidence_real(p, confidence))
-    top = max(10.0, 300.0 * n_real)
-    n_grid = np.unique(np.round(np.logspace(0, np.log10(top), 300)))
-    k_grid = np.arange(1, n_eval + 1)
-    true = np.asarray(sampling.prob_at_least_one(p, k_grid))
-    naive = np.asarray(sampling.expected_naive_pass_at_k(p, n_eval, k_grid))
-    return SamplingPanel(
-        p=p, confidence=confidence, k=k, n_eval=n_eval,
-        n_grid=n_grid, at_least_one=np.asarray(sampling.prob_at_least_one(p, n_grid)),
-        n_needed=int(sampling.samples_for_confidence(p, confidence)), n_real=n_real,
-        mean_wait=float(sampling.expected_wait(p)),
-        rule_of_three=float(sampling.rule_of_three_samples(p, confidence)),
-        k_grid=k_grid, true_pass_at_k=true, naive_expected=naive,
-        pass_at_k_k=float(true[k - 1]), naive_at_k_k=float(naive[k - 1]),
-    )
 
 
 def draw_sampling_panel(axes, panel: SamplingPanel, *, title: str | None = None) -> None:
@@ -156,6 +95,5 @@ SAMPLING_GRID = StaticGrid(
 )
 
 
-# Every panel, draw_* function and *_explorer builder defined above.
-__all__ = sorted(name for name, obj in list(globals().items())
-                 if not name.startswith("_") and getattr(obj, "__module__", None) == __name__)
+# The explorer's state (computed in its concept module), drawing, builder and static-site grid.
+__all__ = ["SAMPLING_GRID", "SamplingPanel", "draw_sampling_panel", "sampling_explorer", "sampling_panel"]
