@@ -56,7 +56,7 @@ def test_outcome_bits_values():
 
 @pytest.mark.parametrize("call, match", [
     (lambda: selfplay.win_probability(np.nan, 0.0), "NaN"),
-    (lambda: selfplay.win_probability("strong", 0.0), "numeric"),
+    (lambda: selfplay.win_probability("strong", 0.0), "numeric|not text"),
     (lambda: selfplay.win_probability(np.zeros(2), np.zeros(3)), "broadcast"),
     (lambda: selfplay.outcome_bits(1.5), r"\[0, 1\]"),
     (lambda: selfplay.simulate_training("mirror", 100, 2, np.random.default_rng(0)), "past"),
