@@ -59,14 +59,14 @@ def test_outcome_bits_values():
     (lambda: selfplay.win_probability("strong", 0.0), "numeric"),
     (lambda: selfplay.win_probability(np.zeros(2), np.zeros(3)), "broadcast"),
     (lambda: selfplay.outcome_bits(1.5), r"\[0, 1\]"),
-    (lambda: selfplay.simulate_training("mirror", 100, 2, np.random.default_rng(0)), "past"),
-    (lambda: selfplay.simulate_training("self", 100, 2, 0), "Generator"),
-    (lambda: selfplay.simulate_training("self", 100, 0, np.random.default_rng(0)), "n_runs"),
-    (lambda: selfplay.simulate_training("self", 4, 2, np.random.default_rng(0)), "n_games"),
-    (lambda: selfplay.simulate_training("self", 100, 2, np.random.default_rng(0), games_per_step=1), "games_per_step"),
-    (lambda: selfplay.simulate_training("self", 100, 2, np.random.default_rng(0), learning_rate=0), "learning_rate"),
-    (lambda: selfplay.simulate_training("self", 100, 2, np.random.default_rng(0), noise=-1), "noise"),
-    (lambda: selfplay.simulate_training([1.0, 2.0], 100, 2, np.random.default_rng(0)), "one skill"),
+    (lambda: selfplay.simulate_training("mirror", 100, 2, rng=np.random.default_rng(0)), "past"),
+    (lambda: selfplay.simulate_training("self", 100, 2, rng=0), "Generator"),
+    (lambda: selfplay.simulate_training("self", 100, 0, rng=np.random.default_rng(0)), "n_runs"),
+    (lambda: selfplay.simulate_training("self", 4, 2, rng=np.random.default_rng(0)), "n_games"),
+    (lambda: selfplay.simulate_training("self", 100, 2, rng=np.random.default_rng(0), games_per_step=1), "games_per_step"),
+    (lambda: selfplay.simulate_training("self", 100, 2, rng=np.random.default_rng(0), learning_rate=0), "learning_rate"),
+    (lambda: selfplay.simulate_training("self", 100, 2, rng=np.random.default_rng(0), noise=-1), "noise"),
+    (lambda: selfplay.simulate_training([1.0, 2.0], 100, 2, rng=np.random.default_rng(0)), "one skill"),
     (lambda: selfplay.expected_step(0.0, noise=0), "noise"),
 ])
 def test_selfplay_bad_input(call, match):
@@ -75,7 +75,7 @@ def test_selfplay_bad_input(call, match):
 
 
 def test_selfplay_win_rate_is_one_half_in_expectation():
-    curves = selfplay.simulate_training("self", 800, 200, np.random.default_rng(3), learning_rate=0.1)
+    curves = selfplay.simulate_training("self", 800, 200, rng=np.random.default_rng(3), learning_rate=0.1)
     # every game's win probability is σ(noise · ε), symmetric around 1/2
     overall = curves.win_rate.mean()
     se = curves.win_rate.std() / math.sqrt(curves.win_rate.size)
@@ -85,9 +85,9 @@ def test_selfplay_win_rate_is_one_half_in_expectation():
 
 
 def test_simulation_is_reproducible_and_shaped():
-    a = selfplay.simulate_training(3.0, 400, 5, np.random.default_rng(7))
-    b = selfplay.simulate_training(3.0, 400, 5, np.random.default_rng(7))
-    c = selfplay.simulate_training(3.0, 400, 5, np.random.default_rng(8))
+    a = selfplay.simulate_training(3.0, 400, 5, rng=np.random.default_rng(7))
+    b = selfplay.simulate_training(3.0, 400, 5, rng=np.random.default_rng(7))
+    c = selfplay.simulate_training(3.0, 400, 5, rng=np.random.default_rng(8))
     assert np.array_equal(a.skill, b.skill) and not np.array_equal(a.skill, c.skill)
     assert a.skill.shape == (5, 50) and a.games[-1] == 49 * 8
     assert np.all(a.skill[:, 0] == 0.0)
@@ -108,7 +108,7 @@ def test_many_fixed_opponents_at_once_are_each_one_simulation():
         for field in fields:
             np.testing.assert_array_equal(getattr(curves, field), getattr(alone, field))
     with pytest.raises(ValueError, match="one at a time"):
-        selfplay._simulate_training_against(["self", 1.0], 160, 7, np.random.default_rng(0))
+        selfplay._simulate_training_against(["self", 1.0], 160, 7, rng=np.random.default_rng(0))
 
 
 def test_expected_step_closed_form_and_monte_carlo():
@@ -118,7 +118,7 @@ def test_expected_step_closed_form_and_monte_carlo():
     assert np.allclose(selfplay.expected_step(gap, noise=1e-3), w * (1 - w), rtol=1e-5)
     # Monte Carlo of one step from many runs against a fixed opponent
     for opp in [0.0, 2.0]:
-        curves = selfplay.simulate_training(opp, 16, 200_000, np.random.default_rng(11), games_per_step=8,
+        curves = selfplay.simulate_training(opp, 16, 200_000, rng=np.random.default_rng(11), games_per_step=8,
                                             learning_rate=1.0, noise=0.5)
         step = curves.skill[:, 1] - curves.skill[:, 0]
         exact = selfplay.expected_step(-opp, noise=0.5)
@@ -127,9 +127,9 @@ def test_expected_step_closed_form_and_monte_carlo():
 
 def test_strong_opponent_teaches_less_than_self_play():
     rng = np.random.default_rng(0)
-    own = selfplay.simulate_training("self", 2000, 50, rng, learning_rate=0.1)
-    strong = selfplay.simulate_training(6.0, 2000, 50, rng, learning_rate=0.1)
-    weak = selfplay.simulate_training(-3.0, 2000, 50, rng, learning_rate=0.1)
+    own = selfplay.simulate_training("self", 2000, 50, rng=rng, learning_rate=0.1)
+    strong = selfplay.simulate_training(6.0, 2000, 50, rng=rng, learning_rate=0.1)
+    weak = selfplay.simulate_training(-3.0, 2000, 50, rng=rng, learning_rate=0.1)
     assert own.skill[:, -1].mean() > 2 * weak.skill[:, -1].mean() > 2 * strong.skill[:, -1].mean()
     assert strong.outcome_bits.mean() < 0.1 < own.outcome_bits.mean()
 
@@ -283,14 +283,14 @@ def test_amplify():
 
 
 def test_make_task():
-    task = distill.make_task(5, 10, np.random.default_rng(0), n_correct=2)
+    task = distill.make_task(5, 10, rng=np.random.default_rng(0), n_correct=2)
     assert task.correct.shape == (5, 10) and (task.correct.sum(axis=1) == 2).all()
     # the correct answers are the least likely ones of each prompt
     pi = softmax(task.logits)
     assert (pi[task.correct].reshape(5, 2).max(axis=1) <= pi[~task.correct].reshape(5, 8).min(axis=1)).all()
     assert np.all((task.start_pass_rates > 0) & (task.start_pass_rates < 0.5))
     with pytest.raises(ValueError, match="n_correct"):
-        distill.make_task(5, 3, np.random.default_rng(0), n_correct=3)
+        distill.make_task(5, 3, rng=np.random.default_rng(0), n_correct=3)
 
 
 @pytest.mark.parametrize("kwargs, match", [
@@ -302,7 +302,7 @@ def test_make_task():
     ({"rng": 1}, "Generator"),
 ])
 def test_run_learning_bad_input(kwargs, match):
-    task = distill.make_task(3, 6, np.random.default_rng(0))
+    task = distill.make_task(3, 6, rng=np.random.default_rng(0))
     args = {"method": "soft", "n_iterations": 3, "k": 4, "n_runs": 2, "rng": np.random.default_rng(0)}
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
@@ -310,10 +310,10 @@ def test_run_learning_bad_input(kwargs, match):
 
 
 def test_run_learning_reproducible_bounds_and_ordering():
-    task = distill.make_task(6, 12, np.random.default_rng(2), prior_scale=1.0)
-    curves = {m: distill.run_learning(task, m, 30, 4, 60, np.random.default_rng(5), q0=0.5, beta=10.0,
+    task = distill.make_task(6, 12, rng=np.random.default_rng(2), prior_scale=1.0)
+    curves = {m: distill.run_learning(task, m, 30, 4, 60, rng=np.random.default_rng(5), q0=0.5, beta=10.0,
                                       learning_rate=2.0) for m in distill.METHODS}
-    again = distill.run_learning(task, "hard", 30, 4, 60, np.random.default_rng(5), q0=0.5, beta=10.0,
+    again = distill.run_learning(task, "hard", 30, 4, 60, rng=np.random.default_rng(5), q0=0.5, beta=10.0,
                                  learning_rate=2.0)
     assert np.array_equal(again.pass_rate, curves["hard"].pass_rate)
     bound = math.log2(math.comb(12, 2))
@@ -329,28 +329,28 @@ def test_run_learning_reproducible_bounds_and_ordering():
 
 def test_hard_target_is_the_search_argmax():
     # With beta = 0 the search's choice is the policy's own argmax: no sampling, so every run is identical.
-    task = distill.make_task(3, 6, np.random.default_rng(1))
-    c = distill.run_learning(task, "hard", 5, 3, 4, np.random.default_rng(0), beta=0.0)
+    task = distill.make_task(3, 6, rng=np.random.default_rng(1))
+    c = distill.run_learning(task, "hard", 5, 3, 4, rng=np.random.default_rng(0), beta=0.0)
     assert np.ptp(c.pass_rate, axis=0).max() == 0.0
     top = np.argmax(task.logits, axis=1)
     assert np.allclose(c.target_kl[:, 0], np.mean(-np.log2(softmax(task.logits)[np.arange(3), top])))
 
 
 def test_soft_expert_iteration_does_nothing_without_amplification():
-    task = distill.make_task(4, 8, np.random.default_rng(1))
-    c = distill.run_learning(task, "soft", 5, 3, 4, np.random.default_rng(0), beta=0.0, q0=0.5)
+    task = distill.make_task(4, 8, rng=np.random.default_rng(1))
+    c = distill.run_learning(task, "soft", 5, 3, 4, rng=np.random.default_rng(0), beta=0.0, q0=0.5)
     assert np.allclose(c.pass_rate, task.start_pass_rates.mean())
 
 
 def test_reinforce_expected_update_matches_closed_form():
     # One REINFORCE step from many runs: the mean change of the logits is lr · π_a (R_a - p) (k-sample,
     # leave-one-out baseline is unbiased).
-    task = distill.make_task(1, 5, np.random.default_rng(3), n_correct=1, prior_scale=0.5)
+    task = distill.make_task(1, 5, rng=np.random.default_rng(3), n_correct=1, prior_scale=0.5)
     pi = softmax(task.logits[0])
     R = task.correct[0].astype(float)
     p = float(pi @ R)
     runs, lr = 100_000, 1e-3
-    c = distill.run_learning(task, "reinforce", 1, 4, runs, np.random.default_rng(9), learning_rate=lr)
+    c = distill.run_learning(task, "reinforce", 1, 4, runs, rng=np.random.default_rng(9), learning_rate=lr)
     # to first order in lr the pass rate moves by lr · ∇_z p · E[Δz] = lr · Σ_a (π_a (R_a - p))²
     predicted = float(np.sum((pi * (R - p)) ** 2))
     change = (c.pass_rate[:, 1] - p) / lr
@@ -443,7 +443,7 @@ def test_elimination_reference():
     import itertools
     firsts = [next(i for i, a in enumerate(order) if a < 2) + 1 for order in itertools.permutations(range(5))]
     assert np.mean(firsts) == pytest.approx(distill.elimination_queries(5, 2), rel=1e-12)
-    sims = distill.simulate_elimination(16, 2, 200_000, np.random.default_rng(0))
+    sims = distill.simulate_elimination(16, 2, 200_000, rng=np.random.default_rng(0))
     assert abs(sims.mean() - 17 / 3) < 5 * sims.std() / math.sqrt(sims.size)
     assert sims.min() == 1 and sims.max() <= 15
     with pytest.raises(ValueError, match="n_correct"):

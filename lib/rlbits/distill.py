@@ -45,7 +45,9 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import gammaln
 
 from . import _validate, information
+from .distributions import sample_categorical
 from .gradients import softmax
+from .summary import mean_and_se
 
 __all__ = [
     "METHODS",
@@ -56,7 +58,6 @@ __all__ = [
     "consistent_sets_log2",
     "elimination_queries",
     "make_task",
-    "mutual_information",
     "run_learning",
     "simulate_elimination",
     "smoothed_teacher_targets",
@@ -89,27 +90,6 @@ def target_information(target: ArrayLike, policy: ArrayLike) -> float | NDArray[
     Chapter 5, "What a target tells the apprentice".
     """
     return information.kl_divergence(target, policy)
-
-
-def mutual_information(joint: ArrayLike) -> float | NDArray[np.float64]:
-    """Mutual information ``I(X; Y)`` in bits of a joint distribution table ``joint[..., x, y]``.
-
-    ``H(X) + H(Y) - H(X, Y)`` computed as ``Σ p(x,y) log2(p(x,y) / (p(x) p(y)))``; the last two axes
-    must hold a distribution (entries in [0, 1] summing to 1). Vectorised over leading axes.
-    Chapter 5, "What a target tells the apprentice".
-    """
-    arr = _validate.probability(joint, "joint")
-    if arr.ndim < 2:
-        raise ValueError(f"joint must have at least two axes (x, y), got shape {arr.shape}")
-    total = arr.sum(axis=(-2, -1))
-    if np.any(np.abs(total - 1.0) > _validate.SUM_TOLERANCE):
-        raise ValueError("joint must sum to 1 over its last two axes")
-    px = arr.sum(axis=-1, keepdims=True)
-    py = arr.sum(axis=-2, keepdims=True)
-    denom = px * py
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(arr > 0, arr * np.log2(np.where(arr > 0, arr, 1.0) / np.where(arr > 0, denom, 1.0)), 0.0)
-    return _validate.scalar_or_array(np.maximum(terms.sum(axis=(-2, -1)), 0.0))
 
 
 def answer_information(prior: ArrayLike, targets: ArrayLike) -> float:
@@ -210,13 +190,41 @@ class Task:
         return np.sum(softmax(self.logits) * self.correct, axis=-1)
 
 
-def make_task(n_prompts: int, n_answers: int, rng: np.random.Generator, *, n_correct: int = 2,
-              prior_scale: float = 2.0) -> Task:
+def make_task(n_prompts: int, n_answers: int, *, rng: np.random.Generator, n_correct: int = 2,
+              prior_scale: float = 2.0, correct_ranks: str = "lowest") -> Task:
     """Draw a toy task: ``n_correct`` correct answers per prompt among ``n_answers``, and a starting policy.
 
-    Starting logits are ``prior_scale`` times standard normal draws, with the correct answers given the
-    *lowest* logits of their prompt, so the starting pass rates are low and differ between prompts
-    (a pretrained model that is confidently wrong). Chapter 5, "A toy expert iteration".
+    Parameters
+    ----------
+    n_prompts : int
+        Number of prompts ``M`` (``>= 1``).
+    n_answers : int
+        Possible answers per prompt ``V`` (``>= 2``).
+    rng : numpy.random.Generator
+        Source of randomness (keyword-only).
+    n_correct : int, optional
+        Correct answers per prompt (``1 <= n_correct < n_answers``).
+    prior_scale : float, optional
+        The starting logits are ``prior_scale`` times standard normal draws (``>= 0``).
+    correct_ranks : {"lowest", "random"}, optional
+        ``"lowest"``: the correct answers get the *lowest* logits of their prompt, so the starting pass
+        rates are low (a pretrained model that is confidently wrong); ``"random"``: they are drawn
+        uniformly among the answers, whatever their logits.
+
+    Returns
+    -------
+    Task
+        The correct answers ``(M, V)`` and the starting logits ``(M, V)``.
+
+    Raises
+    ------
+    ValueError
+        If a size is out of range, ``prior_scale`` is negative or not finite, ``correct_ranks`` is
+        unknown, or ``rng`` is not a Generator.
+
+    Notes
+    -----
+    Chapter 5, "A toy expert iteration".
     """
     rng = _validate.rng(rng)
     M = _validate.positive_int(n_prompts, "n_prompts")
@@ -227,8 +235,13 @@ def make_task(n_prompts: int, n_answers: int, rng: np.random.Generator, *, n_cor
     scale = float(prior_scale)
     if not np.isfinite(scale) or scale < 0:
         raise ValueError(f"prior_scale must be a finite number >= 0, got {prior_scale!r}")
+    if correct_ranks not in ("lowest", "random"):
+        raise ValueError(f"correct_ranks must be 'lowest' or 'random', got {correct_ranks!r}")
     logits = scale * rng.standard_normal((M, V))
-    order = np.argsort(logits, axis=1)  # ascending: the first c are the least likely answers
+    if correct_ranks == "lowest":
+        order = np.argsort(logits, axis=1)  # ascending: the first c are the least likely answers
+    else:
+        order = np.argsort(rng.random((M, V)), axis=1)  # a uniformly random set of c answers
     correct = np.zeros((M, V), dtype=bool)
     np.put_along_axis(correct, order[:, :c], True, axis=1)
     return Task(correct, logits)
@@ -264,7 +277,10 @@ class DistillCurves:
     ``target_kl``, what the learner's target asked it to change, ``KL(target ‖ π)`` (for ``"soft"`` the
     amplifier's ``π⁺``, for ``"hard"`` the one-hot chosen move, for the policy-gradient learners the
     ``π⁺`` they would be shown, for comparison); ``target_entropy``, the entropy ``H(π⁺)`` (label
-    richness, not information). ``samples``: environment samples per prompt used so far.
+    richness, not information). Like ``env_bits``, column ``t + 1`` of ``target_kl`` and
+    ``target_entropy`` belongs to iteration ``t``: the target ``amplify(π_t, Q_{t+1})`` built after that
+    iteration's verdicts were stored, the one the learner was trained on (column 0 is 0).
+    ``samples``: environment samples per prompt used so far.
     """
 
     method: str
@@ -275,30 +291,74 @@ class DistillCurves:
     target_entropy: NDArray[np.float64]
 
     def mean_and_se(self, field: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """Mean over runs of one curve and its standard error over runs (for error bands)."""
+        """Mean over runs of one curve and its standard error over runs (:func:`rlbits.summary.mean_and_se`).
+
+        Parameters
+        ----------
+        field : str
+            One of ``"pass_rate"``, ``"env_bits"``, ``"target_kl"``, ``"target_entropy"``.
+
+        Returns
+        -------
+        mean, se : numpy.ndarray
+            One value per column (the start and every iteration).
+
+        Raises
+        ------
+        ValueError
+            If ``field`` names no curve.
+        """
         if field not in ("pass_rate", "env_bits", "target_kl", "target_entropy"):
             raise ValueError(f"field must name one of the curves, got {field!r}")
-        arr = np.asarray(getattr(self, field), dtype=np.float64)
-        n = arr.shape[0]
-        se = arr.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.zeros(arr.shape[1])
-        return arr.mean(axis=0), se
+        return mean_and_se(getattr(self, field), axis=0)
 
 
-def _sample(probs: NDArray[np.float64], u: NDArray[np.float64]) -> NDArray[np.intp]:
-    """Inverse-CDF sampling: ``probs`` (..., V), ``u`` (..., k) uniforms → indices (..., k)."""
-    cdf = np.cumsum(probs, axis=-1)
-    idx = (u[..., None] > cdf[..., None, :]).sum(axis=-1)
-    return np.minimum(idx, probs.shape[-1] - 1)
-
-
-def run_learning(task: Task, method: str, n_iterations: int, k: int, n_runs: int, rng: np.random.Generator,
-                 *, learning_rate: float = 1.0, beta: float = 3.0, q0: float = 0.0) -> DistillCurves:
+def run_learning(task: Task, method: str, n_iterations: int, k: int, n_runs: int, *, rng: np.random.Generator,
+                 learning_rate: float = 1.0, beta: float = 3.0, q0: float = 0.0) -> DistillCurves:
     """Train ``n_runs`` copies of the task's starting policy with ``method`` for ``n_iterations`` iterations.
 
-    ``method``: one of :data:`METHODS` (see the module docstring). Each iteration spends ``k`` verifier
-    calls per prompt (``k >= 2``; the REINFORCE baseline is the mean of the other ``k - 1`` rewards).
-    ``beta``: amplification strength; ``q0``: the value head's estimate for answers never tried (also
-    used by ``"memory_pg"``). Returns a :class:`DistillCurves`. Chapter 5, "A toy expert iteration".
+    Each iteration, for every prompt, the learner draws ``k`` answers from its policy
+    (:func:`rlbits.distributions.sample_categorical`), the verifier grades them, the value head stores
+    the verdicts, and then the learner updates (see the module docstring). The target of iteration ``t``
+    is therefore ``amplify(π_t, Q_{t+1})``, built from the verdicts of that very iteration; column
+    ``t + 1`` of ``target_kl`` and ``target_entropy`` records it (column 0, before any iteration, is 0).
+
+    Parameters
+    ----------
+    task : Task
+        Correct answers and starting logits (:func:`make_task`).
+    method : str
+        One of :data:`METHODS`.
+    n_iterations : int
+        Iterations (``>= 1``).
+    k : int
+        Verifier calls per prompt and iteration (``>= 2``; the REINFORCE baseline is the mean of the other
+        ``k - 1`` rewards).
+    n_runs : int
+        Independent runs, simulated at once (``>= 1``).
+    rng : numpy.random.Generator
+        Source of randomness (keyword-only).
+    learning_rate : float, optional
+        Step size ``η > 0``.
+    beta : float, optional
+        Amplification strength ``β >= 0``.
+    q0 : float, optional
+        The value head's estimate for answers never tried (also used by ``"memory_pg"``).
+
+    Returns
+    -------
+    DistillCurves
+        Pass rates before each iteration and at the end; per iteration the environment bits and the KL and
+        entropy of the target used.
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is unknown, a size or setting is out of range, or ``rng`` is not a Generator.
+
+    Notes
+    -----
+    Chapter 5, "A toy expert iteration".
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
@@ -322,39 +382,34 @@ def run_learning(task: Task, method: str, n_iterations: int, k: int, n_runs: int
     eye = np.eye(V)
     shape = (R, T + 1)
     pass_rate, env_bits, target_kl, target_ent = (np.zeros(shape) for _ in range(4))
-
-    def record(t: int, pi: NDArray[np.float64]) -> None:
-        plus = amplify(pi, q, beta)
-        pass_rate[:, t] = np.sum(pi * correct, axis=-1).mean(axis=1)
-        target_ent[:, t] = np.asarray(information.entropy(plus)).mean(axis=1)
-        if method == "hard":
-            a_star = np.argmax(plus, axis=-1)
-            p_star = np.take_along_axis(pi, a_star[..., None], axis=-1)[..., 0]
-            target_kl[:, t] = np.asarray(information.surprisal(p_star)).mean(axis=1)
-        else:
-            target_kl[:, t] = np.asarray(information.kl_divergence(plus, pi)).mean(axis=1)
-
     rows = np.arange(R)[:, None, None]
     cols = np.arange(M)[None, :, None]
     for t in range(T):
         pi = softmax(z)
-        record(t, pi)
-        a = _sample(pi, rng.random((R, M, k)))  # (R, M, k) answers tried
+        pass_rate[:, t] = np.sum(pi * correct, axis=-1).mean(axis=1)
+        a = sample_categorical(pi, k, rng=rng)  # (R, M, k) answers tried
         r = correct[np.arange(M)[None, :, None], a].astype(np.float64)  # verifier verdicts
         before = tried.copy()
         tried[rows, cols, a] = True
         env_bits[:, t + 1] = np.asarray(verdict_bits(correct_b, before, tried)).mean(axis=1)
         q[rows, cols, a] = r  # the value head remembers every verdict (deterministic verifier)
+        plus = amplify(pi, q, beta)  # the target this iteration trains on: π_t amplified with Q_{t+1}
+        target_ent[:, t + 1] = np.asarray(information.entropy(plus)).mean(axis=1)
+        if method == "hard":
+            a_star = np.argmax(plus, axis=-1)
+            p_star = np.take_along_axis(pi, a_star[..., None], axis=-1)[..., 0]
+            target_kl[:, t + 1] = np.asarray(information.surprisal(p_star)).mean(axis=1)
+        else:
+            target_kl[:, t + 1] = np.asarray(information.kl_divergence(plus, pi)).mean(axis=1)
         if method == "reinforce":
             b = (r.sum(axis=-1, keepdims=True) - r) / (k - 1)
             grad = np.einsum("rmk,rmkv->rmv", r - b, eye[a] - pi[..., None, :]) / k
         elif method == "memory_pg":
             grad = pi * (q - np.sum(pi * q, axis=-1, keepdims=True))
         else:
-            target = amplify(pi, q, beta)
-            grad = target - pi if method == "soft" else eye[np.argmax(target, axis=-1)] - pi
+            grad = plus - pi if method == "soft" else eye[np.argmax(plus, axis=-1)] - pi
         z += lr * grad
-    record(T, softmax(z))
+    pass_rate[:, T] = np.sum(softmax(z) * correct, axis=-1).mean(axis=1)
     samples = np.arange(T + 1, dtype=np.int64) * k
     return DistillCurves(method, samples, pass_rate, env_bits, target_kl, target_ent)
 
@@ -373,7 +428,7 @@ def elimination_queries(n_answers: int, n_correct: int) -> float:
     return (V + 1) / (c + 1)
 
 
-def simulate_elimination(n_answers: int, n_correct: int, size: int, rng: np.random.Generator) -> NDArray[np.int64]:
+def simulate_elimination(n_answers: int, n_correct: int, size: int, *, rng: np.random.Generator) -> NDArray[np.int64]:
     """Monte Carlo of :func:`elimination_queries`: ``size`` random orders, the position of the first correct answer.
 
     Answers ``0 .. n_correct - 1`` are the correct ones (any labelling gives the same distribution). Queries

@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _validate, information
+from .summary import mean_and_se
 
 __all__ = [
     "ELO_PER_SKILL",
@@ -129,21 +130,35 @@ class SelfPlayCurves:
     benchmark_win_rate: NDArray[np.float64]
 
     def mean_and_se(self, field: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """Mean over runs of one curve and its standard error over runs (for error bands)."""
+        """Mean over runs of one curve and its standard error over runs (:func:`rlbits.summary.mean_and_se`).
+
+        Parameters
+        ----------
+        field : str
+            One of ``"win_rate"``, ``"observed_win_rate"``, ``"outcome_bits"``, ``"skill"``,
+            ``"benchmark_win_rate"``.
+
+        Returns
+        -------
+        mean, se : numpy.ndarray
+            One value per step.
+
+        Raises
+        ------
+        ValueError
+            If ``field`` names no curve.
+        """
         if field not in ("win_rate", "observed_win_rate", "outcome_bits", "skill", "benchmark_win_rate"):
             raise ValueError(f"field must name one of the curves, got {field!r}")
-        arr = np.asarray(getattr(self, field), dtype=np.float64)
-        n = arr.shape[0]
-        se = arr.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.zeros(arr.shape[1])
-        return arr.mean(axis=0), se
+        return mean_and_se(getattr(self, field), axis=0)
 
 
 def simulate_training(
     opponent: str | float,
     n_games: int,
     n_runs: int,
-    rng: np.random.Generator,
     *,
+    rng: np.random.Generator,
     games_per_step: int = 8,
     learning_rate: float = 1.0,
     noise: float = 0.5,
@@ -169,8 +184,8 @@ def _simulate_training_against(
     opponents: Sequence[str | float],
     n_games: int,
     n_runs: int,
-    rng: np.random.Generator,
     *,
+    rng: np.random.Generator,
     games_per_step: int = 8,
     learning_rate: float = 1.0,
     noise: float = 0.5,
