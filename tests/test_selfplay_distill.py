@@ -2,6 +2,8 @@
 
 import math
 
+import mpmath
+
 import matplotlib
 
 matplotlib.use("Agg")  # this test module draws off-screen; the book build is never run with Agg
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 
 from rlbits import distill, information, selfplay, widgets
 from rlbits.exercises import check_outcome_bits, check_policy_target_bits
+from rlbits.distributions import sample_categorical
 from rlbits.gradients import softmax
 
 skills = st.floats(min_value=-50, max_value=50, allow_nan=False)
@@ -46,7 +49,10 @@ def test_win_probability_known_values_and_elo_scale():
 def test_outcome_bits_at_most_one(w):
     bits = selfplay.outcome_bits(w)
     assert 0.0 <= bits <= 1.0 + 1e-12
-    assert bits == pytest.approx(information.binary_entropy(w))
+    with mpmath.workdps(30):  # an independent evaluation of -w log2 w - (1 - w) log2(1 - w)
+        wm = mpmath.mpf(w)
+        expected = sum(-x * mpmath.log(x, 2) for x in (wm, 1 - wm) if x > 0)
+    assert bits == pytest.approx(float(expected), abs=1e-12)
 
 
 def test_outcome_bits_values():
@@ -182,17 +188,15 @@ def test_target_information_is_cross_entropy_minus_entropy(V, seed):
     assert kl == pytest.approx(distill.soft_target_cross_entropy(t, pi) - information.entropy(t), abs=1e-9)
 
 
-def test_mutual_information_closed_forms():
-    prior = np.array([0.5, 0.3, 0.2])
-    assert distill.mutual_information(np.diag(prior)) == pytest.approx(information.entropy(prior), abs=1e-12)
-    assert distill.mutual_information(np.outer(prior, [0.25, 0.75])) == pytest.approx(0.0, abs=1e-12)
-    # a binary symmetric channel with crossover 0.1 and a uniform input: 1 - H_b(0.1)
-    bsc = 0.5 * np.array([[0.9, 0.1], [0.1, 0.9]])
-    assert distill.mutual_information(bsc) == pytest.approx(1 - information.binary_entropy(0.1), abs=1e-12)
-    with pytest.raises(ValueError, match="sum to 1"):
-        distill.mutual_information(np.full((2, 2), 0.3))
-    with pytest.raises(ValueError, match="two axes"):
-        distill.mutual_information([0.5, 0.5])
+def test_one_mutual_information_is_finite_on_tiny_marginals():
+    # distill uses rlbits.information.mutual_information (it had its own, which returned inf here)
+    assert not hasattr(distill, "mutual_information")
+    joint = np.array([[1e-200, 0.0], [0.0, 1 - 1e-200]])
+    with mpmath.workdps(250):
+        tiny = mpmath.mpf("1e-200")
+        expected = -tiny * mpmath.log(tiny, 2) - (1 - tiny) * mpmath.log(1 - tiny, 2)  # I = H(X) for a copy
+    assert information.mutual_information(joint) == pytest.approx(float(expected), rel=1e-12)
+    assert float(expected) == pytest.approx(6.6e-198, rel=0.01)
 
 
 def test_answer_information_ignores_the_target_entropy():
@@ -333,7 +337,36 @@ def test_hard_target_is_the_search_argmax():
     c = distill.run_learning(task, "hard", 5, 3, 4, rng=np.random.default_rng(0), beta=0.0)
     assert np.ptp(c.pass_rate, axis=0).max() == 0.0
     top = np.argmax(task.logits, axis=1)
-    assert np.allclose(c.target_kl[:, 0], np.mean(-np.log2(softmax(task.logits)[np.arange(3), top])))
+    assert (c.target_kl[:, 0] == 0).all()  # column t + 1 holds iteration t's target
+    assert np.allclose(c.target_kl[:, 1], np.mean(-np.log2(softmax(task.logits)[np.arange(3), top])))
+
+
+@pytest.mark.parametrize("method", ["soft", "hard"])
+def test_target_kl_is_recorded_for_the_target_trained_on(method):
+    # Iteration t trains on amplify(π_t, Q_{t+1}): the verdicts of that iteration are already stored.
+    # Rebuild iteration 0 by hand from the same random numbers (run_learning's only use of its rng is
+    # sample_categorical(π, k)) and compare. Recording amplify(π_t, Q_t) instead, the residual after the
+    # previous update, gives 0 here (Q_0 is constant, so amplify(π_0, Q_0) = π_0).
+    task = distill.make_task(5, 8, rng=np.random.default_rng(4), prior_scale=1.0)
+    R, k, beta, q0 = 6, 3, 10.0, 0.5
+    c = distill.run_learning(task, method, 2, k, R, rng=np.random.default_rng(12), beta=beta, q0=q0)
+    pi = np.broadcast_to(softmax(task.logits), (R, 5, 8))
+    a = sample_categorical(pi, k, rng=np.random.default_rng(12))
+    q = np.full((R, 5, 8), q0)
+    for r in range(R):
+        for m in range(5):
+            for ans in a[r, m]:
+                q[r, m, ans] = float(task.correct[m, ans])
+    w = pi * np.exp(beta * q)
+    plus = w / w.sum(axis=-1, keepdims=True)
+    if method == "soft":
+        expected = np.sum(plus * np.log2(plus / pi), axis=-1).mean(axis=1)
+    else:
+        best = np.argmax(plus, axis=-1)
+        expected = -np.log2(np.take_along_axis(pi, best[..., None], axis=-1)[..., 0]).mean(axis=1)
+    assert (expected > 0.1).all()
+    np.testing.assert_allclose(c.target_kl[:, 1], expected, rtol=1e-10)
+    assert (c.target_kl[:, 0] == 0).all() and (c.target_entropy[:, 0] == 0).all()
 
 
 def test_soft_expert_iteration_does_nothing_without_amplification():

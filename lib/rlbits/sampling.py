@@ -244,8 +244,9 @@ def _log_product_many(n: int, t: int, s: int) -> float:
     if rest > 0:
         a, b = float(n - rest) + 0.5, float(n) + 0.5  # the remaining points are n - rest + 1 .. n
         width = b - a
-        integral = (width * math.log1p(-s / b) + (a - s) * math.log1p(width / (a - s))
-                    - a * math.log1p(width / a))
+        # (a - s) log1p(w/(a - s)) - a log1p(w/a), rearranged so that no two large terms cancel
+        integral = (width * math.log1p(-s / b) + a * math.log1p(width * s / ((a - s) * (a + width)))
+                    - s * math.log1p(width / (a - s)))
         slope = lambda x: s / (x * (x - s))  # noqa: E731 (g'(y))
         total += integral - (slope(b) - slope(a)) / 24.0
     return total

@@ -176,7 +176,7 @@ def simulate_training(
     """
     if not isinstance(opponent, str) and np.ndim(opponent) != 0:
         raise ValueError(f"a fixed opponent is one skill (a number), got shape {np.shape(opponent)}")
-    return _simulate_training_against([opponent], n_games, n_runs, rng, games_per_step=games_per_step,
+    return _simulate_training_against([opponent], n_games, n_runs, rng=rng, games_per_step=games_per_step,
                                       learning_rate=learning_rate, noise=noise, start_skill=start_skill)[0]
 
 
