@@ -516,3 +516,32 @@ def test_pass_at_k_with_very_many_factors_against_mpmath(n, c, k):
         expected = float(1 - mpmath.exp(log_ratio))
     assert min(c, k) > 20_000_000 and 0.1 < expected < 0.9
     assert sampling.pass_at_k(n, c, k) == pytest.approx(expected, rel=1e-9)
+
+
+# --------------------------------------------------------------------------------------------
+# the calibrated measure on the pass-rate axis, and speed measured as pass-rate gain (Chapter 4)
+
+
+@pytest.mark.parametrize("V, dominant, rate", [(10, 0.637, 0.420), (1_000, 0.7025, 0.4936), (100_000, 0.7035, 0.4949)])
+def test_calibrated_family_peak_on_the_pass_rate_axis(V, dominant, rate):
+    q, r, bits = goldilocks.calibrated_family_peak(V)
+    assert q == pytest.approx(dominant, abs=5e-4) and r == pytest.approx(rate, abs=5e-4)
+    # independent: Σ π H_b(π) and Σ π² summed over the V answers of the distribution itself
+    pi = np.full(V, (1 - q) / (V - 1))
+    pi[0] = q
+    assert bits == pytest.approx(float(np.sum(pi * information.binary_entropy(pi))), rel=1e-12)
+    assert r == pytest.approx(float(np.sum(pi**2)), rel=1e-12)
+    grid = np.linspace(1 / V, 1, 200_001)
+    assert abs(grid[np.argmax(goldilocks.calibrated_family(grid, V)[0])] - q) < 1e-5
+
+
+@pytest.mark.parametrize("measure", ["reinforce", "baseline", "grpo"])
+def test_pass_rate_gain_peaks_at_one_half(measure):
+    p = np.linspace(1e-4, 1 - 1e-4, 100_001)
+    gain = np.asarray(goldilocks.pass_rate_gain(p, measure, 8))
+    assert abs(p[np.argmax(gain)] - 0.5) < 2e-5
+    np.testing.assert_allclose(gain, gain[::-1], rtol=1e-9, atol=1e-15)  # symmetric under p <-> 1 - p
+    if measure == "reinforce":
+        np.testing.assert_allclose(gain, p**2 * (1 - p) ** 2, rtol=1e-12)
+    with pytest.raises(ValueError, match="measure"):
+        goldilocks.pass_rate_gain(0.5, "ppo")

@@ -481,3 +481,46 @@ def test_elimination_reference():
     assert sims.min() == 1 and sims.max() <= 15
     with pytest.raises(ValueError, match="n_correct"):
         distill.elimination_queries(3, 4)
+
+
+def test_mean_and_se_against_a_direct_computation():
+    from rlbits.summary import mean_and_se
+    x = np.array([[1.0, 2.0], [3.0, 6.0], [5.0, 7.0]])
+    mean, se = mean_and_se(x)
+    np.testing.assert_allclose(mean, [3.0, 5.0])
+    np.testing.assert_allclose(se, [2.0 / math.sqrt(3), math.sqrt(7.0) / math.sqrt(3)])  # sample sd 2 and sqrt(7)
+    assert mean_and_se(np.ones((1, 3)))[1].tolist() == [0.0, 0.0, 0.0]
+    with pytest.raises(ValueError, match="NaN"):
+        mean_and_se([1.0, np.nan])
+    with pytest.raises(ValueError, match="axis"):
+        mean_and_se(x, axis=2)
+
+
+def test_random_ranks_joined_tasks_and_sweep():
+    task = distill.make_task(400, 8, rng=np.random.default_rng(0), n_correct=2, correct_ranks="random")
+    # with random ranks each answer rank is equally likely to be correct: 2 of 8 at every rank on average
+    ranks = np.argsort(np.argsort(task.logits, axis=1), axis=1)
+    share = np.array([task.correct[ranks == r].mean() for r in range(8)])
+    assert np.all(np.abs(share - 0.25) < 4 * math.sqrt(0.25 * 0.75 / 400))
+    lowest = distill.make_task(5, 8, rng=np.random.default_rng(0))
+    assert (lowest.correct == (np.argsort(np.argsort(lowest.logits, axis=1), axis=1) < 2)).all()
+    both = distill.join_tasks([lowest, task])
+    assert both.correct.shape == (405, 8) and np.array_equal(both.logits[5:], task.logits)
+    score, se = distill.sweep(lowest, "soft", [1.0, 4.0], [10.0], 5, 3, 4, seed=2)
+    # the grid is one simulation with per-run settings: runs 4..7 are the second step size
+    again = distill.run_learning(lowest, "soft", 5, 3, 8, rng=np.random.default_rng(2),
+                                 learning_rate=np.repeat([1.0, 4.0], 4), beta=10.0, q0=0.5)
+    second = again.pass_rate[4:].mean(axis=1)
+    assert score.shape == (1, 2) and score[0, 1] == pytest.approx(second.mean(), rel=1e-12)
+    assert se[0, 1] == pytest.approx(second.std(ddof=1) / 2, rel=1e-12)
+    # a per-run step size gives each run exactly what a run with that step alone would do (the same draws)
+    alone = distill.run_learning(lowest, "hard", 5, 3, 1, rng=np.random.default_rng(3), learning_rate=4.0, beta=10.0)
+    mixed = distill.run_learning(lowest, "hard", 5, 3, 1, rng=np.random.default_rng(3), learning_rate=[4.0],
+                                 beta=[10.0])
+    np.testing.assert_array_equal(alone.pass_rate, mixed.pass_rate)
+    with pytest.raises(ValueError, match="learning_rate"):
+        distill.run_learning(lowest, "soft", 2, 3, 2, rng=np.random.default_rng(0), learning_rate=[1.0, -1.0])
+    with pytest.raises(ValueError, match="correct_ranks"):
+        distill.make_task(3, 4, rng=np.random.default_rng(0), correct_ranks="middle")
+    with pytest.raises(ValueError, match="same number of answers"):
+        distill.join_tasks([lowest, distill.make_task(2, 5, rng=np.random.default_rng(0))])

@@ -37,6 +37,21 @@ def max_reward_bits(levels: ArrayLike) -> FloatOrArray:
     """Upper bound ``log2 B`` in bits on what one reward with ``B`` possible values can carry.
 
     Reached only when all ``B`` values are equally likely. Chapter 4, "Bram Cohen's two claims".
+
+    Parameters
+    ----------
+    levels : array_like
+        Numbers of possible reward values ``B``, whole numbers >= 1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``log2 B`` bits.
+
+    Raises
+    ------
+    ValueError
+        If ``levels`` holds a number below 1 or not whole.
     """
     la = _int_array(levels, "levels", minimum=1)
     return _validate.scalar_or_array(np.log2(la.astype(float)))
@@ -48,6 +63,21 @@ def graded_reward_bits(q: ArrayLike) -> float:
 
     This is the information in a graded reward "fraction of parts right"; the binary reward "all
     parts right" carries ``H_b(Π q_i)``. Chapter 4, "Bram Cohen's two claims".
+
+    Parameters
+    ----------
+    q : array_like
+        1-D per-part success probabilities in [0, 1].
+
+    Returns
+    -------
+    float
+        The entropy of the count of right parts, in bits.
+
+    Raises
+    ------
+    ValueError
+        If ``q`` is not 1-D or holds values outside [0, 1].
     """
     qa = _validate.probability(q, "q")
     if qa.ndim != 1:
@@ -127,6 +157,33 @@ def simulate_curriculum(
     answers per run and applies REINFORCE with the batch-mean reward as baseline,
     ``z_i += lr · mean_b (R_b - R̄)(e_{a_{b,i}} - π_i)``. ``runs`` independent runs are simulated
     at once (vectorised). Chapter 4, "A curriculum in miniature".
+
+    Parameters
+    ----------
+    V, L : int, optional
+        Options per part (>= 2) and parts (>= 1).
+    steps, batch_size, runs : int, optional
+        Training steps, samples per step (>= 2) and independent runs.
+    lr : float, optional
+        Step size (> 0).
+    schedule : {"curriculum", "fixed"}, optional
+        Task choice.
+    target : float, optional
+        The pass rate the curriculum aims at, strictly between 0 and 1.
+    reward : {"binary", "graded"}, optional
+        The reward.
+    rng : numpy.random.Generator
+        Source of randomness (keyword-only).
+
+    Returns
+    -------
+    CurriculumRun
+        What the learners saw and how their pass rate on the hardest task evolved.
+
+    Raises
+    ------
+    ValueError
+        If a setting is out of range or unknown, the simulation is too large, or ``rng`` is not a Generator.
     """
     V = _validate.positive_int(V, "V", minimum=2)
     L = _validate.positive_int(L, "L")

@@ -57,10 +57,12 @@ __all__ = [
     "answer_information",
     "consistent_sets_log2",
     "elimination_queries",
+    "join_tasks",
     "make_task",
     "run_learning",
     "simulate_elimination",
     "smoothed_teacher_targets",
+    "sweep",
     "soft_target_cross_entropy",
     "target_information",
     "value_target_bits_bound",
@@ -77,6 +79,21 @@ def soft_target_cross_entropy(target: ArrayLike, policy: ArrayLike) -> float | N
     The loss AlphaGo Zero's policy head minimises against the search distribution (there in nats).
     It equals ``H(t) + KL(t ‖ π)``: only the KL part depends on the learner (Gibbs' inequality).
     Shapes ``(..., V)``, broadcast. Chapter 5, "What a target tells the apprentice".
+
+    Parameters
+    ----------
+    target, policy : array_like
+        Distributions on the last axis (broadcast).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Bits.
+
+    Raises
+    ------
+    ValueError
+        If either is not a distribution.
     """
     return information.cross_entropy(target, policy)
 
@@ -88,6 +105,21 @@ def target_information(target: ArrayLike, policy: ArrayLike) -> float | NDArray[
     target's entropy). Zero when the target equals the policy, whatever its entropy; for a one-hot
     target on move ``a`` it is the surprisal ``-log2 π(a)``. Shapes ``(..., V)``, broadcast.
     Chapter 5, "What a target tells the apprentice".
+
+    Parameters
+    ----------
+    target, policy : array_like
+        Distributions on the last axis (broadcast).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``KL(target ‖ policy)`` in bits (infinite where the policy rules out a target move).
+
+    Raises
+    ------
+    ValueError
+        If either is not a distribution.
     """
     return information.kl_divergence(target, policy)
 
@@ -100,6 +132,23 @@ def answer_information(prior: ArrayLike, targets: ArrayLike) -> float:
     exactly equal cannot be told apart, so ``I(C; T) = H(T)``, the entropy of ``C`` grouped by identical
     rows: ``H(C)`` when every row differs, 0 when every row is the same (e.g. a uniform target).
     The target's own entropy plays no part. Chapter 5, "What a target tells the apprentice".
+
+    Parameters
+    ----------
+    prior : array_like, shape (V,)
+        Distribution of the correct move.
+    targets : array_like, shape (V, K)
+        Row ``c``: the target emitted when ``c`` is correct.
+
+    Returns
+    -------
+    float
+        ``I(C; T)`` in bits.
+
+    Raises
+    ------
+    ValueError
+        If ``prior`` or a row of ``targets`` is not a distribution, or the shapes disagree.
     """
     pc = _validate.distribution(prior, "prior")
     if pc.ndim != 1:
@@ -107,7 +156,9 @@ def answer_information(prior: ArrayLike, targets: ArrayLike) -> float:
     t = np.asarray(_validate.distribution(targets, "targets"))
     if t.ndim != 2 or t.shape[0] != pc.shape[0]:
         raise ValueError(f"targets must have one row per move, shape ({pc.shape[0]}, K), got {t.shape}")
-    _, inverse = np.unique(t, axis=0, return_inverse=True)
+    rows = np.ascontiguousarray(t + 0.0)  # + 0.0: -0.0 and 0.0 are the same target
+    keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()  # each row as one key
+    _, inverse = np.unique(keys, return_inverse=True)
     inverse = np.asarray(inverse).ravel()
     grouped = np.bincount(inverse, weights=pc)  # P(T = each distinct target)
     return float(information.entropy(grouped / grouped.sum()))  # I(C; T) = H(T) for a deterministic teacher
@@ -119,6 +170,23 @@ def smoothed_teacher_targets(n_moves: int, smoothing: ArrayLike) -> NDArray[np.f
     Returns shape ``(..., V, V)`` (one ``V × V`` table per ``ε`` in ``smoothing``; row ``c`` is the
     target for correct move ``c``). ``ε = 0``: one-hot targets; ``ε = 1``: the uniform target whatever
     the move. Chapter 5, "What a target tells the apprentice".
+
+    Parameters
+    ----------
+    n_moves : int
+        Number of moves ``V`` (>= 2).
+    smoothing : array_like
+        Smoothing ``ε`` in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``smoothing.shape + (V, V)``.
+
+    Raises
+    ------
+    ValueError
+        If ``n_moves < 2`` or ``smoothing`` is outside [0, 1].
     """
     V = _validate.positive_int(n_moves, "n_moves", minimum=2)
     eps = _validate.probability(smoothing, "smoothing")[..., None, None]
@@ -130,6 +198,21 @@ def value_target_bits_bound(n_games: int = 1) -> float:
 
     For a binary outcome the entropy does bound the information about it. Chapter 5, "What a target
     tells the apprentice".
+
+    Parameters
+    ----------
+    n_games : int, optional
+        Number of games (>= 1).
+
+    Returns
+    -------
+    float
+        ``n_games`` bits.
+
+    Raises
+    ------
+    ValueError
+        If ``n_games < 1``.
     """
     return float(_validate.positive_int(n_games, "n_games", minimum=1))
 
@@ -140,6 +223,23 @@ def consistent_sets_log2(n_unknown: ArrayLike, n_right_left: ArrayLike) -> float
     With ``n_unknown`` answers whose verdict is not yet known and ``n_right_left`` correct answers
     still among them, a uniform prior over the correct sets leaves this many equally likely sets.
     Broadcasts; whole numbers with ``0 <= n_right_left <= n_unknown``. Chapter 5, "A toy expert iteration".
+
+    Parameters
+    ----------
+    n_unknown : array_like
+        Answers whose verdict is unknown.
+    n_right_left : array_like
+        Correct answers among them.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``log2 C(n_unknown, n_right_left)`` bits.
+
+    Raises
+    ------
+    ValueError
+        If the counts are not whole numbers with ``0 <= n_right_left <= n_unknown``.
     """
     u = np.asarray(n_unknown, dtype=np.float64)
     r = np.asarray(n_right_left, dtype=np.float64)
@@ -158,6 +258,23 @@ def verdict_bits(correct: ArrayLike, tried_before: ArrayLike, tried_after: Array
     (uniform prior over such sets, :func:`consistent_sets_log2`). A query whose verdict is already known
     adds nothing; the total over a whole run is at most ``log2 C(V, n_correct)``. Its average over the
     prior is ``I(C; R | history)``. Chapter 5, "A toy expert iteration".
+
+    Parameters
+    ----------
+    correct : array_like of bool, shape (..., V)
+        Which answers are correct.
+    tried_before, tried_after : array_like of bool, shape (..., V)
+        Answers with a known verdict before and after the queries.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Bits revealed, ``>= 0``.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ or ``tried_after`` misses an answer of ``tried_before``.
     """
     c = np.asarray(correct, dtype=bool)
     before = np.asarray(tried_before, dtype=bool)
@@ -253,6 +370,25 @@ def amplify(policy: ArrayLike, values: ArrayLike, beta: float) -> NDArray[np.flo
     ``policy``: distributions of shape ``(..., V)``; ``values``: the value head's estimates (same shape,
     broadcastable); ``beta >= 0``: how hard the lookahead trusts the values (``beta = 0`` returns the
     policy itself). Chapter 5, "A toy expert iteration".
+
+    Parameters
+    ----------
+    policy : array_like
+        Distributions on the last axis.
+    values : array_like
+        Value estimates, broadcastable to ``policy``.
+    beta : float
+        Amplification strength (>= 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``π⁺`` on the last axis.
+
+    Raises
+    ------
+    ValueError
+        If ``policy`` is not a distribution, ``values`` is not finite or ``beta`` is negative or not finite.
     """
     pi = _validate.distribution(policy, "policy")
     q = np.asarray(values, dtype=np.float64)
@@ -261,7 +397,12 @@ def amplify(policy: ArrayLike, values: ArrayLike, beta: float) -> NDArray[np.flo
     b = float(beta)
     if not np.isfinite(b) or b < 0:
         raise ValueError(f"beta must be a finite number >= 0, got {beta!r}")
-    logw = np.log(np.maximum(pi, np.finfo(np.float64).tiny)) + b * q
+    return _amplify(pi, q, b)
+
+
+def _amplify(pi: NDArray[np.float64], q: NDArray[np.float64], beta: float | NDArray[np.float64]) -> NDArray[np.float64]:
+    """:func:`amplify` without the checks; ``beta`` may be an array that broadcasts against ``pi``."""
+    logw = np.log(np.maximum(pi, np.finfo(np.float64).tiny)) + beta * q
     logw = np.where(pi > 0, logw, -np.inf)
     w = np.exp(logw - logw.max(axis=-1, keepdims=True))
     return w / w.sum(axis=-1, keepdims=True)
@@ -314,7 +455,7 @@ class DistillCurves:
 
 
 def run_learning(task: Task, method: str, n_iterations: int, k: int, n_runs: int, *, rng: np.random.Generator,
-                 learning_rate: float = 1.0, beta: float = 3.0, q0: float = 0.0) -> DistillCurves:
+                 learning_rate: float = 1.0, beta: float = 3.0, q0: float = 0.0, track_bits: bool = True) -> DistillCurves:
     """Train ``n_runs`` copies of the task's starting policy with ``method`` for ``n_iterations`` iterations.
 
     Each iteration, for every prompt, the learner draws ``k`` answers from its policy
@@ -338,12 +479,15 @@ def run_learning(task: Task, method: str, n_iterations: int, k: int, n_runs: int
         Independent runs, simulated at once (``>= 1``).
     rng : numpy.random.Generator
         Source of randomness (keyword-only).
-    learning_rate : float, optional
-        Step size ``η > 0``.
-    beta : float, optional
-        Amplification strength ``β >= 0``.
+    learning_rate : float or array_like, optional
+        Step size ``η > 0``; an array of length ``n_runs`` gives each run its own.
+    beta : float or array_like, optional
+        Amplification strength ``β >= 0``; an array of length ``n_runs`` gives each run its own.
     q0 : float, optional
         The value head's estimate for answers never tried (also used by ``"memory_pg"``).
+    track_bits : bool, optional
+        Record the environment bits and the target's KL and entropy (default). ``False`` leaves those
+        curves at 0 and runs faster (for tuning sweeps); the pass rates are the same.
 
     Returns
     -------
@@ -366,10 +510,17 @@ def run_learning(task: Task, method: str, n_iterations: int, k: int, n_runs: int
     T = _validate.positive_int(n_iterations, "n_iterations")
     k = _validate.positive_int(k, "k", minimum=2)
     R = _validate.positive_int(n_runs, "n_runs")
-    lr = _validate.positive_number(learning_rate, "learning_rate")
-    beta = float(beta)
-    if not np.isfinite(beta) or beta < 0:
+    lr_runs = np.broadcast_to(np.asarray(learning_rate, dtype=np.float64), (R,)) if np.ndim(learning_rate) else None
+    if lr_runs is None:
+        lr = _validate.positive_number(learning_rate, "learning_rate")
+    elif not (np.isfinite(lr_runs).all() and (lr_runs > 0).all()):
+        raise ValueError("learning_rate must hold finite numbers > 0")
+    else:
+        lr = lr_runs[:, None, None]
+    beta_arr = np.asarray(beta, dtype=np.float64)
+    if not np.isfinite(beta_arr).all() or (beta_arr < 0).any():
         raise ValueError(f"beta must be a finite number >= 0, got {beta!r}")
+    beta = float(beta_arr) if beta_arr.ndim == 0 else np.broadcast_to(beta_arr, (R,))[:, None, None]
     q0 = float(q0)
     if not np.isfinite(q0):
         raise ValueError(f"q0 must be a finite number, got {q0!r}")
@@ -389,18 +540,19 @@ def run_learning(task: Task, method: str, n_iterations: int, k: int, n_runs: int
         pass_rate[:, t] = np.sum(pi * correct, axis=-1).mean(axis=1)
         a = sample_categorical(pi, k, rng=rng)  # (R, M, k) answers tried
         r = correct[np.arange(M)[None, :, None], a].astype(np.float64)  # verifier verdicts
-        before = tried.copy()
-        tried[rows, cols, a] = True
-        env_bits[:, t + 1] = np.asarray(verdict_bits(correct_b, before, tried)).mean(axis=1)
+        if track_bits:
+            before = tried.copy()
+            tried[rows, cols, a] = True
+            env_bits[:, t + 1] = np.asarray(verdict_bits(correct_b, before, tried)).mean(axis=1)
         q[rows, cols, a] = r  # the value head remembers every verdict (deterministic verifier)
-        plus = amplify(pi, q, beta)  # the target this iteration trains on: π_t amplified with Q_{t+1}
-        target_ent[:, t + 1] = np.asarray(information.entropy(plus)).mean(axis=1)
-        if method == "hard":
-            a_star = np.argmax(plus, axis=-1)
-            p_star = np.take_along_axis(pi, a_star[..., None], axis=-1)[..., 0]
-            target_kl[:, t + 1] = np.asarray(information.surprisal(p_star)).mean(axis=1)
-        else:
-            target_kl[:, t + 1] = np.asarray(information.kl_divergence(plus, pi)).mean(axis=1)
+        plus = _amplify(pi, q, beta) if method in ("soft", "hard") or track_bits else pi  # π_t amplified with Q_{t+1}
+        if track_bits:
+            target_ent[:, t + 1] = np.asarray(information.entropy(plus)).mean(axis=1)
+            if method == "hard":
+                p_star = np.take_along_axis(pi, np.argmax(plus, axis=-1)[..., None], axis=-1)[..., 0]
+                target_kl[:, t + 1] = np.asarray(information.surprisal(p_star)).mean(axis=1)
+            else:
+                target_kl[:, t + 1] = np.asarray(information.kl_divergence(plus, pi)).mean(axis=1)
         if method == "reinforce":
             b = (r.sum(axis=-1, keepdims=True) - r) / (k - 1)
             grad = np.einsum("rmk,rmkv->rmv", r - b, eye[a] - pi[..., None, :]) / k
@@ -414,12 +566,110 @@ def run_learning(task: Task, method: str, n_iterations: int, k: int, n_runs: int
     return DistillCurves(method, samples, pass_rate, env_bits, target_kl, target_ent)
 
 
+def sweep(task: Task, method: str, learning_rates: ArrayLike, betas: ArrayLike, n_iterations: int, k: int,
+          n_runs: int, *, seed: int, q0: float = 0.5) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Average pass rate over training for every step size and amplification strength: a tuning grid.
+
+    Every setting gets ``n_runs`` independent runs of its own; all settings are simulated together, in one
+    call of :func:`run_learning` with per-run settings and without tracking bits.
+
+    Parameters
+    ----------
+    task : Task
+        The tuning task (:func:`make_task`).
+    method : str
+        One of :data:`METHODS`.
+    learning_rates, betas : array_like
+        The grid; ``betas`` is ignored (use one value) by the policy-gradient learners.
+    n_iterations, k, n_runs : int
+        As in :func:`run_learning`.
+    seed : int
+        Seed of the runs' random numbers (keyword-only).
+    q0 : float, optional
+        The value head's estimate for answers never tried.
+
+    Returns
+    -------
+    score : numpy.ndarray, shape (len(betas), len(learning_rates))
+        Pass rate averaged over prompts, iterations (start and end included) and runs.
+    se : numpy.ndarray, same shape
+        Standard error of ``score`` over runs.
+
+    Raises
+    ------
+    ValueError
+        If a grid is empty or holds an invalid setting, or as :func:`run_learning`.
+
+    Notes
+    -----
+    Chapter 5, "A toy expert iteration" (the tuning sweeps).
+    """
+    lrs = np.atleast_1d(np.asarray(learning_rates, dtype=np.float64))
+    bs = np.atleast_1d(np.asarray(betas, dtype=np.float64))
+    if lrs.ndim != 1 or bs.ndim != 1 or lrs.size == 0 or bs.size == 0:
+        raise ValueError("learning_rates and betas must be non-empty 1-D grids")
+    # every setting of the grid at once, each with its own n_runs runs (one simulation, runs along one axis)
+    grid_b, grid_lr = np.meshgrid(bs, lrs, indexing="ij")
+    run = run_learning(task, method, n_iterations, k, grid_b.size * n_runs, rng=np.random.default_rng(seed),
+                       learning_rate=np.repeat(grid_lr.ravel(), n_runs), beta=np.repeat(grid_b.ravel(), n_runs),
+                       q0=q0, track_bits=False)
+    per_run = run.pass_rate.mean(axis=1).reshape(bs.size, lrs.size, n_runs)
+    score, se = mean_and_se(per_run, axis=2)
+    return score, se
+
+
+def join_tasks(tasks: list[Task]) -> Task:
+    """One task whose prompts are those of ``tasks`` (all with the same number of answers), in order.
+
+    Parameters
+    ----------
+    tasks : list of Task
+        Tasks with the same number of answers.
+
+    Returns
+    -------
+    Task
+        Their prompts stacked; averages over its prompts are averages over the tasks' prompts.
+
+    Raises
+    ------
+    ValueError
+        If ``tasks`` is empty or the numbers of answers differ.
+
+    Notes
+    -----
+    Chapter 5, "A toy expert iteration".
+    """
+    if not tasks:
+        raise ValueError("tasks is empty")
+    if len({t.correct.shape[1] for t in tasks}) != 1:
+        raise ValueError("every task must have the same number of answers")
+    return Task(np.concatenate([t.correct for t in tasks]), np.concatenate([t.logits for t in tasks]))
+
+
 def elimination_queries(n_answers: int, n_correct: int) -> float:
     """Expected verifier calls to find a correct answer by trying untried answers in random order: ``(V+1)/(c+1)``.
 
     The position of the first of ``c`` marked items in a uniformly random order of ``V`` items has mean
     ``(V + 1)/(c + 1)``; with one correct answer this is the ``(V + 1)/2`` of RL by elimination. An ideal
     reference for the toy expert iteration (queries per prompt). Chapter 5, "A toy expert iteration".
+
+    Parameters
+    ----------
+    n_answers : int
+        Answers ``V`` (>= 1).
+    n_correct : int
+        Correct answers ``c`` (``1 <= c <= V``).
+
+    Returns
+    -------
+    float
+        ``(V + 1)/(c + 1)`` queries.
+
+    Raises
+    ------
+    ValueError
+        If the counts are out of range.
     """
     V = _validate.positive_int(n_answers, "n_answers", minimum=1)
     c = _validate.positive_int(n_correct, "n_correct", minimum=1)
@@ -433,6 +683,25 @@ def simulate_elimination(n_answers: int, n_correct: int, size: int, *, rng: np.r
 
     Answers ``0 .. n_correct - 1`` are the correct ones (any labelling gives the same distribution). Queries
     per prompt. Chapter 5, "A toy expert iteration".
+
+    Parameters
+    ----------
+    n_answers, n_correct : int
+        As :func:`elimination_queries`.
+    size : int
+        Number of random orders (>= 1).
+    rng : numpy.random.Generator
+        Source of randomness (keyword-only).
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        The position of the first correct answer in each order.
+
+    Raises
+    ------
+    ValueError
+        If a count is out of range or ``rng`` is not a Generator.
     """
     elimination_queries(n_answers, n_correct)  # validates the sizes
     n = _validate.positive_int(size, "size")

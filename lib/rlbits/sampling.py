@@ -96,6 +96,23 @@ def prob_at_least_one(p: ArrayLike, n: ArrayLike) -> FloatOrArray:
     ``p`` in [0, 1] and ``n`` whole numbers ``>= 0`` (scalars or arrays that broadcast). Computed
     as ``-expm1(n · log1p(-p))``, accurate for tiny ``p``. A probability, no unit.
     Chapter 4, "How many samples until the first success".
+
+    Parameters
+    ----------
+    p : array_like
+        Pass rates in [0, 1].
+    n : array_like
+        Numbers of draws, whole numbers >= 0 (broadcast with ``p``).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The probability of at least one success.
+
+    Raises
+    ------
+    ValueError
+        If ``p`` is outside [0, 1] or not finite, or ``n`` is negative or not whole.
     """
     pa = _validate.probability(p, "p")
     na = _int_array(n, "n", minimum=0)
@@ -112,6 +129,23 @@ def samples_for_confidence_real(p: ArrayLike, confidence: ArrayLike = 0.95) -> F
     ``p = 1e-12`` is exact. At ``p = 1e-5``, ``c = 0.95`` this is 299,571.7. See
     :func:`samples_for_confidence` for the whole number of draws. Chapter 4, "How many samples
     until the first success".
+
+    Parameters
+    ----------
+    p : array_like
+        Pass rates strictly between 0 and 1.
+    confidence : array_like, optional
+        Confidence levels ``c`` strictly between 0 and 1 (default 0.95).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The real ``n_c = ln(1 - c)/ln(1 - p)`` (draws).
+
+    Raises
+    ------
+    ValueError
+        If ``p`` or ``confidence`` is not strictly between 0 and 1.
     """
     pa = _open_unit_array(p, "p")
     ca = _open_unit_array(confidence, "confidence")
@@ -126,6 +160,23 @@ def samples_for_confidence(p: ArrayLike, confidence: ArrayLike = 0.95) -> int | 
     in ``n_c`` never makes it one too large or too small. Returns a Python ``int`` for scalar input,
     an int64 array otherwise. 299,572 at ``p = 1e-5``, ``c = 0.95``. Chapter 4, "How many samples
     until the first success".
+
+    Parameters
+    ----------
+    p : array_like
+        Pass rates strictly between 0 and 1.
+    confidence : array_like, optional
+        Confidence levels strictly between 0 and 1 (default 0.95).
+
+    Returns
+    -------
+    int or numpy.ndarray of int64
+        The smallest whole number of draws whose chance of a success reaches ``confidence``.
+
+    Raises
+    ------
+    ValueError
+        If ``p`` or ``confidence`` is not strictly between 0 and 1, or the count is too large for int64.
     """
     x = np.asarray(samples_for_confidence_real(p, confidence), dtype=np.float64)
     pa = np.asarray(p, dtype=np.float64)
@@ -147,6 +198,23 @@ def rule_of_three_samples(p: ArrayLike, confidence: ArrayLike = 0.95) -> FloatOr
 
     At 95% confidence ``-ln 0.05 = 2.996 ≈ 3``, hence "three over p". It overestimates the exact
     ``n_c`` by a factor ``-ln(1 - p)/p ≈ 1 + p/2``. Samples. Chapter 4, "The rule of three".
+
+    Parameters
+    ----------
+    p : array_like
+        Pass rates strictly between 0 and 1.
+    confidence : array_like, optional
+        Confidence levels strictly between 0 and 1 (default 0.95).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``-ln(1 - c)/p`` draws (``≈ 3/p`` at 95%).
+
+    Raises
+    ------
+    ValueError
+        If ``p`` or ``confidence`` is not strictly between 0 and 1.
     """
     pa = _open_unit_array(p, "p")
     ca = _open_unit_array(confidence, "confidence")
@@ -159,6 +227,23 @@ def rule_of_three(n: ArrayLike, confidence: ArrayLike = 0.95) -> FloatOrArray:
     Hanley and Lippman-Hand (1983): if nothing happened in ``n`` trials, rates above about ``3/n``
     are ruled out at 95% confidence. ``n`` whole numbers ``>= 1``. The exact bound is
     :func:`zero_success_upper_bound`. A probability. Chapter 4, "The rule of three".
+
+    Parameters
+    ----------
+    n : array_like
+        Numbers of trials without a success, whole numbers >= 1.
+    confidence : array_like, optional
+        Confidence levels strictly between 0 and 1 (default 0.95).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The rule-of-three upper bound ``-ln(1 - c)/n`` on the rate.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is not a whole number >= 1 or ``confidence`` is not strictly between 0 and 1.
     """
     na = _int_array(n, "n", minimum=1)
     ca = _open_unit_array(confidence, "confidence")
@@ -170,6 +255,23 @@ def zero_success_upper_bound(n: ArrayLike, confidence: ArrayLike = 0.95) -> Floa
 
     The largest ``p`` for which seeing no success in ``n`` draws still has probability at least
     ``1 - c``. A probability. Chapter 4, "The rule of three".
+
+    Parameters
+    ----------
+    n : array_like
+        Numbers of trials without a success, whole numbers >= 1.
+    confidence : array_like, optional
+        Confidence levels strictly between 0 and 1 (default 0.95).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The exact upper bound ``1 - (1 - c)^(1/n)`` on the rate.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is not a whole number >= 1 or ``confidence`` is not strictly between 0 and 1.
     """
     na = _int_array(n, "n", minimum=1)
     ca = _open_unit_array(confidence, "confidence")
@@ -180,6 +282,21 @@ def expected_wait(p: ArrayLike) -> FloatOrArray:
     """Mean number of draws up to and including the first success, ``1/p`` (geometric distribution).
 
     ``p`` must lie in (0, 1]. Samples. Chapter 4, "How many samples until the first success".
+
+    Parameters
+    ----------
+    p : array_like
+        Pass rates in (0, 1].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The mean ``1/p`` of the geometric waiting time (draws).
+
+    Raises
+    ------
+    ValueError
+        If ``p`` is not in (0, 1].
     """
     pa = _validate.probability(p, "p")
     if (pa <= 0).any():
@@ -191,6 +308,25 @@ def simulate_waits(p: float, size: int, *, rng: np.random.Generator) -> NDArray[
     """Monte Carlo: ``size`` geometric waiting times (draws up to and including the first success).
 
     Chapter 4, "How many samples until the first success".
+
+    Parameters
+    ----------
+    p : float
+        Pass rate in (0, 1].
+    size : int
+        Number of waiting times to draw (>= 1).
+    rng : numpy.random.Generator
+        Source of randomness (keyword-only).
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        The draw on which the first success came, for each simulated run.
+
+    Raises
+    ------
+    ValueError
+        If ``p`` or ``size`` is out of range, or ``rng`` is not a Generator.
     """
     p = _validate.open_unit(p, "p")
     size = _validate.positive_int(size, "size")
@@ -202,6 +338,27 @@ def simulate_at_least_one(p: float, n: int, trials: int, *, rng: np.random.Gener
     """Monte Carlo estimate of :func:`prob_at_least_one`: the share of ``trials`` batches of ``n`` draws
     with at least one success. (The number of successes in a batch is drawn as a binomial count.)
     Chapter 4, "How many samples until the first success".
+
+    Parameters
+    ----------
+    p : float
+        Pass rate in [0, 1].
+    n : int
+        Draws per batch (>= 0).
+    trials : int
+        Number of simulated batches (>= 1).
+    rng : numpy.random.Generator
+        Source of randomness (keyword-only).
+
+    Returns
+    -------
+    float
+        The share of batches with at least one success.
+
+    Raises
+    ------
+    ValueError
+        If a size or ``p`` is out of range, or ``rng`` is not a Generator.
     """
     p = float(_validate.probability(p, "p"))
     n = _validate.positive_int(n, "n")
@@ -262,6 +419,25 @@ def pass_at_k(n: ArrayLike, c: ArrayLike, k: ArrayLike) -> FloatOrArray:
     (to rounding) for ``n`` in the billions without overflow. Vectorised: ``n``, ``c``, ``k`` broadcast.
     Requires whole numbers with ``0 <= c <= n`` and ``1 <= k <= n``. Its expectation over
     ``c ~ Binomial(n, p)`` is exactly ``1 - (1 - p)^k``. A probability. Chapter 4, "pass@k".
+
+    Parameters
+    ----------
+    n : array_like
+        Samples drawn per problem (whole numbers >= 1).
+    c : array_like
+        Correct samples among them (``0 <= c <= n``).
+    k : array_like
+        Attempts (``1 <= k <= n``).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The unbiased pass@k estimate, broadcast over ``n``, ``c`` and ``k``.
+
+    Raises
+    ------
+    ValueError
+        If the arguments are not whole numbers, do not broadcast, or violate ``0 <= c <= n`` or ``1 <= k <= n``.
     """
     na, ca, ka = _pass_at_k_args(n, c, k)
     shape = na.shape
@@ -294,6 +470,25 @@ def naive_pass_at_k(n: ArrayLike, c: ArrayLike, k: ArrayLike) -> FloatOrArray:
 
     Biased low (Jensen: ``1 - (1 - x)^k`` is concave in ``x``); same arguments and checks as
     :func:`pass_at_k`. A probability. Chapter 4, "pass@k".
+
+    Parameters
+    ----------
+    n : array_like
+        Samples drawn per problem (whole numbers >= 1).
+    c : array_like
+        Correct samples among them (``0 <= c <= n``).
+    k : array_like
+        Attempts (``1 <= k <= n``).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The plug-in estimate ``1 - (1 - c/n)^k``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`pass_at_k`.
     """
     na, ca, ka = _pass_at_k_args(n, c, k)
     with np.errstate(divide="ignore"):
@@ -307,6 +502,25 @@ def expected_naive_pass_at_k(p: float, n: int, k: ArrayLike) -> FloatOrArray:
 
     Summed over the ``n + 1`` possible counts; compare with the true ``1 - (1 - p)^k`` to see the
     bias. A probability. Chapter 4, "pass@k".
+
+    Parameters
+    ----------
+    p : float
+        True pass rate in [0, 1].
+    n : int
+        Samples per problem (>= 1).
+    k : array_like
+        Attempts, whole numbers with ``1 <= k <= n``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The mean of the plug-in estimate, one value per ``k``.
+
+    Raises
+    ------
+    ValueError
+        If ``p``, ``n`` or ``k`` is out of range.
     """
     from scipy.stats import binom
 
@@ -326,6 +540,29 @@ def simulate_pass_at_k(p: float, n: int, k: int, problems: int, *, rng: np.rando
     """Monte Carlo: draw ``n`` samples for each of ``problems`` problems with pass rate ``p`` and average
     both estimators. Returns ``{"unbiased", "naive", "true", "unbiased_se"}`` (true = ``1 - (1-p)^k``).
     Chapter 4, "pass@k".
+
+    Parameters
+    ----------
+    p : float
+        True pass rate, strictly between 0 and 1.
+    n : int
+        Samples per problem (>= 1).
+    k : int
+        Attempts (``1 <= k <= n``).
+    problems : int
+        Number of simulated problems (>= 1).
+    rng : numpy.random.Generator
+        Source of randomness (keyword-only).
+
+    Returns
+    -------
+    dict
+        ``"unbiased"`` and ``"naive"``: the two estimators averaged over problems; ``"true"``: ``1 - (1 - p)^k``; ``"unbiased_se"``: the standard error of the unbiased average.
+
+    Raises
+    ------
+    ValueError
+        If a size or ``p`` is out of range, or ``rng`` is not a Generator.
     """
     p = _validate.open_unit(p, "p")
     n = _validate.positive_int(n, "n")

@@ -40,6 +40,23 @@ def sharpen(probs: ArrayLike, alpha: float) -> NDArray[np.float64]:
     A model of an RL update that can only reweight what the model already samples (lowering its
     temperature to ``1/α``); answers with probability 0 stay at 0. Chapter 4, "Best-of-k, RL and
     sharpening".
+
+    Parameters
+    ----------
+    probs : array_like
+        Distributions on the last axis.
+    alpha : float
+        Sharpening exponent (> 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``π^α`` normalised on the last axis.
+
+    Raises
+    ------
+    ValueError
+        If ``probs`` is not a distribution or ``alpha <= 0``.
     """
     pi = _validate.distribution(probs, "probs")
     a = _validate.positive_number(alpha, "alpha")
@@ -54,6 +71,23 @@ def mean_pass_at_k(pass_rates: ArrayLike, k: ArrayLike) -> FloatOrArray:
 
     ``pass_rates``: 1-D array of per-problem pass rates; ``k``: whole numbers ``>= 1`` (any shape).
     A probability. Chapter 4, "Best-of-k, RL and sharpening".
+
+    Parameters
+    ----------
+    pass_rates : array_like
+        1-D per-problem pass rates in [0, 1].
+    k : array_like
+        Attempts, whole numbers >= 1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        pass@k of the benchmark, shaped like ``k``.
+
+    Raises
+    ------
+    ValueError
+        If ``pass_rates`` is not 1-D or outside [0, 1], or ``k`` is not a whole number >= 1.
     """
     pa = _validate.probability(pass_rates, "pass_rates")
     if pa.ndim != 1:
@@ -70,6 +104,29 @@ def calibrated_problems(n_problems: int, n_answers: int, *, rng: np.random.Gener
     ``probs`` (n_problems, n_answers) are Dirichlet(``concentration``) draws (a base model's answer
     distributions); ``right`` (n_problems,) are the correct answers, each drawn from its own row, so the
     base model is calibrated. Chapter 4, "Best-of-k, RL and sharpening".
+
+    Parameters
+    ----------
+    n_problems : int
+        Problems (>= 1).
+    n_answers : int
+        Answers per problem (>= 2).
+    rng : numpy.random.Generator
+        Source of randomness (keyword-only).
+    concentration : float, optional
+        Dirichlet concentration (> 0).
+
+    Returns
+    -------
+    probs : numpy.ndarray, shape (n_problems, n_answers)
+        Answer distributions.
+    right : numpy.ndarray of intp, shape (n_problems,)
+        Correct answers, drawn with :func:`rlbits.distributions.sample_categorical`.
+
+    Raises
+    ------
+    ValueError
+        If a size or ``concentration`` is out of range, or ``rng`` is not a Generator.
     """
     P = _validate.positive_int(n_problems, "n_problems")
     V = _validate.positive_int(n_answers, "n_answers", minimum=2)
@@ -87,6 +144,23 @@ def pass_at_k_crossing(rates_a: ArrayLike, rates_b: ArrayLike, *, k_max: float =
     two curves must change sign between ``k = 1`` and ``k_max``; the root is found by Brent's method on
     ``ln k`` to ``1e-12``. Raises ``ValueError`` when the curves do not cross there. Chapter 4, "Best-of-k,
     RL and sharpening".
+
+    Parameters
+    ----------
+    rates_a, rates_b : array_like
+        Per-problem pass rates of two models, in [0, 1].
+    k_max : float, optional
+        Largest ``k`` searched (keyword-only).
+
+    Returns
+    -------
+    float
+        The crossing ``k``.
+
+    Raises
+    ------
+    ValueError
+        If a rate is outside [0, 1] or the curves do not cross between 1 and ``k_max``.
     """
     from scipy.optimize import brentq
 
@@ -113,6 +187,31 @@ def simulate_mean_pass_at_k(probs: ArrayLike, right: ArrayLike, n_draws: int, k:
     ``probs`` (P, V): each problem's answer distribution; ``right`` (P,): the correct answers. Returns
     the mean over problems of :func:`pass_at_k` for each ``k`` and the standard error of that mean. Chapter
     4, "Best-of-k, RL and sharpening".
+
+    Parameters
+    ----------
+    probs : array_like, shape (P, V)
+        Answer distributions.
+    right : array_like, shape (P,)
+        Correct answer indices.
+    n_draws : int
+        Sampled answers per problem (>= 1).
+    k : array_like
+        Attempts, ``1 <= k <= n_draws``.
+    rng : numpy.random.Generator
+        Source of randomness (keyword-only).
+
+    Returns
+    -------
+    mean : numpy.ndarray
+        Benchmark pass@k per ``k``.
+    se : numpy.ndarray
+        Its standard error over problems.
+
+    Raises
+    ------
+    ValueError
+        If shapes or values are invalid, or ``rng`` is not a Generator.
     """
     pi = _validate.distribution(probs, "probs")
     if pi.ndim != 2:
