@@ -2,6 +2,8 @@
 
 import math
 
+import mpmath
+
 import matplotlib
 
 matplotlib.use("Agg")  # this test module draws off-screen; the book build is never run with Agg
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 
 from rlbits import distill, information, selfplay, widgets
 from rlbits.exercises import check_outcome_bits, check_policy_target_bits
+from rlbits.distributions import sample_categorical
 from rlbits.gradients import softmax
 
 skills = st.floats(min_value=-50, max_value=50, allow_nan=False)
@@ -46,7 +49,10 @@ def test_win_probability_known_values_and_elo_scale():
 def test_outcome_bits_at_most_one(w):
     bits = selfplay.outcome_bits(w)
     assert 0.0 <= bits <= 1.0 + 1e-12
-    assert bits == pytest.approx(information.binary_entropy(w))
+    with mpmath.workdps(30):  # an independent evaluation of -w log2 w - (1 - w) log2(1 - w)
+        wm = mpmath.mpf(w)
+        expected = sum(-x * mpmath.log(x, 2) for x in (wm, 1 - wm) if x > 0)
+    assert bits == pytest.approx(float(expected), abs=1e-12)
 
 
 def test_outcome_bits_values():
@@ -59,14 +65,14 @@ def test_outcome_bits_values():
     (lambda: selfplay.win_probability("strong", 0.0), "numeric|not text"),
     (lambda: selfplay.win_probability(np.zeros(2), np.zeros(3)), "broadcast"),
     (lambda: selfplay.outcome_bits(1.5), r"\[0, 1\]"),
-    (lambda: selfplay.simulate_training("mirror", 100, 2, np.random.default_rng(0)), "past"),
-    (lambda: selfplay.simulate_training("self", 100, 2, 0), "Generator"),
-    (lambda: selfplay.simulate_training("self", 100, 0, np.random.default_rng(0)), "n_runs"),
-    (lambda: selfplay.simulate_training("self", 4, 2, np.random.default_rng(0)), "n_games"),
-    (lambda: selfplay.simulate_training("self", 100, 2, np.random.default_rng(0), games_per_step=1), "games_per_step"),
-    (lambda: selfplay.simulate_training("self", 100, 2, np.random.default_rng(0), learning_rate=0), "learning_rate"),
-    (lambda: selfplay.simulate_training("self", 100, 2, np.random.default_rng(0), noise=-1), "noise"),
-    (lambda: selfplay.simulate_training([1.0, 2.0], 100, 2, np.random.default_rng(0)), "one skill"),
+    (lambda: selfplay.simulate_training("mirror", 100, 2, rng=np.random.default_rng(0)), "past"),
+    (lambda: selfplay.simulate_training("self", 100, 2, rng=0), "Generator"),
+    (lambda: selfplay.simulate_training("self", 100, 0, rng=np.random.default_rng(0)), "n_runs"),
+    (lambda: selfplay.simulate_training("self", 4, 2, rng=np.random.default_rng(0)), "n_games"),
+    (lambda: selfplay.simulate_training("self", 100, 2, rng=np.random.default_rng(0), games_per_step=1), "games_per_step"),
+    (lambda: selfplay.simulate_training("self", 100, 2, rng=np.random.default_rng(0), learning_rate=0), "learning_rate"),
+    (lambda: selfplay.simulate_training("self", 100, 2, rng=np.random.default_rng(0), noise=-1), "noise"),
+    (lambda: selfplay.simulate_training([1.0, 2.0], 100, 2, rng=np.random.default_rng(0)), "one skill"),
     (lambda: selfplay.expected_step(0.0, noise=0), "noise"),
 ])
 def test_selfplay_bad_input(call, match):
@@ -75,7 +81,7 @@ def test_selfplay_bad_input(call, match):
 
 
 def test_selfplay_win_rate_is_one_half_in_expectation():
-    curves = selfplay.simulate_training("self", 800, 200, np.random.default_rng(3), learning_rate=0.1)
+    curves = selfplay.simulate_training("self", 800, 200, rng=np.random.default_rng(3), learning_rate=0.1)
     # every game's win probability is σ(noise · ε), symmetric around 1/2
     overall = curves.win_rate.mean()
     se = curves.win_rate.std() / math.sqrt(curves.win_rate.size)
@@ -85,9 +91,9 @@ def test_selfplay_win_rate_is_one_half_in_expectation():
 
 
 def test_simulation_is_reproducible_and_shaped():
-    a = selfplay.simulate_training(3.0, 400, 5, np.random.default_rng(7))
-    b = selfplay.simulate_training(3.0, 400, 5, np.random.default_rng(7))
-    c = selfplay.simulate_training(3.0, 400, 5, np.random.default_rng(8))
+    a = selfplay.simulate_training(3.0, 400, 5, rng=np.random.default_rng(7))
+    b = selfplay.simulate_training(3.0, 400, 5, rng=np.random.default_rng(7))
+    c = selfplay.simulate_training(3.0, 400, 5, rng=np.random.default_rng(8))
     assert np.array_equal(a.skill, b.skill) and not np.array_equal(a.skill, c.skill)
     assert a.skill.shape == (5, 50) and a.games[-1] == 49 * 8
     assert np.all(a.skill[:, 0] == 0.0)
@@ -108,7 +114,7 @@ def test_many_fixed_opponents_at_once_are_each_one_simulation():
         for field in fields:
             np.testing.assert_array_equal(getattr(curves, field), getattr(alone, field))
     with pytest.raises(ValueError, match="one at a time"):
-        selfplay._simulate_training_against(["self", 1.0], 160, 7, np.random.default_rng(0))
+        selfplay._simulate_training_against(["self", 1.0], 160, 7, rng=np.random.default_rng(0))
 
 
 def test_expected_step_closed_form_and_monte_carlo():
@@ -118,7 +124,7 @@ def test_expected_step_closed_form_and_monte_carlo():
     assert np.allclose(selfplay.expected_step(gap, noise=1e-3), w * (1 - w), rtol=1e-5)
     # Monte Carlo of one step from many runs against a fixed opponent
     for opp in [0.0, 2.0]:
-        curves = selfplay.simulate_training(opp, 16, 200_000, np.random.default_rng(11), games_per_step=8,
+        curves = selfplay.simulate_training(opp, 16, 200_000, rng=np.random.default_rng(11), games_per_step=8,
                                             learning_rate=1.0, noise=0.5)
         step = curves.skill[:, 1] - curves.skill[:, 0]
         exact = selfplay.expected_step(-opp, noise=0.5)
@@ -127,9 +133,9 @@ def test_expected_step_closed_form_and_monte_carlo():
 
 def test_strong_opponent_teaches_less_than_self_play():
     rng = np.random.default_rng(0)
-    own = selfplay.simulate_training("self", 2000, 50, rng, learning_rate=0.1)
-    strong = selfplay.simulate_training(6.0, 2000, 50, rng, learning_rate=0.1)
-    weak = selfplay.simulate_training(-3.0, 2000, 50, rng, learning_rate=0.1)
+    own = selfplay.simulate_training("self", 2000, 50, rng=rng, learning_rate=0.1)
+    strong = selfplay.simulate_training(6.0, 2000, 50, rng=rng, learning_rate=0.1)
+    weak = selfplay.simulate_training(-3.0, 2000, 50, rng=rng, learning_rate=0.1)
     assert own.skill[:, -1].mean() > 2 * weak.skill[:, -1].mean() > 2 * strong.skill[:, -1].mean()
     assert strong.outcome_bits.mean() < 0.1 < own.outcome_bits.mean()
 
@@ -182,17 +188,15 @@ def test_target_information_is_cross_entropy_minus_entropy(V, seed):
     assert kl == pytest.approx(distill.soft_target_cross_entropy(t, pi) - information.entropy(t), abs=1e-9)
 
 
-def test_mutual_information_closed_forms():
-    prior = np.array([0.5, 0.3, 0.2])
-    assert distill.mutual_information(np.diag(prior)) == pytest.approx(information.entropy(prior), abs=1e-12)
-    assert distill.mutual_information(np.outer(prior, [0.25, 0.75])) == pytest.approx(0.0, abs=1e-12)
-    # a binary symmetric channel with crossover 0.1 and a uniform input: 1 - H_b(0.1)
-    bsc = 0.5 * np.array([[0.9, 0.1], [0.1, 0.9]])
-    assert distill.mutual_information(bsc) == pytest.approx(1 - information.binary_entropy(0.1), abs=1e-12)
-    with pytest.raises(ValueError, match="sum to 1"):
-        distill.mutual_information(np.full((2, 2), 0.3))
-    with pytest.raises(ValueError, match="two axes"):
-        distill.mutual_information([0.5, 0.5])
+def test_one_mutual_information_is_finite_on_tiny_marginals():
+    # distill uses rlbits.information.mutual_information (it had its own, which returned inf here)
+    assert not hasattr(distill, "mutual_information")
+    joint = np.array([[1e-200, 0.0], [0.0, 1 - 1e-200]])
+    with mpmath.workdps(250):
+        tiny = mpmath.mpf("1e-200")
+        expected = -tiny * mpmath.log(tiny, 2) - (1 - tiny) * mpmath.log(1 - tiny, 2)  # I = H(X) for a copy
+    assert information.mutual_information(joint) == pytest.approx(float(expected), rel=1e-12)
+    assert float(expected) == pytest.approx(6.6e-198, rel=0.01)
 
 
 def test_answer_information_ignores_the_target_entropy():
@@ -283,14 +287,14 @@ def test_amplify():
 
 
 def test_make_task():
-    task = distill.make_task(5, 10, np.random.default_rng(0), n_correct=2)
+    task = distill.make_task(5, 10, rng=np.random.default_rng(0), n_correct=2)
     assert task.correct.shape == (5, 10) and (task.correct.sum(axis=1) == 2).all()
     # the correct answers are the least likely ones of each prompt
     pi = softmax(task.logits)
     assert (pi[task.correct].reshape(5, 2).max(axis=1) <= pi[~task.correct].reshape(5, 8).min(axis=1)).all()
     assert np.all((task.start_pass_rates > 0) & (task.start_pass_rates < 0.5))
     with pytest.raises(ValueError, match="n_correct"):
-        distill.make_task(5, 3, np.random.default_rng(0), n_correct=3)
+        distill.make_task(5, 3, rng=np.random.default_rng(0), n_correct=3)
 
 
 @pytest.mark.parametrize("kwargs, match", [
@@ -302,7 +306,7 @@ def test_make_task():
     ({"rng": 1}, "Generator"),
 ])
 def test_run_learning_bad_input(kwargs, match):
-    task = distill.make_task(3, 6, np.random.default_rng(0))
+    task = distill.make_task(3, 6, rng=np.random.default_rng(0))
     args = {"method": "soft", "n_iterations": 3, "k": 4, "n_runs": 2, "rng": np.random.default_rng(0)}
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
@@ -310,10 +314,10 @@ def test_run_learning_bad_input(kwargs, match):
 
 
 def test_run_learning_reproducible_bounds_and_ordering():
-    task = distill.make_task(6, 12, np.random.default_rng(2), prior_scale=1.0)
-    curves = {m: distill.run_learning(task, m, 30, 4, 60, np.random.default_rng(5), q0=0.5, beta=10.0,
+    task = distill.make_task(6, 12, rng=np.random.default_rng(2), prior_scale=1.0)
+    curves = {m: distill.run_learning(task, m, 30, 4, 60, rng=np.random.default_rng(5), q0=0.5, beta=10.0,
                                       learning_rate=2.0) for m in distill.METHODS}
-    again = distill.run_learning(task, "hard", 30, 4, 60, np.random.default_rng(5), q0=0.5, beta=10.0,
+    again = distill.run_learning(task, "hard", 30, 4, 60, rng=np.random.default_rng(5), q0=0.5, beta=10.0,
                                  learning_rate=2.0)
     assert np.array_equal(again.pass_rate, curves["hard"].pass_rate)
     bound = math.log2(math.comb(12, 2))
@@ -329,28 +333,57 @@ def test_run_learning_reproducible_bounds_and_ordering():
 
 def test_hard_target_is_the_search_argmax():
     # With beta = 0 the search's choice is the policy's own argmax: no sampling, so every run is identical.
-    task = distill.make_task(3, 6, np.random.default_rng(1))
-    c = distill.run_learning(task, "hard", 5, 3, 4, np.random.default_rng(0), beta=0.0)
+    task = distill.make_task(3, 6, rng=np.random.default_rng(1))
+    c = distill.run_learning(task, "hard", 5, 3, 4, rng=np.random.default_rng(0), beta=0.0)
     assert np.ptp(c.pass_rate, axis=0).max() == 0.0
     top = np.argmax(task.logits, axis=1)
-    assert np.allclose(c.target_kl[:, 0], np.mean(-np.log2(softmax(task.logits)[np.arange(3), top])))
+    assert (c.target_kl[:, 0] == 0).all()  # column t + 1 holds iteration t's target
+    assert np.allclose(c.target_kl[:, 1], np.mean(-np.log2(softmax(task.logits)[np.arange(3), top])))
+
+
+@pytest.mark.parametrize("method", ["soft", "hard"])
+def test_target_kl_is_recorded_for_the_target_trained_on(method):
+    # Iteration t trains on amplify(π_t, Q_{t+1}): the verdicts of that iteration are already stored.
+    # Rebuild iteration 0 by hand from the same random numbers (run_learning's only use of its rng is
+    # sample_categorical(π, k)) and compare. Recording amplify(π_t, Q_t) instead, the residual after the
+    # previous update, gives 0 here (Q_0 is constant, so amplify(π_0, Q_0) = π_0).
+    task = distill.make_task(5, 8, rng=np.random.default_rng(4), prior_scale=1.0)
+    R, k, beta, q0 = 6, 3, 10.0, 0.5
+    c = distill.run_learning(task, method, 2, k, R, rng=np.random.default_rng(12), beta=beta, q0=q0)
+    pi = np.broadcast_to(softmax(task.logits), (R, 5, 8))
+    a = sample_categorical(pi, k, rng=np.random.default_rng(12))
+    q = np.full((R, 5, 8), q0)
+    for r in range(R):
+        for m in range(5):
+            for ans in a[r, m]:
+                q[r, m, ans] = float(task.correct[m, ans])
+    w = pi * np.exp(beta * q)
+    plus = w / w.sum(axis=-1, keepdims=True)
+    if method == "soft":
+        expected = np.sum(plus * np.log2(plus / pi), axis=-1).mean(axis=1)
+    else:
+        best = np.argmax(plus, axis=-1)
+        expected = -np.log2(np.take_along_axis(pi, best[..., None], axis=-1)[..., 0]).mean(axis=1)
+    assert (expected > 0.1).all()
+    np.testing.assert_allclose(c.target_kl[:, 1], expected, rtol=1e-10)
+    assert (c.target_kl[:, 0] == 0).all() and (c.target_entropy[:, 0] == 0).all()
 
 
 def test_soft_expert_iteration_does_nothing_without_amplification():
-    task = distill.make_task(4, 8, np.random.default_rng(1))
-    c = distill.run_learning(task, "soft", 5, 3, 4, np.random.default_rng(0), beta=0.0, q0=0.5)
+    task = distill.make_task(4, 8, rng=np.random.default_rng(1))
+    c = distill.run_learning(task, "soft", 5, 3, 4, rng=np.random.default_rng(0), beta=0.0, q0=0.5)
     assert np.allclose(c.pass_rate, task.start_pass_rates.mean())
 
 
 def test_reinforce_expected_update_matches_closed_form():
     # One REINFORCE step from many runs: the mean change of the logits is lr · π_a (R_a - p) (k-sample,
     # leave-one-out baseline is unbiased).
-    task = distill.make_task(1, 5, np.random.default_rng(3), n_correct=1, prior_scale=0.5)
+    task = distill.make_task(1, 5, rng=np.random.default_rng(3), n_correct=1, prior_scale=0.5)
     pi = softmax(task.logits[0])
     R = task.correct[0].astype(float)
     p = float(pi @ R)
     runs, lr = 100_000, 1e-3
-    c = distill.run_learning(task, "reinforce", 1, 4, runs, np.random.default_rng(9), learning_rate=lr)
+    c = distill.run_learning(task, "reinforce", 1, 4, runs, rng=np.random.default_rng(9), learning_rate=lr)
     # to first order in lr the pass rate moves by lr · ∇_z p · E[Δz] = lr · Σ_a (π_a (R_a - p))²
     predicted = float(np.sum((pi * (R - p)) ** 2))
     change = (c.pass_rate[:, 1] - p) / lr
@@ -443,8 +476,51 @@ def test_elimination_reference():
     import itertools
     firsts = [next(i for i, a in enumerate(order) if a < 2) + 1 for order in itertools.permutations(range(5))]
     assert np.mean(firsts) == pytest.approx(distill.elimination_queries(5, 2), rel=1e-12)
-    sims = distill.simulate_elimination(16, 2, 200_000, np.random.default_rng(0))
+    sims = distill.simulate_elimination(16, 2, 200_000, rng=np.random.default_rng(0))
     assert abs(sims.mean() - 17 / 3) < 5 * sims.std() / math.sqrt(sims.size)
     assert sims.min() == 1 and sims.max() <= 15
     with pytest.raises(ValueError, match="n_correct"):
         distill.elimination_queries(3, 4)
+
+
+def test_mean_and_se_against_a_direct_computation():
+    from rlbits.summary import mean_and_se
+    x = np.array([[1.0, 2.0], [3.0, 6.0], [5.0, 7.0]])
+    mean, se = mean_and_se(x)
+    np.testing.assert_allclose(mean, [3.0, 5.0])
+    np.testing.assert_allclose(se, [2.0 / math.sqrt(3), math.sqrt(7.0) / math.sqrt(3)])  # sample sd 2 and sqrt(7)
+    assert mean_and_se(np.ones((1, 3)))[1].tolist() == [0.0, 0.0, 0.0]
+    with pytest.raises(ValueError, match="NaN"):
+        mean_and_se([1.0, np.nan])
+    with pytest.raises(ValueError, match="axis"):
+        mean_and_se(x, axis=2)
+
+
+def test_random_ranks_joined_tasks_and_sweep():
+    task = distill.make_task(400, 8, rng=np.random.default_rng(0), n_correct=2, correct_ranks="random")
+    # with random ranks each answer rank is equally likely to be correct: 2 of 8 at every rank on average
+    ranks = np.argsort(np.argsort(task.logits, axis=1), axis=1)
+    share = np.array([task.correct[ranks == r].mean() for r in range(8)])
+    assert np.all(np.abs(share - 0.25) < 4 * math.sqrt(0.25 * 0.75 / 400))
+    lowest = distill.make_task(5, 8, rng=np.random.default_rng(0))
+    assert (lowest.correct == (np.argsort(np.argsort(lowest.logits, axis=1), axis=1) < 2)).all()
+    both = distill.join_tasks([lowest, task])
+    assert both.correct.shape == (405, 8) and np.array_equal(both.logits[5:], task.logits)
+    score, se = distill.sweep(lowest, "soft", [1.0, 4.0], [10.0], 5, 3, 4, seed=2)
+    # the grid is one simulation with per-run settings: runs 4..7 are the second step size
+    again = distill.run_learning(lowest, "soft", 5, 3, 8, rng=np.random.default_rng(2),
+                                 learning_rate=np.repeat([1.0, 4.0], 4), beta=10.0, q0=0.5)
+    second = again.pass_rate[4:].mean(axis=1)
+    assert score.shape == (1, 2) and score[0, 1] == pytest.approx(second.mean(), rel=1e-12)
+    assert se[0, 1] == pytest.approx(second.std(ddof=1) / 2, rel=1e-12)
+    # a per-run step size gives each run exactly what a run with that step alone would do (the same draws)
+    alone = distill.run_learning(lowest, "hard", 5, 3, 1, rng=np.random.default_rng(3), learning_rate=4.0, beta=10.0)
+    mixed = distill.run_learning(lowest, "hard", 5, 3, 1, rng=np.random.default_rng(3), learning_rate=[4.0],
+                                 beta=[10.0])
+    np.testing.assert_array_equal(alone.pass_rate, mixed.pass_rate)
+    with pytest.raises(ValueError, match="learning_rate"):
+        distill.run_learning(lowest, "soft", 2, 3, 2, rng=np.random.default_rng(0), learning_rate=[1.0, -1.0])
+    with pytest.raises(ValueError, match="correct_ranks"):
+        distill.make_task(3, 4, rng=np.random.default_rng(0), correct_ranks="middle")
+    with pytest.raises(ValueError, match="same number of answers"):
+        distill.join_tasks([lowest, distill.make_task(2, 5, rng=np.random.default_rng(0))])

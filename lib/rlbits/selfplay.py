@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _validate, information
+from .summary import mean_and_se
 
 __all__ = [
     "ELO_PER_SKILL",
@@ -63,6 +64,21 @@ def win_probability(skill_a: ArrayLike, skill_b: ArrayLike) -> float | NDArray[n
     multiplies the odds of winning by ``e``; 400 Elo points multiply them by 10). Broadcasts.
     Equal skills give exactly 1/2, and ``win_probability(a, b) + win_probability(b, a) = 1``.
     Chapter 5, "Self-play and the outcome signal".
+
+    Parameters
+    ----------
+    skill_a, skill_b : array_like
+        Finite skills in logit units (broadcast).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The probability that ``a`` wins.
+
+    Raises
+    ------
+    ValueError
+        If a skill is not finite or the shapes do not broadcast.
     """
     a = _finite(skill_a, "skill_a")
     b = _finite(skill_b, "skill_b")
@@ -81,6 +97,21 @@ def outcome_bits(win_prob: ArrayLike) -> float | NDArray[np.float64]:
 
     At most 1 bit (at ``w = 1/2``); 0 bits when the result is certain. Chapter 5, "Self-play and the
     outcome signal".
+
+    Parameters
+    ----------
+    win_prob : array_like
+        Win probabilities in [0, 1].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``H_b(w)`` bits per game.
+
+    Raises
+    ------
+    ValueError
+        If ``win_prob`` is outside [0, 1] or not finite.
     """
     w = _validate.probability(win_prob, "win_prob")
     return information.binary_entropy(w)
@@ -95,6 +126,42 @@ def expected_step(gap: ArrayLike, noise: float = 0.5, learning_rate: float = 1.0
     Gauss–Hermite quadrature. For small ``noise`` it is ``lr · w(1 - w)`` with ``w = σ(gap)``: the
     variance of the outcome. In skill units (logits) per game. Chapter 5, "Self-play and the outcome
     signal".
+
+
+    Parameters
+
+    ----------
+
+    gap : array_like
+
+        Skill gaps ``θ - o`` (finite).
+
+    noise : float, optional
+
+        Exploration scale (> 0).
+
+    learning_rate : float, optional
+
+        Step size.
+
+
+    Returns
+
+    -------
+
+    float or numpy.ndarray
+
+        Expected skill change per game, in skill units.
+
+
+    Raises
+
+    ------
+
+    ValueError
+
+        If ``gap`` is not finite or ``noise <= 0``.
+
     """
     d = _finite(gap, "gap")
     sd = float(_finite(noise, "noise"))
@@ -129,21 +196,35 @@ class SelfPlayCurves:
     benchmark_win_rate: NDArray[np.float64]
 
     def mean_and_se(self, field: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """Mean over runs of one curve and its standard error over runs (for error bands)."""
+        """Mean over runs of one curve and its standard error over runs (:func:`rlbits.summary.mean_and_se`).
+
+        Parameters
+        ----------
+        field : str
+            One of ``"win_rate"``, ``"observed_win_rate"``, ``"outcome_bits"``, ``"skill"``,
+            ``"benchmark_win_rate"``.
+
+        Returns
+        -------
+        mean, se : numpy.ndarray
+            One value per step.
+
+        Raises
+        ------
+        ValueError
+            If ``field`` names no curve.
+        """
         if field not in ("win_rate", "observed_win_rate", "outcome_bits", "skill", "benchmark_win_rate"):
             raise ValueError(f"field must name one of the curves, got {field!r}")
-        arr = np.asarray(getattr(self, field), dtype=np.float64)
-        n = arr.shape[0]
-        se = arr.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.zeros(arr.shape[1])
-        return arr.mean(axis=0), se
+        return mean_and_se(getattr(self, field), axis=0)
 
 
 def simulate_training(
     opponent: str | float,
     n_games: int,
     n_runs: int,
-    rng: np.random.Generator,
     *,
+    rng: np.random.Generator,
     games_per_step: int = 8,
     learning_rate: float = 1.0,
     noise: float = 0.5,
@@ -158,10 +239,35 @@ def simulate_training(
     ``θ += learning_rate · mean_g (r_g - b_g) ε_g / noise`` with the leave-one-out baseline ``b_g``.
     All runs start at ``start_skill``. Returns a :class:`SelfPlayCurves`; outcome bits are per game.
     Chapter 5, "Self-play and the outcome signal".
+
+    Parameters
+    ----------
+    opponent : {"self", "past"} or float
+        The training opponent.
+    n_games : int
+        Games per learner (>= ``games_per_step``).
+    n_runs : int
+        Independent learners (>= 1).
+    rng : numpy.random.Generator
+        Source of randomness (keyword-only).
+    games_per_step : int, optional
+        Games per update (>= 2).
+    learning_rate, noise, start_skill : float, optional
+        Step size (> 0), exploration scale (> 0) and starting skill.
+
+    Returns
+    -------
+    SelfPlayCurves
+        One row per learner, one column per step.
+
+    Raises
+    ------
+    ValueError
+        If ``opponent`` is unknown or not one number, a setting is out of range, or ``rng`` is not a Generator.
     """
     if not isinstance(opponent, str) and np.ndim(opponent) != 0:
         raise ValueError(f"a fixed opponent is one skill (a number), got shape {np.shape(opponent)}")
-    return _simulate_training_against([opponent], n_games, n_runs, rng, games_per_step=games_per_step,
+    return _simulate_training_against([opponent], n_games, n_runs, rng=rng, games_per_step=games_per_step,
                                       learning_rate=learning_rate, noise=noise, start_skill=start_skill)[0]
 
 
@@ -169,8 +275,8 @@ def _simulate_training_against(
     opponents: Sequence[str | float],
     n_games: int,
     n_runs: int,
-    rng: np.random.Generator,
     *,
+    rng: np.random.Generator,
     games_per_step: int = 8,
     learning_rate: float = 1.0,
     noise: float = 0.5,
