@@ -340,14 +340,16 @@ def test_binary_entropy_symmetric_and_bounded(p):
 def test_positive_number_rejects_clearly(bad):
     from rlbits import _validate
 
-    with pytest.raises(ValueError, match="step must be a positive number"):
+    with pytest.raises(ValueError, match="step must be a (positive )?number"):
         _validate.positive_number(bad, "step")
 
 
 def test_positive_number_accepts():
     from rlbits import _validate
 
-    assert _validate.positive_number(3, "step") == 3.0 and _validate.positive_number("0.5", "step") == 0.5
+    assert _validate.positive_number(3, "step") == 3.0 and _validate.positive_number(np.float32(0.5), "step") == 0.5
+    with pytest.raises(ValueError, match="not text"):  # text is not a number, even when float() parses it
+        _validate.positive_number("0.5", "step")
 
 
 # --- two variables (Chapter 1, "Two variables") and the small-p ratio (Chapter 2) ---
