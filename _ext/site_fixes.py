@@ -34,7 +34,9 @@ stylesheet ``book/_static/site-fixes.css``:
   components (``search-button-field.html``, ``theme-switcher.html``) and the page layout
   (``layout.html``); this extension puts ``_templates/`` first on the template path.
 * **Contrast, focus rings, tap targets, clipping.** ``book/_static/site-fixes.css``, added to
-  every page.
+  every page; a formula too wide for its line scrolls, and ``book/_static/site-fixes.js`` makes
+  just those formulas tab stops so that a keyboard can scroll them (axe
+  ``scrollable-region-focusable``).
 
 Two fixes have no public extension point. They are kept here, in :func:`_dedupe_scripts` and
 :func:`name_section_toggles`, each with the upstream bug it works around; each raises
@@ -68,6 +70,7 @@ ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "book" / "_static"
 TEMPLATES = ROOT / "_templates"
 CSS = "site-fixes.css"
+JS = "site-fixes.js"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 CHECKER_REPLIES = ("✘ Not yet.", "✔ Correct.")  # rlbits.exercises.CheckResult as the page shows it
 CHECKER_CLASS = "exercise-checker-output"
@@ -186,4 +189,6 @@ def setup(app: Sphinx) -> dict:
     _override_hidden_cell_toggle(app)
     if (STATIC / CSS).is_file():
         app.add_css_file(CSS)
+    if (STATIC / JS).is_file():
+        app.add_js_file(JS, loading_method="defer")
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.1"}
