@@ -211,9 +211,12 @@ def test_first_load_on_a_slow_connection(browser, site, book_build):
                                 "s.getAttribute('fetchpriority')])")
         images = page.evaluate("() => [...document.querySelectorAll('.bd-article img')]"
                                ".map(i => [i.getAttribute('src'), i.loading])")
+        fonts = page.evaluate("async () => { await document.fonts.ready; return performance.getEntriesByType('resource')"
+                              ".map(e => e.name).filter(n => /webfonts/.test(n)); }")
     finally:
         context.close()
     assert not [s for s in scripts if "fontawesome" in s[0]], "the 1.5 MB icon script is back on the page"
+    assert fonts and not [f for f in fonts if "brands" in f], f"the 118 kB brands font is loaded again: {fonts}"
     mathjax = [s for s in scripts if "mathjax" in s[0]]
     assert mathjax and mathjax[0][1] and mathjax[0][3] == "high", f"MathJax must load async, first: {mathjax}"
     eager = [src for src, loading in images if loading != "lazy" and "/_static/" not in (src or "")]
