@@ -40,7 +40,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks import page_load  # noqa: E402
 
-pytestmark = pytest.mark.build  # every browser test here uses the session's one book build
+BUILD = pytest.mark.build  # the tests that use the session's one book build
 
 CHAPTERS = [nb.relative_to(ROOT).with_suffix("").as_posix() for nb in chapter_notebooks() if re.match(r"\d\d_", nb.name)]
 PHONE = {"width": 390, "height": 844}
@@ -90,6 +90,7 @@ def _tap(page, locator, touch: bool) -> None:
     page.wait_for_timeout(300)
 
 
+@BUILD
 @pytest.mark.parametrize("width", WIDTHS)
 def test_drawers_open_and_close(browser, site, width):
     """The ☰ (chapters) and ☷ (this page) buttons open their drawer with a tap, and it closes again."""
@@ -133,6 +134,7 @@ def test_drawers_open_and_close(browser, site, width):
         context.close()
 
 
+@BUILD
 def test_one_search_box_on_a_laptop(browser, site):
     context, page = _open(browser, site, CHAPTERS[0], 1366, math=False)
     try:
@@ -174,6 +176,7 @@ CLIPPED_JS = """() => {
 }"""
 
 
+@BUILD
 @pytest.mark.parametrize("width", (390, 768))
 @pytest.mark.parametrize("docname", CHAPTERS)
 def test_nothing_clipped(browser, site, docname, width):
@@ -194,6 +197,7 @@ def test_nothing_clipped(browser, site, docname, width):
 # --- 4. a slow connection ----------------------------------------------------------------------
 
 
+@BUILD
 def test_first_load_on_a_slow_connection(browser, site, book_build):
     """The last chapter at 1.6 Mbps / 150 ms, served with gzip: timings printed, not asserted (they
     depend on the machine; the benchmark records them). What made it slow is asserted."""
@@ -223,6 +227,7 @@ def test_first_load_on_a_slow_connection(browser, site, book_build):
     assert not eager, f"figures that load before a reader scrolls to them: {eager[:3]}"
 
 
+@BUILD
 def test_dark_mode_is_set_before_the_theme_script_runs(browser, site):
     """A reader whose system is dark sees a dark page from the first paint, not a white one that
     flips when the theme's deferred script runs (here that script never runs)."""
@@ -242,6 +247,7 @@ def test_dark_mode_is_set_before_the_theme_script_runs(browser, site):
 # --- 5. the explorers say what the page does ---------------------------------------------------
 
 
+@BUILD
 def test_remove_input_hides_a_cells_source(book_build):
     """The mechanism the chapters use for their explorer cells: myst-nb's remove-input tag."""
     from bs4 import BeautifulSoup
@@ -253,6 +259,7 @@ def test_remove_input_hides_a_cells_source(book_build):
     assert not [c for c in cells if c.select(".cell_input")], "a remove-input cell shows its source"
 
 
+@BUILD
 @pytest.mark.parametrize("docname", CHAPTERS)
 def test_explorer_says_what_the_page_does(browser, site, docname):
     """Above a working explorer, no text says it is only live elsewhere, and the kernel cell that
@@ -297,6 +304,7 @@ def _contrast(a, b) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
+@BUILD
 def test_dark_mode_figures_and_logo(browser, site):
     docname = next((d for d in CHAPTERS if "live-explorer" in (ROOT / f"{d}.ipynb").read_text(encoding="utf-8")),
                    CHAPTERS[0])
@@ -324,6 +332,7 @@ def test_dark_mode_figures_and_logo(browser, site):
 # --- 7. keyboard -------------------------------------------------------------------------------
 
 
+@BUILD
 @pytest.mark.parametrize("width", (390, 1366))
 def test_formulas_are_not_tab_stops(browser, site, width):
     """Only a formula too wide for its line (it scrolls) is a tab stop, so the keyboard can scroll it."""
@@ -356,6 +365,7 @@ FOCUS_RING_JS = """() => { const cs = getComputedStyle(document.activeElement);
           style: cs.outlineStyle, width: parseFloat(cs.outlineWidth) || 0, shadow: cs.boxShadow}; }"""
 
 
+@BUILD
 @pytest.mark.parametrize("width", (390, 1366))
 def test_header_buttons_show_a_focus_ring(browser, site, width):
     """Tab through the page's header: every button there shows an outline while focused."""
@@ -396,6 +406,7 @@ PRINT_JS = """() => {
 }"""
 
 
+@BUILD
 @pytest.mark.parametrize("docname", CHAPTERS[1:2])
 def test_print_leaves_out_what_only_works_on_screen(browser, site, docname):
     context, page = _open(browser, site, docname, 1366, math=False)
@@ -421,6 +432,7 @@ TAP_JS = """() => [...document.querySelectorAll(
               return {el: (e.className || e.tagName) + (e.id ? '#' + e.id : ''), w: Math.round(r.width), h: Math.round(r.height)}; })"""
 
 
+@BUILD
 @pytest.mark.parametrize("docname", CHAPTERS[:2])
 def test_tap_targets_on_a_phone(browser, site, docname):
     context, page = _open(browser, site, docname, PHONE["width"], math=False)
@@ -439,6 +451,7 @@ def test_tap_targets_on_a_phone(browser, site, docname):
 # --- checks without a browser -------------------------------------------------------------------
 
 
+@BUILD
 def test_compat_fixes_still_apply(book_build):
     """The two fixes without a public API (_ext/site_fixes.py) still do their job on this build."""
     html = (book_build.html / f"{CHAPTERS[0]}.html").read_text(encoding="utf-8")
