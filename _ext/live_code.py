@@ -10,13 +10,20 @@ kernel, cell selectors) and swaps its loader:
   ``_ext/thebe/SHA512SUMS`` (``make live-code`` fetches and checks them into ``_ext/thebe/dist/``);
   they are copied with ``_ext/thebe/live-code.js`` and ``live-code.css`` to ``_static/thebe/``
   in the build;
-* each page's ``THEBE_JS_URL`` points at ``_static/thebe/index.js`` instead of unpkg, and
-  ``sphinx-thebe.js`` is replaced by ``live-code.js`` (see that file for what it does and why);
+* every page loads ``_static/thebe/live-code.js`` and a configuration whose ``THEBE_JS_URL`` is
+  ``_static/thebe/index.js`` (both with ``app.add_js_file``) instead of sphinx-thebe's
+  ``sphinx-thebe.js`` and its configuration pointing at unpkg, which are taken off each page's
+  script list (``html-page-context``);
 * each page tells thebe which BinderHub to use (``launch_buttons.binderhub_url``).
 
 Nothing is loaded before a reader clicks "Live Code"; then everything but the kernel (Binder, or
 the Jupyter server a test configures) comes from the site. ``tests/test_livecode.py`` proves it in
 Chromium against a Jupyter server on 127.0.0.1: an explorer's slider redraws its figure.
+
+**Without npm** (a fresh clone where ``make live-code`` has not run), the book still builds:
+Live Code is switched off (no "Live Code" button; Binder and Colab stay) and the build logs one
+warning saying so and how to turn it on (``live_code.thebe_missing``; under ``-W`` that warning
+fails the build, as it should for the published site).
 """
 
 from __future__ import annotations
@@ -27,8 +34,8 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.builders.html._assets import _JavaScript
 from sphinx.errors import ExtensionError
+from sphinx.util import logging
 
 HERE = Path(__file__).resolve().parent / "thebe"
 DIST = HERE / "dist"
@@ -41,6 +48,7 @@ REQUIREJS_VERSION = "2.3.6"
 # answers that one request from the site. If a new thebe changes it, the build must say so.
 REQUIREJS_CDN = f"https://cdnjs.cloudflare.com/ajax/libs/require.js/{REQUIREJS_VERSION}/require.min.js"
 FIX = "run `make live-code` (needs npm) to fetch the pinned thebe into _ext/thebe/dist/"
+logger = logging.getLogger(__name__)
 
 
 def _enabled(config) -> bool:
@@ -77,9 +85,25 @@ def _files() -> list[tuple[Path, str]]:
     return [(p, p.name) for p in bundle] + [(requirejs, "require.js"), (LOADER, LOADER.name), (STYLE, STYLE.name)]
 
 
+def _missing() -> str | None:
+    """Why the pinned thebe cannot be served (it is not unpacked), or None when it can."""
+    lib = DIST / f"thebe-{THEBE_VERSION}" / "lib"
+    if not (lib / "index.js").is_file() or not (DIST / f"requirejs-{REQUIREJS_VERSION}" / "require.js").is_file():
+        return f"thebe {THEBE_VERSION} is not unpacked in {DIST}"
+    return None
+
+
 def _check(app: Sphinx, config) -> None:
-    if _enabled(config):
-        _files()
+    """Switch Live Code off, with one warning, where thebe is not unpacked; otherwise check its files."""
+    if not _enabled(config):
+        return
+    why = _missing()
+    if why:
+        config.html_theme_options["launch_buttons"]["thebe"] = False
+        logger.warning(f"Live Code is off in this build: {why}; {FIX}. Binder and Colab still work.",
+                       type="live_code", subtype="thebe_missing")
+        return
+    _files()
 
 
 def _copy(app: Sphinx) -> None:
@@ -90,22 +114,39 @@ def _copy(app: Sphinx) -> None:
     dest.mkdir(parents=True, exist_ok=True)
     for src, name in _files():
         shutil.copy2(src, dest / name)
+    app.add_js_file(f"{OUT.removeprefix('_static/')}/{LOADER.name}", loading_method="async")
+
+
+def _page_config(app: Sphinx, env, docnames) -> None:
+    """The page configuration sphinx-thebe writes, with THEBE_JS_URL at the site's own thebe.
+
+    sphinx-thebe writes ``const THEBE_JS_URL = "https://unpkg.com/..."`` with its selectors (after its
+    own ``env-before-read-docs`` handler); this one, connected after it, writes the same constants
+    with the address of ``_static/thebe/index.js`` on this site, found from the page's
+    ``data-content_root``. ``_page_scripts`` takes sphinx-thebe's copy off each page."""
+    if not _enabled(app.config):
+        return
+    selectors = app.config.thebe_config
+    lines = [
+        'const THEBE_JS_URL = new URL("_static/thebe/index.js", '
+        "new URL(document.documentElement.dataset.content_root || './', document.baseURI)).href",
+        *(f"const thebe_{key} = {json.dumps(selectors[key])}" for key in ("selector", "selector_input", "selector_output")),
+    ]
+    app.add_js_file(None, body="; ".join(lines), id="live-code-config")
+
+
+def _is_sphinx_thebe(js) -> bool:
+    filename = str(getattr(js, "filename", "") or "")
+    body = (getattr(js, "attributes", None) or {}).get("body", "")
+    return filename.endswith("/sphinx-thebe.js") or ("const THEBE_JS_URL" in body and "unpkg.com" in body)
 
 
 def _page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """Point the page at the site's thebe and loader instead of unpkg and sphinx-thebe.js."""
+    """Take sphinx-thebe's loader and configuration off the page: live-code.js and ``_page_config``
+    replace them, and with Live Code off nothing may offer to fetch thebe from unpkg."""
     scripts = context.get("script_files")
-    if not _enabled(app.config) or not isinstance(scripts, list):
-        return
-    thebe_url = context["pathto"](f"{OUT}/index.js", resource=True)
-    for i, js in enumerate(scripts):
-        body = js.attributes.get("body", "")
-        if not js.filename and "const THEBE_JS_URL" in body:
-            old = body.split(";")[0]
-            attributes = dict(js.attributes, body=body.replace(old, f'const THEBE_JS_URL = "{thebe_url}"', 1))
-            scripts[i] = _JavaScript(js.filename, priority=js.priority, **attributes)
-        elif str(js.filename).endswith("/sphinx-thebe.js"):
-            scripts[i] = _JavaScript(f"{OUT}/{LOADER.name}", priority=js.priority, **js.attributes)
+    if isinstance(scripts, list):
+        scripts[:] = [js for js in scripts if not _is_sphinx_thebe(js)]
 
 
 def _binder_config(app: Sphinx, doctree, docname: str) -> None:
@@ -122,5 +163,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _check)
     app.connect("doctree-resolved", _binder_config)
     app.connect("builder-inited", _copy)
+    app.connect("env-before-read-docs", _page_config, priority=600)  # after sphinx-thebe's (500)
     app.connect("html-page-context", _page_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

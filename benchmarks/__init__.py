@@ -43,6 +43,7 @@ from .build import bench_build
 from .growth import bench_growth
 from .information import bench_information
 from .live_site import bench_live_site
+from .page_load import bench_page_load
 from .simulator import bench_training
 from .states import bench_states
 from .widgets import _explorers, bench_widgets  # noqa: F401
@@ -137,7 +138,7 @@ def _quiet(log: Callable[[str], None], below: float = 1.0, limit_s: float = 120.
 
 
 def run(quick: bool = False, skip_build: bool = False, previous: dict[str, Any] | None = None,
-        sections: tuple[str, ...] = ("build", "widgets", "states", "live_site", "information", "growth", "training"),
+        sections: tuple[str, ...] = ("build", "widgets", "states", "live_site", "page_load", "information", "growth", "training"),
         log: Callable[[str], None] = lambda s: None, site: Path | None = None) -> dict[str, Any]:
     """Run the benchmark and return the results as a JSON-ready dict.
 
@@ -158,7 +159,7 @@ def run(quick: bool = False, skip_build: bool = False, previous: dict[str, Any] 
                 results["measured_on"].pop("build", None)
         else:
             log("building the whole book twice (cold, then with nothing changed) ...")
-            results["build"] = bench_build(quick, keep=site is None and "live_site" in sections)
+            results["build"] = bench_build(quick, keep=site is None and ("live_site" in sections or "page_load" in sections))
             if results["build"].get("status") == "measured":
                 results["build"]["measured_on"] = results["machine"]["date_utc"]
     built = results.get("build", {}).pop("output", None)  # the site this run built, for live_site
@@ -174,6 +175,9 @@ def run(quick: bool = False, skip_build: bool = False, previous: dict[str, Any] 
             results["machine"]["load_average_1min_live_site"] = _quiet(log, limit_s=0 if quick else 120)
             log("moving the static site's explorers in Chromium ...")
             results["live_site"] = bench_live_site(quick, site or (Path(built) / "_build" / "html" if built else None))
+        if "page_load" in sections:
+            log("loading chapters in Chromium over a throttled connection ...")
+            results["page_load"] = bench_page_load(quick, site or (Path(built) / "_build" / "html" if built else None))
     finally:
         if built:
             import shutil
@@ -196,7 +200,7 @@ def run(quick: bool = False, skip_build: bool = False, previous: dict[str, Any] 
     return _jsonable(results)
 
 
-SECTIONS = ("build", "widgets", "states", "live_site", "information", "growth", "training")
+SECTIONS = ("build", "widgets", "states", "live_site", "page_load", "information", "growth", "training")
 
 
 def merge(previous: dict[str, Any], new: dict[str, Any], sections: tuple[str, ...]) -> dict[str, Any]:

@@ -101,6 +101,12 @@ def report(results: dict[str, Any]) -> str:
             out.append(f"{live.get('status')}: {live.get('note', '')}")
         out.append("")
 
+    if results.get("page_load") is not None:
+        from . import page_load
+
+        out.append("== Static site: a chapter's first load over a slow connection (Chromium) ==")
+        out.extend(page_load.report(results["page_load"]) + [""])
+
     if results.get("information"):
         out.append("== rlbits.information vs the bare NumPy floor ==")
         out.append(table(["function", "case", "median ms", "p95 ms", "floor ms", "ratio", "Mentries/s"],

@@ -6,7 +6,7 @@
  * the explorers' sliders and figures render. Everything is served by the site (see _ext/live_code.py):
  *
  * - thebe's bundle, its lazily loaded chunks and its stylesheet (with live-code.css, a few fixes)
- *   come from THEBE_JS_URL's folder;
+ *   come from THEBE_JS_URL's folder (_static/thebe/, written by _ext/live_code.py);
  * - thebe fetches require.js from a CDN before it builds the first widget: that one request is
  *   answered with the same file (requirejs 2.3.6) from the site;
  * - LaTeX in cell outputs is not typeset (thebe would load MathJax 2 from a CDN); the page's own
