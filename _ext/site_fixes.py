@@ -26,7 +26,7 @@ stylesheet ``book/_static/site-fixes.css``:
   page's content, a docutils image attribute), so that on a slow connection the page's text,
   styles and MathJax come first.
 * **Exercise checkers on paper.** A cell output that is an ``rlbits.exercises`` checker's reply
-  ("✘ Not yet. ... got None" on the built page) is marked ``exercise-checker-output``;
+  ("✎ Replace None with your answer ..." on the built page, or a verdict) is marked ``exercise-checker-output``;
   ``book/_static/print.css`` leaves it out of print.
 * **Theme buttons.** The search button is labelled "Search" but shows "Search Ctrl+K", and the
   colour-mode button's icon titles ("Light", ...) are shown text its label "Color mode" does not
@@ -72,7 +72,7 @@ TEMPLATES = ROOT / "_templates"
 CSS = "site-fixes.css"
 JS = "site-fixes.js"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-CHECKER_REPLIES = ("✘ Not yet.", "✔ Correct.")  # rlbits.exercises.CheckResult as the page shows it
+CHECKER_REPLIES = ("✘ Not yet.", "✔ Correct.", "✎ Replace None")  # rlbits.exercises.CheckResult as the page shows it (wrong, right, pending)
 CHECKER_CLASS = "exercise-checker-output"
 
 # --- what cannot be done through a public API (see the module docstring) -----------------------
