@@ -29,6 +29,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders.html._assets import _JavaScript
 from sphinx.errors import ExtensionError
+from sphinx.util import logging
 
 HERE = Path(__file__).resolve().parent / "thebe"
 DIST = HERE / "dist"
@@ -78,7 +79,12 @@ def _files() -> list[tuple[Path, str]]:
 
 
 def _check(app: Sphinx, config) -> None:
-    if _enabled(config):
+    if _enabled(config) and not DIST.is_dir():
+        # A fresh clone without npm: the book builds, with Live Code off. A log line, not a Sphinx
+        # warning, so that builds with warnings as errors (-W) still pass; only `make site` needs thebe.
+        config.html_theme_options["launch_buttons"]["thebe"] = False
+        logging.getLogger(__name__).info(f"Live Code is off: thebe is not in {DIST}; {FIX}")
+    elif _enabled(config):
         _files()
 
 
