@@ -109,6 +109,13 @@ def browser():
 
 
 @pytest.fixture(scope="session")
+def live_code(book_build: BookBuild) -> None:
+    """Skip (fail under CI) where the book was built with Live Code off (thebe not fetched: ``make live-code``)."""
+    if not (book_build.html / "_static" / "thebe" / "index.js").is_file():
+        unavailable("the book was built with Live Code off: thebe is not fetched (`make live-code`, needs npm)")
+
+
+@pytest.fixture(scope="session")
 def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the browser tests save screenshots for people to look at (pytest's temporary folder)."""
     return tmp_path_factory.mktemp("screenshots", numbered=False)

@@ -262,7 +262,7 @@ def _notebook_pages() -> list[str]:
 
 
 @pytest.mark.parametrize("docname", _notebook_pages()[:1])
-def test_live_code_is_fetched_only_on_click(browser, site, docname):
+def test_live_code_is_fetched_only_on_click(browser, site, live_code, docname):
     """Thebe ("Live Code") loads nothing until a reader asks for it; then its scripts come from the
     site itself, and the only request that leaves 127.0.0.1 asks Binder for a kernel.
 

@@ -123,7 +123,7 @@ FIGURE_JS = """(cell) => {
 }"""
 
 
-def test_live_code_explorer_slider_redraws_figure(browser, site, jupyter_server, screenshots):
+def test_live_code_explorer_slider_redraws_figure(browser, site, live_code, jupyter_server, screenshots):
     """Live Code on Chapter 1: run the explorer, move a slider, the figure is redrawn; offline."""
     context = browser.new_context(viewport=VIEWPORT, service_workers="block")
     outside: list[str] = []
