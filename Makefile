@@ -34,16 +34,18 @@ book: $(STAMP)
 	@echo "$(LIB_HASH)" > _build/.lib-hash
 	@echo "The book is in _build/html: open _build/html/index.html in a browser."
 
-# The test tiers (markers in pyproject.toml, fixtures in tests/conftest.py). pytest-xdist runs the tests
-# that need the book build on one worker (the book is built once, into pytest's temporary folder) and
-# each other file's tests on one worker. The browser tests skip where Chromium is missing (fail if CI=true).
-PYTEST := $(BIN)/python -m pytest -n auto --dist loadgroup
+# The test tiers (markers in pyproject.toml, fixtures in tests/conftest.py). Tests not marked build run on
+# one pytest-xdist worker per core (a notebook's cells, or a module's tests, on one worker); those marked
+# build run in one process, which builds the book once into pytest's temporary folder. The browser tests
+# skip where Chromium is missing (and fail if CI=true).
+PYTEST := $(BIN)/python -m pytest
 
 check: $(STAMP)
-	$(PYTEST) -m "not build and not docs" tests
+	$(PYTEST) -n auto --dist loadscope -m "not build and not docs" tests
 
 test: $(STAMP) $(THEBE) $(AXE) $(REVEAL)
-	$(PYTEST) --nbval --nbval-current-env tests book
+	$(PYTEST) -n auto --dist loadscope -m "not build" --nbval --nbval-current-env tests book
+	$(PYTEST) -m build tests
 
 test-envs: $(STAMP)
 	$(BIN)/nox

@@ -9,9 +9,11 @@ The tiers (markers in pyproject.toml, commands in the Makefile; see the README):
 * ``make test-envs``: the readers' environments (``noxfile.py``).
 
 A test that uses ``book_build`` (directly or through ``site`` or ``browser``) is marked ``build``
-here, so ``-m "not build"`` never builds the book. Under pytest-xdist (``-n auto --dist loadgroup``,
-as the Makefile runs it) every such test runs on one worker, so the book is built once, and every
-other file's tests run together on one worker, so a notebook's cells run in order in one kernel.
+here, so ``-m "not build"`` never builds the book. ``make test`` runs the other tests first, on one
+pytest-xdist worker per core (``--dist loadscope``: a notebook's cells run in order in one kernel),
+then the ``build`` tests in one process, so that the session fixture builds the book once (each
+xdist worker would build its own: ``--dist loadgroup`` could keep them on one worker, but pytest-xdist
+3.8 does not group under pytest 9.2, whose node ids it can no longer extend).
 """
 
 from __future__ import annotations
@@ -33,12 +35,10 @@ BUILD_FIXTURES = {"book_build", "site", "browser"}
 
 @pytest.hookimpl(tryfirst=True)  # before pytest deselects by marker (-m)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the tests that need the book build ``build``; group the tests for pytest-xdist (see above)."""
+    """Mark ``build`` every test that needs the book build."""
     for item in items:
         if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.build)
-        group = "book-build" if item.get_closest_marker("build") else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def unavailable(reason: str) -> None:
