@@ -13,7 +13,7 @@ here, so ``-m "not build"`` never builds the book. ``make test`` runs the other 
 pytest-xdist worker per core (``--dist loadscope``: a notebook's cells run in order in one kernel),
 then the ``build`` tests in one process, so that the session fixture builds the book once (each
 xdist worker would build its own: ``--dist loadgroup`` could keep them on one worker, but pytest-xdist
-3.8 does not group under pytest 9.2, whose node ids it can no longer extend).
+3.8 silently stops grouping under pytest 9.2, pytest-dev/pytest-xdist#1386).
 """
 
 from __future__ import annotations
