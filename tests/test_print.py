@@ -29,13 +29,11 @@ def html(book_build, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def printed(html):
-    if not web.find_chromium():
-        unavailable("Chromium is not installed (set CHROMIUM or put `chromium` on the PATH)")
+def printed(html, browser):
     # Both papers for the one-page handouts; the whole book (about 40 s a paper size on CI) in A4 only:
     # `make pdf` prints it for US Letter too, with the same checks.
-    reports = pdf.make_pdfs(html, only={"worksheet", "formula_card"})
-    reports.update(pdf.make_pdfs(html, only={"book"}, papers=("A4",)))
+    reports = pdf.make_pdfs(html, only={"worksheet", "formula_card"}, browser=browser)
+    reports.update(pdf.make_pdfs(html, only={"book"}, papers=("A4",), browser=browser))
     return html / "pdf", reports
 
 

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import json
+from contextlib import nullcontext
 from pathlib import Path
+from typing import Any
 
 from book.course.build import web
 
@@ -129,18 +131,20 @@ def _check(page, width: int, what: str) -> dict:
     return report
 
 
-def make_pdfs(html: Path, only: set[str] | None = None, papers: tuple[str, ...] = tuple(PAPERS)) -> dict[str, dict]:
+def make_pdfs(html: Path, only: set[str] | None = None, papers: tuple[str, ...] = tuple(PAPERS),
+              browser: Any = None) -> dict[str, dict]:
     """Print the PDFs into ``html / 'pdf'``; return a report per file (page check results).
 
     ``only`` restricts the documents (``worksheet``, ``formula_card``, ``book``) and ``papers`` the
-    sizes (``A4``, ``Letter``); by default everything is printed.
+    sizes (``A4``, ``Letter``); by default everything is printed. ``browser`` is a Playwright browser
+    to print with (the tests pass theirs); by default :func:`book.course.build.web.chromium` starts one.
     """
     out = html / "pdf"
     out.mkdir(exist_ok=True)
     reports: dict[str, dict] = {}
     jobs = [(name, path) for name, path in SINGLE.items()] + [("book", None)]
     jobs = [j for j in jobs if only is None or j[0] in only]
-    with web.serve(html) as base, web.chromium() as browser:
+    with web.serve(html) as base, (nullcontext(browser) if browser else web.chromium()) as browser:
         for paper in papers:
             suffix, width = PAPERS[paper]
             context = browser.new_context(viewport={"width": width, "height": 1000})
