@@ -1,18 +1,22 @@
-# Two commands for readers and CI:
-#   make book   build the HTML book into _build/html (open _build/html/index.html)
-#   make test   run the whole test suite (library, notebooks, book build)
-# Both create and reuse a local virtual environment in .venv from requirements.txt.
+# For readers, authors and CI (each creates and reuses a virtual environment in .venv from requirements.txt):
+#   make book        build the HTML book into _build/html (open _build/html/index.html)
+#   make check       the quick tier: library, exercises, static notebook checks (no build, no browser)
+#   make test        check + strict nbval + one book build + the site in Chromium + Live Code + PDFs and slides
+#   make test-envs   the readers' environments: Colab floors, Binder, nbval with SIMD dispatch off (noxfile.py)
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.requirements-installed
-# Live Code's thebe, unpacked from npm (see live-code below).
+# From npm, each pinned: Live Code's thebe (see live-code below), axe-core for the browser tests
+# (tests/browser/package-lock.json) and reveal.js for the slides (book/course/slides/package-lock.json).
 THEBE  := _ext/thebe/dist/.unpacked
+AXE    := tests/browser/node_modules/axe-core/axe.min.js
+REVEAL := book/course/slides/node_modules/reveal.js/dist/reveal.js
 # Notebooks are re-executed whenever rlbits or the pinned requirements change.
 LIB_HASH = $(shell cat requirements.txt $$(find lib -name '*.py' | LC_ALL=C sort) | sha256sum | cut -c1-16)
 
-.PHONY: book test notebooks clean browser-deps live-code instructor instructor-pdf pdf slides site
+.PHONY: book check test test-envs notebooks clean browser-deps live-code instructor instructor-pdf pdf slides site
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +24,8 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install -r requirements.txt
 	touch $(STAMP)
 
-book: $(STAMP) $(THEBE)
+# Without thebe (make live-code, needs npm) the book builds with Live Code off, and says so once.
+book: $(STAMP)
 	@mkdir -p _build
 	@if [ "$$(cat _build/.lib-hash 2>/dev/null)" != "$(LIB_HASH)" ]; then \
 		echo "rlbits or requirements changed: clearing the execution cache"; \
@@ -29,8 +34,21 @@ book: $(STAMP) $(THEBE)
 	@echo "$(LIB_HASH)" > _build/.lib-hash
 	@echo "The book is in _build/html: open _build/html/index.html in a browser."
 
-test: $(STAMP) $(THEBE)
-	$(BIN)/python -m pytest
+# The test tiers (markers in pyproject.toml, fixtures in tests/conftest.py). Tests not marked build run on
+# one pytest-xdist worker per core (a notebook's cells, or a module's tests, on one worker); those marked
+# build run in one process, which builds the book once into pytest's temporary folder. The browser tests
+# skip where Chromium is missing (and fail if CI=true).
+PYTEST := $(BIN)/python -m pytest
+
+check: $(STAMP)
+	$(PYTEST) -n auto --dist loadscope -m "not build and not docs" tests
+
+test: $(STAMP) $(THEBE) $(AXE) $(REVEAL)
+	$(PYTEST) -n auto --dist loadscope -m "not build" --nbval --nbval-current-env tests book
+	$(PYTEST) -m build tests
+
+test-envs: $(STAMP)
+	$(BIN)/nox
 
 # Live Code (Thebe) is served from the site itself: the npm tarballs named in _ext/thebe/SHA512SUMS
 # (thebe's prebuilt bundle and require.js), checked against those hashes and unpacked into
@@ -38,8 +56,10 @@ test: $(STAMP) $(THEBE)
 # node_modules, none of thebe's 960 build dependencies).
 live-code: $(THEBE)
 
+NEED_NPM = command -v npm >/dev/null || { echo "$@ needs npm (make browser-deps installs it on Debian, as root)"; exit 1; }
+
 $(THEBE): _ext/thebe/SHA512SUMS
-	@command -v npm >/dev/null || { echo "Live Code needs npm to fetch thebe (Debian: apt-get install npm)"; exit 1; }
+	@$(NEED_NPM)
 	rm -rf _ext/thebe/dist && mkdir -p _ext/thebe/dist
 	cd _ext/thebe/dist && for tgz in $$(awk '{print $$2}' ../SHA512SUMS); do \
 		npm pack --silent "$$(echo $$tgz | sed -E 's/-([0-9][^-]*)\.tgz$$/@\1/')" >/dev/null || exit 1; done \
@@ -47,20 +67,16 @@ $(THEBE): _ext/thebe/SHA512SUMS
 	&& for tgz in *.tgz; do mkdir -p "$${tgz%.tgz}" && tar xzf "$$tgz" -C "$${tgz%.tgz}" --strip-components=1 || exit 1; done
 	touch $(THEBE)
 
-# What the browser tests (tests/test_browser.py) need besides .venv: Debian's Chromium and axe-core
-# (npm, pinned in tests/browser/package-lock.json). Run as root (CI does, in .ci/run); each step is
-# skipped when already done. Without Chromium, `make test` skips the browser tests (fails if CI=true).
-AXE := tests/browser/node_modules/axe-core/axe.min.js
-
-# reveal.js for the slides (make slides), from npm, pinned in book/course/slides/package-lock.json.
-REVEAL := book/course/slides/node_modules/reveal.js/dist/reveal.js
-
-browser-deps: $(AXE) $(REVEAL)
-	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null)"; \
-	else apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; fi
+# What `make test` needs besides .venv: Chromium (found as `chromium` on the PATH, or named by the
+# environment variable CHROMIUM) and npm, which fetches axe-core, reveal.js and thebe. The only target
+# that uses apt (Debian, as root; CI runs it in .ci/run): it installs Chromium and npm where missing.
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! command -v npm >/dev/null; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium npm; fi
+	$(MAKE) $(AXE) $(REVEAL) $(THEBE)
 
 $(AXE): tests/browser/package.json tests/browser/package-lock.json
-	@command -v npm >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y npm; }
+	@$(NEED_NPM)
 	cd tests/browser && npm ci --no-audit --no-fund
 	@touch $(AXE)
 
@@ -90,24 +106,24 @@ instructor: $(STAMP)
 instructor-pdf: instructor
 	$(BIN)/python -m book.course.build.pdf _build/instructor/_build/html --only formula_card
 
-# Printable PDFs made by Debian's Chromium (make browser-deps) from the built site, into _build/html/pdf:
+# Printable PDFs made by Chromium (see browser-deps) from the built site, into _build/html/pdf:
 # the worksheet (two pages) and the whole book, each for A4 and US Letter. The formula card, which answers
 # the class exercises, is printed from the instructor edition (make instructor-pdf).
 pdf: book
 	$(BIN)/python -m book.course.build.pdf _build/html
 
-# The session's slides (book/course/slides/slides.ipynb, reveal.js from npm, pinned in its package-lock.json)
+# The session's slides (book/course/slides/slides.ipynb, reveal.js from npm)
 # into _build/html/slides: served with the site, no CDN.
 $(REVEAL): book/course/slides/package.json book/course/slides/package-lock.json
-	@command -v npm >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y npm; }
+	@$(NEED_NPM)
 	cd book/course/slides && npm ci --no-audit --no-fund
 	@touch $(REVEAL)
 
 slides: book $(REVEAL)
 	$(BIN)/python -m book.course.build.slides _build/html
 
-# Everything the published site serves: the book, its PDFs and the session's slides.
-site: book pdf slides
+# Everything the published site serves: the book (with Live Code, so thebe first), its PDFs and the slides.
+site: $(THEBE) book pdf slides
 
 clean:
 	rm -rf _build

@@ -1,4 +1,4 @@
-"""The live explorers on the static website, driven in headless Chromium (Debian's ``/usr/bin/chromium``).
+"""The live explorers on the static website, driven in headless Chromium (``book/course/build/web.py``).
 
 For every chapter page with a ``{live-explorer}`` block, :func:`check_page` opens the page in a
 fresh browser context (empty cache), moves each control through several values of its grid and,
@@ -15,26 +15,18 @@ returns the percentiles: ``tests/test_live_explorers.py`` asserts on them, and
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
+from book.course.build import web
+
+ROOT = web.ROOT
 VIEWPORT = {"width": 1280, "height": 900}
 GOAL_P95_MS = 50.0  # a move shows its figure within 50 ms at the 95th percentile
 MAX_INITIAL_BYTES = 1_500_000  # the page's own weight at load (HTML + the images it shows)
@@ -44,50 +36,14 @@ DIRECTIVE = re.compile(r"```\{live-explorer\}\s+(\w+)")
 
 def explorer_pages() -> dict[str, str]:
     """``docname -> explorer name`` for every notebook in the table of contents with a live explorer."""
-    import sys
-
-    sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import chapter_notebooks  # noqa: PLC0415
-
     pages = {}
-    for nb in chapter_notebooks():
+    for nb in web.chapter_notebooks():
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
         for cell in cells:
             if cell["cell_type"] == "markdown":
                 for name in DIRECTIVE.findall("".join(cell["source"])):
                     pages[nb.relative_to(ROOT).with_suffix("").as_posix()] = name
     return pages
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-
-@contextmanager
-def serve(html: Path) -> Iterator[str]:
-    """Serve ``html`` on a free port of 127.0.0.1; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@contextmanager
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @dataclass
@@ -343,7 +299,7 @@ def site_added_bytes(html: Path) -> dict[str, Any]:
 def measure(html: Path) -> dict[str, Any]:
     """Operate every page's live explorer in Chromium; the results as a JSON-ready dict."""
     pages = explorer_pages()
-    with serve(html) as base, chromium() as browser:
+    with web.serve(html) as base, web.chromium() as browser:
         results = [check_page(browser, base, doc, name) for doc, name in pages.items()]
         nojs = {doc: check_without_javascript(browser, base, doc) for doc in pages}
     out = summary(results)
@@ -357,6 +313,6 @@ def bench_live_site(quick: bool = False, html: Path | None = None) -> dict[str, 
     html = html or ROOT / "_build" / "html"
     if not (html / "_explorers").is_dir():
         return {"status": "skipped", "note": f"no built site with live explorers in {html}: run `make book` first"}
-    if not CHROMIUM.exists():
-        return {"status": "skipped", "note": f"{CHROMIUM} is not installed (`make browser-deps`)"}
+    if not web.find_chromium():
+        return {"status": "skipped", "note": web.NOT_FOUND}
     return {"status": "measured", **measure(html)}

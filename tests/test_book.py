@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 
@@ -9,7 +10,7 @@ import pytest
 
 from conftest import ROOT, chapter_notebooks, toc_files
 
-pytestmark = pytest.mark.build
+GLUE_TEXT = re.compile(r"\{glue:text\}`(\w+)(?::([^`]+))?`")
 
 
 def _page(book_build, entry: str) -> str:
@@ -63,13 +64,22 @@ def test_math_is_served_locally(book_build):
     assert html.count('class="math') > 20
 
 
-def test_glued_numbers_are_rendered(book_build):
-    text = _text(_page(book_build, "book/01_entropy"))
-    assert "16.61 bits" in text  # surprisal of one token out of 100,000
-    assert "1.4855 bits" in text  # entropy of Niels Rolf's example
+@pytest.mark.parametrize("nb", chapter_notebooks(), ids=lambda p: p.name)
+def test_glued_numbers_are_rendered(book_build, nb):
+    """Every ``{glue:text}`` in the prose shows the glued value at its format (myst-nb's ``format``)."""
+    cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+    glued = {o["metadata"]["scrapbook"]["name"]: o["data"]["application/papermill.record/text/plain"]
+             for c in cells for o in c.get("outputs", []) if o.get("metadata", {}).get("scrapbook")}
+    markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    text = _text(_page(book_build, str(nb.relative_to(ROOT).with_suffix(""))))
     assert "{glue" not in text
+    for key, fmt in GLUE_TEXT.findall(markdown):
+        value = ast.literal_eval(glued[key])
+        shown = format(value, fmt) if fmt else glued[key]
+        assert shown in text, f"{nb.name}: {key} should read {shown!r}"
 
 
+@pytest.mark.docs
 def test_bibliography_lists_cited_works(book_build):
     html = _page(book_build, "book/bibliography")
     for needle in ["Shannon", "Patel", "Paleka", "Cover"]:

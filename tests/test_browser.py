@@ -1,7 +1,8 @@
 """Every page of the built book, opened in a real headless Chromium, as a reader would open it.
 
-The site built by the session fixture ``book_build`` is served on 127.0.0.1 and every page in
-``_toc.yml`` is loaded with Debian's Chromium (driven by Playwright, never a downloaded browser).
+The site built by the session fixture ``book_build`` is served on 127.0.0.1 (the ``site`` fixture) and
+every page in ``_toc.yml`` is loaded in headless Chromium (the ``browser`` fixture: Playwright driving
+``$CHROMIUM`` or ``chromium`` on the PATH, never a browser Playwright downloads).
 For each page the test checks that:
 
 * no JavaScript error or console error occurs, no request fails and nothing answers 404;
@@ -16,42 +17,27 @@ For each page the test checks that:
 * axe-core reports no serious or critical accessibility violation, except the theme's own,
   which are listed in ``THEME_EXCEPTIONS`` with the reason.
 
-A full-page screenshot of each page is written to ``_build/screenshots/`` (JPEG at quality 85, for
-people to look at: 40% quicker to take than a PNG of a chapter 20,000 pixels tall). The number of pages
+A full-page screenshot of each page is written to the ``screenshots`` folder in pytest's temporary
+folder (JPEG at quality 85, for people to look at; ``--basetemp`` chooses where). The number of pages
 checked and the largest page weight are printed in the test summary.
 
 Chromium and axe-core are installed by ``make browser-deps`` (``.ci/run`` does it first). Where
-Chromium is missing the tests skip, except under ``CI=true``, where they fail.
+either is missing the tests skip, except under ``CI=true``, where they fail.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
-from conftest import ROOT, chapter_notebooks, toc_files
+from book.course.build.web import is_local
+from conftest import ROOT, chapter_notebooks, toc_files, unavailable
 
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks import live_site  # noqa: E402 - the static-file server the browser tests share
-
-CHROMIUM = Path("/usr/bin/chromium")
 AXE_JS = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    # Belt and braces for the offline check: no host but 127.0.0.1 resolves.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 MAX_OWN_BYTES = 1_500_000  # the page's HTML plus the images it shows
 MIN_ALT_WORDS = 5  # a figure's alt text says what the figure shows, not just "plot"
 VIEWPORT = {"width": 1280, "height": 900}
@@ -62,45 +48,13 @@ VIEWPORT = {"width": 1280, "height": 900}
 # theme's other findings are fixed in _ext/site_fixes.py, _templates/ and book/_static/.
 THEME_EXCEPTIONS: dict[str, tuple[str, str]] = {}
 
-pytestmark = pytest.mark.build  # every test here uses the session's one book build
-
-
-def _unavailable(reason: str) -> None:
-    """Skip where the browser is not installed, but fail under CI, which must run these tests."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: the browser tests must run; see `make browser-deps`)")
-    pytest.skip(f"{reason}; run `make browser-deps` (as root) to install it")
-
-
-# --- serving the built site ----------------------------------------------------------------
-
 
 @pytest.fixture(scope="module")
-def site(book_build) -> str:
-    """Serve the built HTML on a free port of 127.0.0.1; yields the base URL."""
-    if not (book_build.html / "index.html").is_file():
-        pytest.fail(f"the book build produced no HTML (exit {book_build.returncode}):\n{book_build.log[-3000:]}")
-    with live_site.serve(book_build.html) as base:  # the benchmark's server, shared by the browser tests
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium, headless, driven by Playwright."""
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is not installed (Debian package `chromium`)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the Python package `playwright` is not installed (requirements.txt)")
+def axe() -> str:
+    """axe-core's script (npm, pinned in tests/browser/package-lock.json; ``make browser-deps``)."""
     if not AXE_JS.is_file():
-        _unavailable(f"axe-core is not installed ({AXE_JS.relative_to(ROOT)})")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+        unavailable(f"axe-core is not installed ({AXE_JS.relative_to(ROOT)})")
+    return str(AXE_JS)
 
 
 # --- loading one page and recording everything -----------------------------------------------
@@ -131,11 +85,6 @@ class PageVisit:
         return sum(size for _, size in self.sizes.values())
 
 
-def _is_local(url: str, base: str) -> bool:
-    scheme = urlsplit(url).scheme
-    return scheme in ("data", "blob", "about") or url.startswith(base + "/") or url == base
-
-
 def visit(browser, base: str, path: str):
     """Open ``base/path`` in a fresh context (empty cache) and record what happens."""
     context = browser.new_context(viewport=VIEWPORT, service_workers="block")
@@ -160,14 +109,14 @@ def visit(browser, base: str, path: str):
             rec.errors.append(f"console.error: {msg.text} ({msg.location.get('url', '')})")
 
     def request_failed(req):  # refusals of outside requests are already in rec.outside
-        if _is_local(req.url, base):
+        if is_local(req.url, base):
             rec.failed.append(f"{req.url}: {req.failure}")
 
     def response(resp):
         if resp.status >= 400:
             rec.failed.append(f"{resp.url}: HTTP {resp.status}")
 
-    context.route(lambda url: not _is_local(url, base), block)
+    context.route(lambda url: not is_local(url, base), block)
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -247,24 +196,8 @@ def _screenshot_name(docname: str) -> str:
     return docname.replace("/", "_") + ".jpg"
 
 
-# Two test classes, so that pytest-xdist (--dist loadscope) checks the chapters and the other pages on
-# two workers at once; each page's check is the same function.
-CHAPTER_PAGES = [doc for doc in toc_files() if doc.split("/")[-1][:2].isdigit()]
-
-
-class TestChapterPages:
-    @pytest.mark.parametrize("docname", CHAPTER_PAGES)
-    def test_page_in_browser(self, browser, site, docname, request):
-        check_page_in_browser(browser, site, docname, request)
-
-
-class TestOtherPages:
-    @pytest.mark.parametrize("docname", [doc for doc in toc_files() if doc not in CHAPTER_PAGES])
-    def test_page_in_browser(self, browser, site, docname, request):
-        check_page_in_browser(browser, site, docname, request)
-
-
-def check_page_in_browser(browser, site, docname, request):
+@pytest.mark.parametrize("docname", toc_files())
+def test_page_in_browser(browser, site, axe, screenshots, docname, request):
     """One page of the table of contents: errors, offline, math, figures, weight, accessibility."""
     context, page, rec = visit(browser, site, f"{docname}.html")
     try:
@@ -272,10 +205,9 @@ def check_page_in_browser(browser, site, docname, request):
         page.evaluate(EAGER_IMAGES_JS)
         page.wait_for_load_state("networkidle")
         icon = page.evaluate(FAVICON_JS)
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / _screenshot_name(docname)), full_page=True, quality=85)
+        page.screenshot(path=str(screenshots / _screenshot_name(docname)), full_page=True, quality=85)
         images = page.evaluate(IMAGES_JS)
-        page.add_script_tag(path=str(AXE_JS))
+        page.add_script_tag(path=axe)
         violations = page.evaluate(AXE_RUN_JS, {rule: sel for rule, (sel, _why) in THEME_EXCEPTIONS.items()})
     finally:
         context.close()
@@ -330,7 +262,7 @@ def _notebook_pages() -> list[str]:
 
 
 @pytest.mark.parametrize("docname", _notebook_pages()[:1])
-def test_live_code_is_fetched_only_on_click(browser, site, docname):
+def test_live_code_is_fetched_only_on_click(browser, site, live_code, docname):
     """Thebe ("Live Code") loads nothing until a reader asks for it; then its scripts come from the
     site itself, and the only request that leaves 127.0.0.1 asks Binder for a kernel.
 

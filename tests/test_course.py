@@ -472,20 +472,6 @@ def test_public_build_contains_no_exercise_answer(book_build):
         assert word not in index, word
 
 
-@pytest.fixture(scope="session")
-def instructor_build(book_build) -> Path:
-    """``make instructor``: the instructor edition, built from the committed outputs (about 10 s).
-
-    It waits for the public build, whose explorer states (cached in ``_build/.explorer_states``) it reuses.
-    """
-    import subprocess
-
-    proc = subprocess.run(["make", "instructor"], cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert "drawing its" not in proc.stdout, "the instructor edition redrew the explorers' states"
-    return ROOT / "_build" / "instructor" / "_build" / "html"
-
-
 @pytest.mark.build
 def test_instructor_build_has_every_answer(instructor_build):
     notes = _text((instructor_build / "book" / "course" / "instructor" / "notes.html").read_text(encoding="utf-8"))

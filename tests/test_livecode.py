@@ -10,8 +10,8 @@ end, with its kernel). The built page is used as published; only a test configur
 is added to it before the click (``useBinder: false`` and the server's address and token), where
 the site otherwise asks Binder. Every request and WebSocket that would leave 127.0.0.1 is refused
 and recorded, and the test asserts there were none: thebe, its chunks, its stylesheet and
-require.js all come from the site. Debian's Chromium is driven by Playwright; without Chromium the
-test skips, except under ``CI=true``, where it fails (``make browser-deps`` installs it).
+require.js all come from the site. Chromium is the ``browser`` fixture (tests/conftest.py); without
+it the test skips, except under ``CI=true``, where it fails (``make browser-deps`` installs it).
 """
 
 from __future__ import annotations
@@ -27,11 +27,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ROOT
-from test_browser import CHROMIUM, CHROMIUM_FLAGS, SCREENSHOTS, VIEWPORT, _unavailable, live_site
+from conftest import ROOT, unavailable
 
-pytestmark = pytest.mark.build  # uses the session's one book build
-
+VIEWPORT = {"width": 1280, "height": 900}
 PAGE = "book/01_entropy.html"
 IMPORTS_CELL = "from rlbits import distributions, plotting, widgets"  # the chapter's hide-input imports
 EXPLORER_CELL = "widgets.entropy_explorer()"
@@ -55,15 +53,6 @@ def _is_local(url: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def site(book_build) -> str:
-    """Serve the built HTML on a free port of 127.0.0.1; yields the base URL."""
-    if not (book_build.html / PAGE).is_file():
-        pytest.fail(f"the book build produced no {PAGE} (exit {book_build.returncode}):\n{book_build.log[-3000:]}")
-    with live_site.serve(book_build.html) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
 def jupyter_server(site, tmp_path_factory):
     """A Jupyter server on 127.0.0.1 that accepts the site's origin and a random token.
 
@@ -73,7 +62,7 @@ def jupyter_server(site, tmp_path_factory):
         import jupyter_server  # noqa: F401
         import psutil
     except ImportError as exc:
-        _unavailable(f"{exc.name} is not installed (requirements.txt)")
+        unavailable(f"{exc.name} is not installed (requirements.txt)")
     tmp = tmp_path_factory.mktemp("jupyter")
     port, token = _free_port(), secrets.token_hex(24)
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # Agg would drop the figures
@@ -118,23 +107,6 @@ def jupyter_server(site, tmp_path_factory):
         log.close()
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    """Debian's Chromium, headless, driven by Playwright."""
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is not installed (Debian package `chromium`)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the Python package `playwright` is not installed (requirements.txt)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 ERROR_MIME = "application/vnd.jupyter.stderr"  # tracebacks and stderr, as JupyterLab renders them
 
 
@@ -151,9 +123,9 @@ FIGURE_JS = """(cell) => {
 }"""
 
 
-def test_live_code_explorer_slider_redraws_figure(chromium, site, jupyter_server):
+def test_live_code_explorer_slider_redraws_figure(browser, site, live_code, jupyter_server, screenshots):
     """Live Code on Chapter 1: run the explorer, move a slider, the figure is redrawn; offline."""
-    context = chromium.new_context(viewport=VIEWPORT, service_workers="block")
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
     outside: list[str] = []
     errors: list[str] = []
     sockets: list[str] = []
@@ -224,11 +196,9 @@ def test_live_code_explorer_slider_redraws_figure(chromium, site, jupyter_server
         page.wait_for_timeout(SETTLE_MS)  # no second redraw may follow
         v_after = readout.inner_text().strip()
         after = explorer.evaluate(FIGURE_JS)
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        explorer.screenshot(path=str(SCREENSHOTS / "livecode_01_entropy_explorer.png"))
+        explorer.screenshot(path=str(screenshots / "livecode_01_entropy_explorer.png"))
     except Exception as exc:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "livecode_failure.png"))
+        page.screenshot(path=str(screenshots / "livecode_failure.png"))
         seen = "\n  ".join(errors + [f"refused: {u}" for u in outside] + [f"websocket: {u}" for u in sockets])
         raise AssertionError(f"Live Code failed after {time.monotonic() - started:.1f} s: {exc}\n  {seen}") from exc
     finally:

@@ -3,42 +3,39 @@
 The worksheet prints on two sheets of A4 and of US Letter (the formula card is printed from the
 instructor edition, ``make instructor-pdf``); the whole-book
 PDF has every page of the book, its math typeset and its figures present, nothing wider than the
-sheet. The PDFs are printed from the session's one book build (``book_build``)."""
+sheet. The PDFs are printed from a copy of the session's one book build (``book_build``), with the
+browser helper ``make pdf`` uses (``book/course/build/web.py``)."""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 
 import pytest
 
-from conftest import ROOT, toc_files
-
-pytestmark = pytest.mark.build
-
-CHROMIUM = "/usr/bin/chromium"
+from book.course.build import pdf, web
+from book.course.build import slides as slide_builder
+from conftest import ROOT, toc_files, unavailable
 
 
 @pytest.fixture(scope="module")
-def printed(book_build):
-    from pathlib import Path
-    import os
-
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("Chromium is missing (CI=true): run `make browser-deps`")
-        pytest.skip("Chromium is not installed: run `make browser-deps` as root")
+def html(book_build, tmp_path_factory):
+    """A copy of the built site, for ``make pdf`` and ``make slides`` to write into as they do."""
     if not (book_build.html / "index.html").is_file():
         pytest.fail(f"the book build produced no HTML:\n{book_build.log[-3000:]}")
-    import sys
+    copy = tmp_path_factory.mktemp("site") / "html"
+    shutil.copytree(book_build.html, copy)
+    return copy
 
-    sys.path.insert(0, str(ROOT))
-    from book.course.build import pdf
 
-    # Both papers for the one-page handouts; the whole book (about 40 s a paper size on CI) in A4 only:
+@pytest.fixture(scope="module")
+def printed(html, browser):
+    # Both papers for the worksheet; the whole book (about 40 s a paper size on CI) in A4 only:
     # `make pdf` prints it for US Letter too, with the same checks.
-    reports = pdf.make_pdfs(book_build.html, only={"worksheet"})
-    reports.update(pdf.make_pdfs(book_build.html, only={"book"}, papers=("A4",)))
-    return book_build.html / "pdf", reports
+    reports = pdf.make_pdfs(html, only={"worksheet"}, browser=browser)
+    reports.update(pdf.make_pdfs(html, only={"book"}, papers=("A4",), browser=browser))
+    return html / "pdf", reports
 
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
@@ -61,18 +58,15 @@ def test_whole_book_pdf(printed):
     assert not report["wide"]
 
 
-def test_pdfs_linked_from_the_site(printed, book_build):
+def test_pdfs_linked_from_the_site(printed, html):
     out, _ = printed
-    html = (book_build.html / "book" / "course" / "index.html").read_text(encoding="utf-8")
-    links = re.findall(r'href="\.\./\.\./pdf/([\w-]+\.pdf)"', html)
-    from book.course.build import pdf
-
+    links = re.findall(r'href="\.\./\.\./pdf/([\w-]+\.pdf)"', (html / "book" / "course" / "index.html").read_text(encoding="utf-8"))
     made_by_make_pdf = {f"{name}-{suffix}.pdf" for name in [*pdf.SINGLE, "book"] for suffix, _ in pdf.PAPERS.values()}
     assert set(links) == made_by_make_pdf
     for name in links:
         if (out / name).exists() or name != "book-letter.pdf":  # the tests print the book in A4 only
             assert (out / name).read_bytes().startswith(b"%PDF-")
-    assert not (book_build.html / "book" / "course" / "formula_card.html").exists()
+    assert not (html / "book" / "course" / "formula_card.html").exists()
 
 
 def test_print_rules_fit_both_papers():
@@ -86,20 +80,13 @@ def test_print_rules_fit_both_papers():
 
 
 @pytest.fixture(scope="module")
-def slides(book_build):
-    import sys
-
-    sys.path.insert(0, str(ROOT))
-    from book.course.build import slides as builder
-
-    if not (builder.REVEAL / "dist" / "reveal.js").is_file():
-        pytest.skip("reveal.js is not installed: run `make browser-deps` (npm ci in book/course/slides)")
-    return builder.build(book_build.html)
+def slides(html):
+    if not (slide_builder.REVEAL / "dist" / "reveal.js").is_file():
+        unavailable("reveal.js is not installed (npm ci in book/course/slides)")
+    return slide_builder.build(html)
 
 
 def test_reveal_is_pinned_from_npm():
-    import json
-
     lock = json.loads((ROOT / "book" / "course" / "slides" / "package-lock.json").read_text())
     entry = lock["packages"]["node_modules/reveal.js"]
     assert entry["integrity"].startswith("sha512-")  # npm ci checks the tarball against it
@@ -107,29 +94,16 @@ def test_reveal_is_pinned_from_npm():
     assert package["dependencies"]["reveal.js"] == entry["version"]  # exact pin
 
 
-def test_slides_work_offline(slides, book_build):
-    from pathlib import Path
-    import os
-    import sys
-
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("Chromium is missing (CI=true)")
-        pytest.skip("Chromium is not installed")
-    sys.path.insert(0, str(ROOT))
-    from book.course.build import pdf
-    from playwright.sync_api import sync_playwright
-
-    index = (book_build.html / "book" / "course" / "index.html").read_text(encoding="utf-8")
+def test_slides_work_offline(slides, html, browser, screenshots):
+    index = (html / "book" / "course" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../slides/index.html"' in index  # linked from the course page
-    html = slides.read_text(encoding="utf-8")
-    assert not re.search(r'(src|href)="https?://|from .https?://', html), "the slides load nothing from the internet"
-    assert "reveal.js/dist/reveal.js" in html
+    text = slides.read_text(encoding="utf-8")
+    assert not re.search(r'(src|href)="https?://|from .https?://', text), "the slides load nothing from the internet"
+    assert "reveal.js/dist/reveal.js" in text
     errors: list[str] = []
-    with pdf.serve(book_build.html) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=pdf.FLAGS)
+    with web.serve(html) as base:
         context = browser.new_context(viewport={"width": 1280, "height": 720}, device_scale_factor=2)
-        outside = pdf._offline(context)
+        outside = web.refuse_outside(context, base)
         page = context.new_page()
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -141,10 +115,9 @@ def test_slides_work_offline(slides, book_build):
         raw_tex = page.evaluate("document.body.innerText.includes('\\\\log_2')")
         figures = page.evaluate("""() => [...document.querySelectorAll('.reveal img')].map(i =>
             [i.naturalWidth, i.getBoundingClientRect().width])""")
-        (ROOT / "_build" / "screenshots").mkdir(parents=True, exist_ok=True)
         page.evaluate("Reveal.slide(7)")
-        page.screenshot(path=str(ROOT / "_build" / "screenshots" / "slides_essay_plot.png"))
-        browser.close()
+        page.screenshot(path=str(screenshots / "slides_essay_plot.png"))
+        context.close()
     assert not outside and not errors, (outside, errors)
     assert total >= 15
     assert not raw_tex, "math is typeset"
@@ -154,32 +127,21 @@ def test_slides_work_offline(slides, book_build):
     assert slides.stat().st_size < 1_500_000
 
 
-def test_figures_in_dark_mode_are_not_white_boxes(book_build):
+def test_figures_in_dark_mode_are_not_white_boxes(browser, site, screenshots):
     """In the site's dark mode a chapter's figures are shown dark (lightness inverted, hues kept)."""
-    from pathlib import Path
-    import sys
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed")
-    sys.path.insert(0, str(ROOT))
-    from book.course.build import pdf
-    from playwright.sync_api import sync_playwright
-
-    with pdf.serve(book_build.html) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=pdf.FLAGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
-        pdf._offline(context)
-        page = context.new_page()
-        page.goto(f"{base}/book/02_information_gain.html", wait_until="networkidle")
-        theme = page.evaluate("document.documentElement.dataset.theme")
-        found = page.evaluate("""() => [...document.querySelectorAll('.cell_output img')].map(i => {
-            const r = i.getBoundingClientRect();
-            return [getComputedStyle(i).filter, i.naturalWidth, r.width, r.width <= i.parentElement.getBoundingClientRect().width + 1];
-        })""")
-        page.locator(".cell_output img").first.scroll_into_view_if_needed()
-        (ROOT / "_build" / "screenshots").mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ROOT / "_build" / "screenshots" / "dark_mode_figure.png"))
-        browser.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    outside = web.refuse_outside(context, site)
+    page = context.new_page()
+    page.goto(f"{site}/book/02_information_gain.html", wait_until="networkidle")
+    theme = page.evaluate("document.documentElement.dataset.theme")
+    found = page.evaluate("""() => [...document.querySelectorAll('.cell_output img')].map(i => {
+        const r = i.getBoundingClientRect();
+        return [getComputedStyle(i).filter, i.naturalWidth, r.width, r.width <= i.parentElement.getBoundingClientRect().width + 1];
+    })""")
+    page.locator(".cell_output img").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "dark_mode_figure.png"))
+    context.close()
+    assert not outside, outside
     assert theme == "dark"
     assert found, "the chapter shows figures"
     for style, natural, shown, fits in found:

@@ -9,8 +9,9 @@ Writes, into ``<html>/pdf/``, for each paper size (A4 and US Letter):
   document (the pages' articles are put together in one browser page, so MathJax typesets all of it
   and each chapter starts on a new sheet).
 
-Chromium is Debian's (``make browser-deps``); the site is served from 127.0.0.1 and every other
-request is refused, so the PDFs are made offline. Usage::
+Chromium is found and launched by :mod:`book.course.build.web` (``$CHROMIUM`` or ``chromium`` on the
+PATH); the site is served from 127.0.0.1 and every other request is refused, so the PDFs are made
+offline. Usage::
 
     python -m book.course.build.pdf _build/html [--only worksheet,book]
     python -m book.course.build.pdf _build/instructor/_build/html --only formula_card
@@ -22,20 +23,13 @@ wider than the printable width (no text cut at the page edge). A failed check st
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import json
-import sys
-import threading
-from contextlib import contextmanager
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[3]
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+from book.course.build import web
+
 #: Paper sizes: Playwright format name -> (file suffix, printable width in CSS px at 96 px/inch, with the
 #: 12 mm side margins of book/_static/print.css).
 PAPERS = {"A4": ("a4", round((210 - 24) / 25.4 * 96)), "Letter": ("letter", round((215.9 - 24) / 25.4 * 96))}
@@ -45,30 +39,9 @@ INSTRUCTOR_SINGLE = {"formula_card": "book/course/instructor/formula_card.html"}
 MARGIN = {"top": "12mm", "bottom": "12mm", "left": "12mm", "right": "12mm"}
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-
-@contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on a free port of 127.0.0.1 and yield the base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def toc_pages() -> list[str]:
     """The public book's pages in reading order, as paths of their HTML relative to the site."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import toc_files  # the one reader of _toc.yml
-
-    return [f"{f}.html" for f in toc_files()]
+    return [f"{f}.html" for f in web.toc_files()]
 
 
 # JavaScript run in the page before printing: wait for MathJax, then report what would print badly.
@@ -149,19 +122,6 @@ _ASSEMBLE = """async (urls) => {
 }"""
 
 
-def _offline(context) -> list[str]:
-    outside: list[str] = []
-
-    def route(r):
-        if r.request.url.startswith("http://127.0.0.1:"):
-            return r.continue_()
-        outside.append(r.request.url)
-        return r.abort()
-
-    context.route("**/*", route)
-    return outside
-
-
 def _check(page, width: int, what: str) -> dict:
     report = page.evaluate(_CHECK, width)
     problems = []
@@ -176,53 +136,47 @@ def _check(page, width: int, what: str) -> dict:
     return report
 
 
-def make_pdfs(html: Path, only: set[str] | None = None, papers: tuple[str, ...] = tuple(PAPERS)) -> dict[str, dict]:
+def make_pdfs(html: Path, only: set[str] | None = None, papers: tuple[str, ...] = tuple(PAPERS),
+              browser: Any = None) -> dict[str, dict]:
     """Print the PDFs into ``html / 'pdf'``; return a report per file (page check results).
 
     ``only`` restricts the documents (``worksheet``, ``book``, and ``formula_card`` from an instructor
     build) and ``papers`` the sizes (``A4``, ``Letter``); by default the public site's documents
-    are printed.
+    are printed. ``browser`` is a Playwright browser to print with (the tests pass theirs); by
+    default :func:`book.course.build.web.chromium` starts one.
     """
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        raise SystemExit(f"{CHROMIUM} is missing: run `make browser-deps` as root")
     out = html / "pdf"
     out.mkdir(exist_ok=True)
     reports: dict[str, dict] = {}
     jobs = [(name, path) for name, path in SINGLE.items()] + [("book", None)]
     jobs += [(name, path) for name, path in INSTRUCTOR_SINGLE.items() if only is not None and name in only]
     jobs = [j for j in jobs if only is None or j[0] in only]
-    with serve(html) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
-        try:
-            for paper in papers:
-                suffix, width = PAPERS[paper]
-                context = browser.new_context(viewport={"width": width, "height": 1000})
-                outside = _offline(context)
-                page = context.new_page()
-                page.emulate_media(media="print", color_scheme="light")
-                for name, path in jobs:
-                    if path is None:
-                        page.goto(f"{base}/book/course/index.html", wait_until="networkidle")
-                        count = page.evaluate(_ASSEMBLE, [f"{base}/{p_}" for p_ in toc_pages()])
-                        page.wait_for_load_state("networkidle")
-                    else:
-                        page.goto(f"{base}/{path}", wait_until="networkidle")
-                        count = 1
-                    scaled = page.evaluate(_FIT, width)
-                    report = _check(page, width, f"{name} ({paper})")
-                    report["scaled_to_fit"] = scaled
-                    target = out / f"{name}-{suffix}.pdf"
-                    page.pdf(path=str(target), format=paper, margin=MARGIN, print_background=True,
-                             prefer_css_page_size=False)
-                    report.update(pages_joined=count, bytes=target.stat().st_size, pages=pdf_pages(target))
-                    reports[target.name] = report
-                if outside:
-                    raise RuntimeError(f"requests outside the site while printing: {outside[:5]}")
-                context.close()
-        finally:
-            browser.close()
+    with web.serve(html) as base, (nullcontext(browser) if browser else web.chromium()) as browser:
+        for paper in papers:
+            suffix, width = PAPERS[paper]
+            context = browser.new_context(viewport={"width": width, "height": 1000})
+            outside = web.refuse_outside(context, base)
+            page = context.new_page()
+            page.emulate_media(media="print", color_scheme="light")
+            for name, path in jobs:
+                if path is None:
+                    page.goto(f"{base}/book/course/index.html", wait_until="networkidle")
+                    count = page.evaluate(_ASSEMBLE, [f"{base}/{p_}" for p_ in toc_pages()])
+                    page.wait_for_load_state("networkidle")
+                else:
+                    page.goto(f"{base}/{path}", wait_until="networkidle")
+                    count = 1
+                scaled = page.evaluate(_FIT, width)
+                report = _check(page, width, f"{name} ({paper})")
+                report["scaled_to_fit"] = scaled
+                target = out / f"{name}-{suffix}.pdf"
+                page.pdf(path=str(target), format=paper, margin=MARGIN, print_background=True,
+                         prefer_css_page_size=False)
+                report.update(pages_joined=count, bytes=target.stat().st_size, pages=pdf_pages(target))
+                reports[target.name] = report
+            if outside:
+                raise RuntimeError(f"requests outside the site while printing: {outside[:5]}")
+            context.close()
     return reports
 
 
