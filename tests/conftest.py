@@ -142,3 +142,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     terminalreporter.write_line(
         f"{len(_PAGES)} pages checked in Chromium; largest page weight (HTML + images): {own / 1e6:.3f} MB "
         f"({name}); largest total transferred: {max(t for _, t in _PAGES.values()) / 1e6:.3f} MB")
+
+
+@pytest.fixture(autouse=True)
+def instructor_may_reveal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests play the instructor: ``reveal=True`` shows answers only where ``RLBITS_REVEAL=1``
+    (see ``rlbits.exercises``); ``tests/test_exercises.py`` checks the gate itself."""
+    monkeypatch.setenv("RLBITS_REVEAL", "1")
