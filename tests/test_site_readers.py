@@ -33,7 +33,6 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, chapter_notebooks
-from test_browser import browser, site  # noqa: F401 - the shared fixtures (served build, Chromium)
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
