@@ -1436,3 +1436,49 @@ def check_noise_kind(answer: Any, case: str) -> CheckResult:
         why = ("Some outcomes move the update off the line of its mean: find one that is not a multiple of the "
                "expected update.")
     return CheckResult(False, why)
+
+
+# --- Chapter 7: a small transformer trained both ways ---
+
+
+def check_heldout_bits_per_sample(answer: Any, loss_before: float, loss_after: float, samples: float, *,
+                                  reveal: bool = False) -> CheckResult:
+    """Check a reader's bits learned per training sample from two held-out log-losses (Chapter 7).
+
+    ``loss_before`` and ``loss_after`` are the held-out log-loss of the correct answers, in bits per
+    prompt, before and after ``samples`` training samples.
+    """
+    before, after, n = float(loss_before), float(loss_after), float(samples)
+    if not (math.isfinite(before) and math.isfinite(after)) or before < 0 or after < 0:
+        raise ValueError("the losses must be finite, non-negative numbers of bits")
+    if not math.isfinite(n) or n <= 0:
+        raise ValueError(f"samples must be a positive number, got {samples!r}")
+    drop = before - after
+    expected = drop / n
+    mistakes = _unit_mistakes(expected) + [
+        (drop, "That is the drop over the whole run; the question asks per sample."),
+        (-expected, "The sign is flipped: learning lowers the loss, and the bits learned are the drop."),
+        (after / n, "That divides the loss that is left, not the drop."),
+    ]
+    return _judge(answer, expected, mistakes, reveal, "Bits learned per sample", zero_log_zero=False)
+
+
+def check_transformer_flops(answer: Any, method: str, T: int, n_params: int, *, reveal: bool = False) -> CheckResult:
+    """Check a reader's FLOPs per training sample under Chapter 7's cost model.
+
+    ``method`` is one of Chapter 7's methods, ``T`` the answer length, ``n_params`` the model's size.
+    """
+    from .transformer.measure import flops_per_sample
+
+    parts = flops_per_sample(method, T, n_params)
+    expected = parts["total"]
+    fwd = parts["forward"]
+    mistakes = [
+        (expected - parts["sample"], "Sampling the answer costs forward passes too; count them."),
+        (expected - parts["sample"] + fwd if method != "sl" else -1.0,
+         "Without a cache, each of the T answer digits needs a forward pass of its own, not one in all."),
+        (expected - parts["backward"], "A backward pass costs about twice a forward pass; count it."),
+        (expected - parts["teacher"] if method == "distill" else -1.0, "The teacher's forward pass costs FLOPs too."),
+    ]
+    mistakes = [(v, m) for v, m in mistakes if v > 0 and not math.isclose(v, expected)]
+    return _judge(answer, expected, mistakes, reveal, "FLOPs per sample", unit="FLOPs", zero_log_zero=False)

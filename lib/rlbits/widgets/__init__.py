@@ -47,5 +47,12 @@ STATIC_GRIDS: dict[str, StaticGrid] = {g.name: g for g in (
     ch5_selfplay.SELFPLAY_GRID, ch6_training.TRAINING_GRID)}
 
 # Every panel, draw_* function and *_explorer builder of the chapter modules, one per chapter section.
+# Chapter 7's explorer reads the transformer sweep's JSON (no JAX needed).
+from . import ch7_transformer  # noqa: E402
+from .ch7_transformer import *  # noqa: F403,E402
+
+CHAPTER_MODULES += (ch7_transformer,)
+STATIC_GRIDS[ch7_transformer.TRANSFORMER_GRID.name] = ch7_transformer.TRANSFORMER_GRID
+
 __all__ = sorted(name for module in CHAPTER_MODULES for name in module.__all__
                  if not name.endswith("_GRID") and not name.isupper())
