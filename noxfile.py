@@ -64,7 +64,7 @@ def _package_copy(session: nox.Session) -> Path:
 def colab_floors(session: nox.Session) -> None:
     _fresh(session)
     session.install("-r", "tests/envs/colab-floors.txt", *RUNNER)
-    session.install(str(_package_copy(session)))
+    session.install(str(_package_copy(session)) + "[transformer]")
     session.run("python", "-c", "import ipywidgets, numpy, matplotlib, rlbits; print('ipywidgets', "
                 "ipywidgets.__version__, 'numpy', numpy.__version__, 'matplotlib', matplotlib.__version__)")
     session.run("python", "tests/envs/run_notebooks.py", "--mode", "full", "--explorers", *_notebooks(session))
