@@ -24,9 +24,14 @@ from conftest import ROOT
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
 
-def _declared() -> set[str]:
-    return {re.split(r"[\s<>=!~;\[]", dep, maxsplit=1)[0].lower().replace("_", "-")
-            for dep in PROJECT["dependencies"]}
+def _names(deps: list[str]) -> set[str]:
+    return {re.split(r"[\s<>=!~;\[]", dep, maxsplit=1)[0].lower().replace("_", "-") for dep in deps}
+
+
+def _declared(extra: str | None = None) -> set[str]:
+    """The distributions rlbits declares: its dependencies, plus those of ``extra`` when named."""
+    extras = PROJECT.get("optional-dependencies", {})
+    return _names(PROJECT["dependencies"]) | (_names(extras[extra]) if extra else set())
 
 
 def _imports(tree: ast.AST) -> tuple[set[str], set[str]]:
@@ -50,18 +55,24 @@ def _imports(tree: ast.AST) -> tuple[set[str], set[str]]:
 
 
 def test_package_declares_every_third_party_import():
+    """Every module outside rlbits.transformer imports only the declared dependencies; the transformer
+    subpackage may also import its extra, rlbits[transformer] (JAX and optax), and nothing else does."""
     dists = packages_distributions()
-    required, optional = set(), set()
+    needed: dict[str, set[str]] = {"core": set(), "transformer": set()}
+    optional = set()
     for path in (ROOT / "lib" / "rlbits").rglob("*.py"):
         r, o = _imports(ast.parse(path.read_text(encoding="utf-8")))
-        required |= r
         optional |= o
-    third_party = {m for m in required if m not in sys.stdlib_module_names and m not in ("rlbits", "__future__")}
-    needed = {dists[m][0].lower().replace("_", "-") for m in third_party}
-    missing = needed - _declared()
+        part = "transformer" if "transformer" in path.relative_to(ROOT / "lib" / "rlbits").parts else "core"
+        third_party = {m for m in r if m not in sys.stdlib_module_names and m not in ("rlbits", "__future__")}
+        needed[part] |= {dists[m][0].lower().replace("_", "-") for m in third_party}
+    missing = needed["core"] - _declared()
     assert not missing, f"rlbits imports {sorted(missing)} but pyproject.toml does not declare them"
-    unused = _declared() - needed
+    missing = needed["transformer"] - _declared("transformer")
+    assert not missing, f"rlbits.transformer imports {sorted(missing)}, not declared in rlbits[transformer]"
+    unused = _declared() - needed["core"]
     assert not unused, f"pyproject.toml declares {sorted(unused)}, which rlbits never imports"
+    assert _declared("transformer") - _declared() <= needed["transformer"], "an extra rlbits[transformer] never uses"
     assert optional <= {"myst_nb", "IPython"}, f"unexpected optional imports: {sorted(optional)}"
 
 
