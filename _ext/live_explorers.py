@@ -165,7 +165,10 @@ def generate_states(grid: Any, folder: Path, limit: int | None = None) -> dict[s
 
         n = workers * 4
         chunks = [items[i * len(items) // n:(i + 1) * len(items) // n] for i in range(n)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        # fork is the cheap start; but forking a process in which JAX has started its threads can
+        # deadlock (JAX warns so), e.g. a test process that also ran Chapter 7's model: spawn there.
+        method = "spawn" if "jax" in sys.modules else "fork"
+        with multiprocessing.get_context(method).Pool(workers) as pool:
             parts = pool.map(_draw_chunk, [(grid.name, chunk, str(folder)) for chunk in chunks])
     else:
         parts = [_draw_states(grid, items, folder)]

@@ -1,5 +1,5 @@
 """Bookkeeping of Chapter 7's measurements (NumPy only): bits learned per sample, samples to a pass
-rate, and the cost model (pass@k is :func:`rlbits.sampling.mean_pass_at_k`).
+rate, and the cost model (pass@k is :func:`rlbits.sharpening.mean_pass_at_k`).
 
 *Bits learned* is the drop of the held-out log-loss of the correct answers, in bits: with
 ``L(n) = mean over held-out prompts of -log2 pi_n(y* | x)`` after ``n`` training samples, the model

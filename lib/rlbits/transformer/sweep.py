@@ -94,7 +94,7 @@ def _machine() -> dict:
 
 
 def _runs_record(runs, **meta) -> dict:
-    from ..sampling import mean_pass_at_k as pass_at_k
+    from ..sharpening import mean_pass_at_k as pass_at_k
 
     rec = dict(meta)
     rec.update(samples=runs.samples.tolist(), heldout_bits=np.round(runs.heldout_bits, 5).tolist(),
