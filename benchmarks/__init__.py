@@ -46,6 +46,7 @@ from .live_site import bench_live_site
 from .page_load import bench_page_load
 from .simulator import bench_training
 from .states import bench_states
+from .transformer import bench_transformer
 from .widgets import _explorers, bench_widgets  # noqa: F401
 
 # ---------------------------------------------------------------------------------------------
@@ -138,7 +139,8 @@ def _quiet(log: Callable[[str], None], below: float = 1.0, limit_s: float = 120.
 
 
 def run(quick: bool = False, skip_build: bool = False, previous: dict[str, Any] | None = None,
-        sections: tuple[str, ...] = ("build", "widgets", "states", "live_site", "page_load", "information", "growth", "training"),
+        sections: tuple[str, ...] = ("build", "widgets", "states", "live_site", "page_load", "information", "growth",
+                                     "training", "transformer"),
         log: Callable[[str], None] = lambda s: None, site: Path | None = None) -> dict[str, Any]:
     """Run the benchmark and return the results as a JSON-ready dict.
 
@@ -192,6 +194,9 @@ def run(quick: bool = False, skip_build: bool = False, previous: dict[str, Any] 
     if "training" in sections:
         log("training simulator vs its per-sample reference ...")
         results["training"] = bench_training(quick)
+    if "transformer" in sections:
+        log("training Chapter 7's transformer a few steps with each method ...")
+        results["transformer"] = bench_transformer(quick)
     results["goals"] = goals(results)
     try:
         results["machine"]["load_average_1min_end"] = round(os.getloadavg()[0], 2)
@@ -200,7 +205,7 @@ def run(quick: bool = False, skip_build: bool = False, previous: dict[str, Any] 
     return _jsonable(results)
 
 
-SECTIONS = ("build", "widgets", "states", "live_site", "page_load", "information", "growth", "training")
+SECTIONS = ("build", "widgets", "states", "live_site", "page_load", "information", "growth", "training", "transformer")
 
 
 def merge(previous: dict[str, Any], new: dict[str, Any], sections: tuple[str, ...]) -> dict[str, Any]:

@@ -138,6 +138,19 @@ def report(results: dict[str, Any]) -> str:
             out.append(f"{t.get('status')}: {t.get('note', '')}")
         out.append("")
 
+    tr = results.get("transformer")
+    if tr is not None:
+        out.append("== Chapter 7's transformer: training speed (T = 4, one replica) ==")
+        if tr.get("status") == "measured":
+            out.append(table(["method", "steps/s", "samples/s", "compile (s)"],
+                             [[m, _fmt(v["steps_per_s"]), _fmt(v["samples_per_s"]), _fmt(v["compile_s"])]
+                              for m, v in tr["methods"].items()]))
+            out.append(f"the committed sweep ({'quick' if tr.get('sweep_quick') else 'full'}) took "
+                       f"{_fmt(tr.get('sweep_wall_s'))} s on {tr.get('sweep_machine', {}).get('cpu_count')} cores")
+        else:
+            out.append(f"{tr.get('status')}: {tr.get('note', '')}")
+        out.append("")
+
     if results.get("goals"):
         out.append("== Goals ==")
         out.append(table(["goal", "target", "measured", "where", "met"],

@@ -23,7 +23,7 @@ def draw_update_panel(ax: Axes, panel: UpdatePanel, *, title: str | None = None)
     ax.set_xlabel("cosine(batch update, SL direction)")
     ax.set_ylabel("batches (count)")
     ax.set_title(title or f"p = {panel.p:g}, batch {panel.batch_size}, baseline: {panel.baseline}\n"
-                 f"no success in {100 * panel.share_without_success:.0f}% of batches; batch SNR {panel.snr_batch:.2g}")
+                 f"P(no success in a batch) = {100 * panel.share_without_success:.0f}%; batch SNR {panel.snr_batch:.2g}")
     ax.legend(loc="upper left")
 
 
@@ -55,7 +55,7 @@ def _describe_update(panel: UpdatePanel) -> str:
     """Alt text for one state of the batch-update explorer."""
     return (f"Histogram of the cosine between each of {panel.cosines.size:,} REINFORCE batch updates of "
             f"{panel.batch_size} samples and the SL direction, at pass rate p = {panel.p:g} with baseline "
-            f"{panel.baseline}. {100 * panel.share_without_success:.0f}% of batches contain no success; the "
+            f"{panel.baseline}. A batch contains no success with probability {100 * panel.share_without_success:.0f}%; the "
             f"median cosine is {float(np.median(panel.cosines)):.2f}; the batch SNR is {panel.snr_batch:.2g}.")
 
 
