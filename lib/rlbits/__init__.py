@@ -2,7 +2,7 @@
 
 Modules, from the ground floor up:
 
-- :mod:`rlbits._validate`: input checks shared by every public function.
+- ``rlbits._validate``: input checks shared by every public function.
 - :mod:`rlbits.information`: surprisal, entropies, and bits per sample for SL and RL.
 - :mod:`rlbits.distributions`: running-example distributions (uniform, Zipf, correct-plus-uniform).
 - :mod:`rlbits.comparison`: the essay's SL-versus-RL comparison and its corrected versions (Chapter 2).
