@@ -42,7 +42,24 @@ class FamilyBits:
 
     ``sl_conditional = -log2 p`` and ``rl_conditional`` (Yorwba) condition on the correct answer
     being the one with probability ``p``; ``sl_calibrated = H`` and ``rl_calibrated`` (Niels Rolf)
-    average over the correct answer drawn from the model's own distribution.
+    average over the correct answer drawn from the model's own distribution. Returned by
+    :func:`family_bits`; Chapter 2, "Information per sample".
+
+    Parameters
+    ----------
+    sl_conditional : numpy.ndarray
+        ``-log2 p``, SL bits per sample given that the correct answer has probability ``p``.
+    rl_conditional : numpy.ndarray
+        RL bits per sample (one pass/fail reward) given the same correct answer.
+    sl_calibrated : numpy.ndarray
+        ``H``, SL bits per sample averaged over a correct answer drawn from the model.
+    rl_calibrated : numpy.ndarray
+        RL bits per sample averaged the same way.
+
+    Raises
+    ------
+    ValueError
+        Never: a result record; its fields are stored as computed.
     """
 
     sl_conditional: NDArray[np.float64]
@@ -112,7 +129,7 @@ def conditional_mutual_information_enumerated(probs: ArrayLike) -> float:
     Computed as ``H(C | A) - H(C | A, R)``: knowing the guess ``a`` and a success pins ``C = a``
     (0 bits left); a failure leaves ``C`` distributed as ``probs`` without ``a``, renormalised.
     This route never uses a binary entropy, so it independently checks
-    :func:`rlbits.expected_rl_bits`. Costs ``O(V^2)``; for small ``V``. Chapter 2,
+    :func:`rlbits.information.expected_rl_bits`. Costs ``O(V^2)``; for small ``V``. Chapter 2,
     "The data-processing inequality".
 
     Parameters
@@ -156,6 +173,11 @@ def max_naive_rl_advantage() -> tuple[float, float]:
     -------
     tuple of float
         ``(p*, gap)``: the pass rate and the gap in bits.
+
+    Raises
+    ------
+    ValueError
+        Never: it takes no input.
     """
     def slope(p: float) -> float:
         return np.log2((1.0 - p) / p) + 1.0 / (p * np.log(2.0))
@@ -225,6 +247,11 @@ def max_naive_rl_advantage_closed_form() -> tuple[float, float]:
     -------
     tuple of float
         ``(p*, gap)``, as :func:`max_naive_rl_advantage`.
+
+    Raises
+    ------
+    ValueError
+        Never: it takes no input.
     """
     from scipy.special import lambertw
 
@@ -312,6 +339,23 @@ class DecoyBits:
 
     ``sl = -log2 p``; ``rl`` is Yorwba's conditional expectation; ``ratio = rl / sl``;
     ``concentration`` is :func:`wrong_mass_concentration` of the distribution (arrays broadcast).
+    Returned by :func:`decoy_bits`; Chapter 2, "Information per sample".
+
+    Parameters
+    ----------
+    sl : numpy.ndarray
+        ``-log2 p``, SL bits per sample.
+    rl : numpy.ndarray
+        RL bits per sample given the correct answer.
+    ratio : numpy.ndarray
+        ``rl / sl`` (dimensionless).
+    concentration : numpy.ndarray
+        How concentrated the wrong mass is, in [0, 1] (:func:`wrong_mass_concentration`).
+
+    Raises
+    ------
+    ValueError
+        Never: a result record; its fields are stored as computed.
     """
 
     sl: NDArray[np.float64]
@@ -514,8 +558,30 @@ def compute_share_above(threshold: float, lowest: float, reading: str, factor: f
 
 @dataclass(frozen=True)
 class BitsComparisonPanel:
-    """SL and RL bits per sample for one (p, V) in the correct-plus-uniform family (bits)."""
+    """SL and RL bits per sample for one (p, V) in the correct-plus-uniform family (bits).
 
+    Returned by :func:`bits_comparison_panel`; Chapter 2, "How the answer space matters".
+
+    Parameters
+    ----------
+    p : float
+        Probability of the correct answer, in [0, 1].
+    V : int
+        Number of answers (at least 2).
+    essay_sl, essay_rl : float
+        The essay's numbers: ``-log2 p`` and ``H_b(p)`` (bits per sample).
+    sl_conditional, rl_conditional : float
+        SL and RL bits per sample given the correct answer (see :class:`rlbits.comparison.FamilyBits`).
+    sl_calibrated, rl_calibrated : float
+        SL and RL bits per sample with the correct answer drawn from the model.
+    calibrated_pass_rate : float
+        ``Σ_k p_k² = p² + (1 - p)²/(V - 1)``, the pass rate in the calibrated pair.
+
+    Raises
+    ------
+    ValueError
+        Never: a result record; its fields are stored as computed.
+    """
     p: float
     V: int
     essay_sl: float

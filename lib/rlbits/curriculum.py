@@ -117,6 +117,32 @@ class CurriculumRun:
     - ``signal_bits`` (S, R): entropy of the reward of one sample of the trained task, in bits —
       ``H_b(p)`` for the binary reward, the count entropy for the graded one;
     - ``batch_size``, ``schedule``, ``reward``: the settings.
+
+    Chapter 4, "A curriculum in miniature".
+
+    Parameters
+    ----------
+    target_pass_rate : numpy.ndarray
+        Pass rate of the hardest task, shape ``(S + 1, R)``.
+    task_length : numpy.ndarray
+        Parts of the task trained on at each step, shape ``(S, R)``.
+    train_pass_rate : numpy.ndarray
+        Pass rate of the trained task when sampled, shape ``(S, R)``.
+    successes, informative : numpy.ndarray
+        Successful and informative samples per batch (counts), shape ``(S, R)``.
+    signal_bits : numpy.ndarray
+        Entropy of one sample's reward (bits), shape ``(S, R)``.
+    batch_size : int
+        Samples per step ``B``.
+    schedule : str
+        ``"curriculum"`` or ``"fixed"``.
+    reward : str
+        ``"binary"`` or ``"graded"``.
+
+    Raises
+    ------
+    ValueError
+        Never: a result record; its fields are stored as computed.
     """
 
     target_pass_rate: NDArray[np.float64]

@@ -296,7 +296,22 @@ def verdict_bits(correct: ArrayLike, tried_before: ArrayLike, tried_after: Array
 
 @dataclass(frozen=True)
 class Task:
-    """A toy task: ``correct`` (M, V) booleans and the starting logits ``logits`` (M, V)."""
+    """A toy task: ``correct`` (M, V) booleans and the starting logits ``logits`` (M, V).
+
+    Built by :func:`make_task`; Chapter 5, "A toy expert iteration".
+
+    Parameters
+    ----------
+    correct : numpy.ndarray
+        Boolean, shape ``(M, V)``: which of the ``V`` answers to each of the ``M`` prompts are correct.
+    logits : numpy.ndarray
+        The starting policy's logits, shape ``(M, V)``.
+
+    Raises
+    ------
+    ValueError
+        Never: a record built by :func:`make_task`; its fields are stored as given.
+    """
 
     correct: NDArray[np.bool_]
     logits: NDArray[np.float64]
@@ -421,7 +436,27 @@ class DistillCurves:
     richness, not information). Like ``env_bits``, column ``t + 1`` of ``target_kl`` and
     ``target_entropy`` belongs to iteration ``t``: the target ``amplify(π_t, Q_{t+1})`` built after that
     iteration's verdicts were stored, the one the learner was trained on (column 0 is 0).
-    ``samples``: environment samples per prompt used so far.
+    ``samples``: environment samples per prompt used so far. Chapter 5, "A toy expert iteration".
+
+    Parameters
+    ----------
+    method : str
+        The learner, one of :data:`METHODS`.
+    samples : numpy.ndarray
+        Environment samples per prompt used so far, shape ``(n_iterations + 1,)``.
+    pass_rate : numpy.ndarray
+        Exact pass rate in [0, 1], averaged over prompts, shape ``(n_runs, n_iterations + 1)``.
+    env_bits : numpy.ndarray
+        Bits per prompt revealed by each iteration's verdicts, same shape.
+    target_kl : numpy.ndarray
+        ``KL(target ‖ π)`` in bits per prompt, same shape.
+    target_entropy : numpy.ndarray
+        ``H(π⁺)`` in bits per prompt, same shape.
+
+    Raises
+    ------
+    ValueError
+        Never: a result record; its fields are stored as computed.
     """
 
     method: str

@@ -84,7 +84,7 @@ def _pending(solution: str = "", what: str = "your answer") -> CheckResult:
 
 
 #: Environment variable that lets ``reveal=True`` show answers (set by the instructor, see
-#: :func:`_may_reveal`).
+#: ``_may_reveal``).
 REVEAL_VARIABLE = "RLBITS_REVEAL"
 
 

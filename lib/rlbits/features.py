@@ -68,18 +68,25 @@ _TRAIN_EVAL = 128
 class Task:
     """``D`` draws of prompts with features and answers over ``V`` answers.
 
+    Built by :func:`make_task`; Chapter 6, "A model with shared parameters: the main experiment".
+
     Attributes
     ----------
     V : int
         Number of answers.
-    train_x, test_x : numpy.ndarray, shapes (D, P, d) and (D, Q, d)
-        Features of the training and held-out prompts of each draw.
-    train_y, test_y : numpy.ndarray of int, shapes (D, P) and (D, Q)
-        Their correct answers.
-    teacher : numpy.ndarray, shape (D, V, d), or None
-        The matrix whose arg-max defines the answers (``None`` for one-hot features).
+    train_x, test_x : numpy.ndarray
+        Features of the training and held-out prompts of each draw, shapes ``(D, P, d)`` and ``(D, Q, d)``.
+    train_y, test_y : numpy.ndarray
+        Their correct answers (integers in ``[0, V)``), shapes ``(D, P)`` and ``(D, Q)``.
+    teacher : numpy.ndarray or None
+        The matrix whose arg-max defines the answers, shape ``(D, V, d)`` (``None`` for one-hot features).
     kind : str
         ``"linear"``, ``"misspecified"`` or ``"one-hot"``.
+
+    Raises
+    ------
+    ValueError
+        Never: a record built by :func:`make_task`; its fields are stored as given.
     """
 
     V: int
@@ -341,19 +348,27 @@ def _advantages(method: str, R: NDArray[np.float64]) -> NDArray[np.float64]:
 class SharedRun:
     """Pass rates of the shared-parameter model during training, for every draw and seed.
 
+    Returned by :func:`train_shared`; Chapter 6, "A model with shared parameters: the main experiment".
+
     Attributes
     ----------
     method : str
-    lr : numpy.ndarray, shape (D,)
-        Step size of each draw.
-    samples : numpy.ndarray, shape (E,)
-        Samples per run (over all prompts) at each evaluation (SL counts one per label).
-    train_pass, test_pass : numpy.ndarray, shape (D, S, E)
-        Exact pass rates on the training prompts in use (at most the first 128 of them) and on the
-        held-out prompts.
-    W_at_stop : numpy.ndarray, shape (D, S, V, d)
+        The update rule that was trained.
+    lr : numpy.ndarray
+        Step size of each draw, shape ``(D,)``.
+    samples : numpy.ndarray
+        Samples per run (over all prompts) at each evaluation (SL counts one per label), shape ``(E,)``.
+    train_pass, test_pass : numpy.ndarray
+        Exact pass rates in [0, 1] on the training prompts in use (at most the first 128 of them) and
+        on the held-out prompts, shape ``(D, S, E)``.
+    W_at_stop : numpy.ndarray
         Each run's weights at the first evaluation where its held-out pass rate reached ``stop_at``
-        (its final weights if it never did, or if ``stop_at`` was not set).
+        (its final weights if it never did, or if ``stop_at`` was not set), shape ``(D, S, V, d)``.
+
+    Raises
+    ------
+    ValueError
+        Never: a result record; its fields are stored as computed.
     """
 
     method: str

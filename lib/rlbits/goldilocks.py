@@ -161,7 +161,12 @@ def binary_entropy_argmax() -> float:
     Returns
     -------
     float
-        0.5.
+        0.5, a pass rate.
+
+    Raises
+    ------
+    ValueError
+        Never: it takes no input.
     """
     return 0.5
 
@@ -172,7 +177,12 @@ def success_bits_argmax() -> float:
     Returns
     -------
     float
-        ``1/e``.
+        ``1/e`` (about 0.368), a pass rate.
+
+    Raises
+    ------
+    ValueError
+        Never: it takes no input.
     """
     return float(1.0 / np.e)
 
@@ -184,7 +194,12 @@ def calibrated_bits_argmax() -> float:
     Returns
     -------
     float
-        The root, about 0.7035, to ``1e-15``.
+        The root, about 0.7035, to ``1e-15`` (a probability of the dominant answer).
+
+    Raises
+    ------
+    ValueError
+        Never: it takes no input (the bracket (0.5, 0.99) always holds the root).
     """
     from scipy.optimize import brentq
 
@@ -196,7 +211,26 @@ def calibrated_bits_argmax() -> float:
 
 @dataclass(frozen=True)
 class GoldilocksPeak:
-    """Where one learning-signal measure peaks: pass rate ``argmax`` and value ``peak`` (in ``unit``)."""
+    """Where one learning-signal measure peaks: pass rate ``argmax`` and value ``peak`` (in ``unit``).
+
+    Chapter 4, "The Goldilocks zone". Returned by :func:`goldilocks_peaks`; not validated.
+
+    Parameters
+    ----------
+    name : str
+        The measure's key in :func:`goldilocks_measures`, e.g. ``"success bits"``.
+    argmax : float
+        The pass rate (or, for ``"calibrated bits"``, the dominant answer's probability) where it peaks.
+    peak : float
+        The measure's value there, in ``unit``.
+    unit : str
+        ``"bits"`` or ``"reward²"``.
+
+    Raises
+    ------
+    ValueError
+        Never: the fields are stored as given.
+    """
 
     name: str
     argmax: float
@@ -212,6 +246,11 @@ def goldilocks_peaks() -> list[GoldilocksPeak]:
     -------
     list of GoldilocksPeak
         One entry per measure with an interior peak: where it peaks and the value there.
+
+    Raises
+    ------
+    ValueError
+        Never: it takes no input.
     """
     out = []
     for name, where, unit in [

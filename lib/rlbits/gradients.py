@@ -118,7 +118,23 @@ class GradientMoments:
     """Exact first and second moments of a per-sample gradient estimator (over the sampled action).
 
     ``mean``: ``E ĝ`` (shape ``(V,)``); ``total_variance``: ``tr Cov ĝ = E‖ĝ‖² - ‖E ĝ‖²``;
-    ``snr``: ``‖E ĝ‖² / tr Cov ĝ`` (``inf`` when the estimator has no noise).
+    ``snr``: ``‖E ĝ‖² / tr Cov ĝ`` (``inf`` when the estimator has no noise). Returned by
+    :func:`reinforce_moments`, :func:`sl_label_noise_moments` and :func:`grpo_group_moments`;
+    Chapter 3, "The expected update".
+
+    Parameters
+    ----------
+    mean : numpy.ndarray
+        ``E ĝ``, the expected gradient with respect to the ``V`` logits, shape ``(V,)``.
+    total_variance : float
+        ``tr Cov ĝ`` in squared gradient norm (>= 0).
+    snr : float
+        Signal-to-noise ratio ``‖E ĝ‖² / tr Cov ĝ`` (dimensionless; ``inf`` without noise).
+
+    Raises
+    ------
+    ValueError
+        Never: a result record; its fields are stored as computed.
     """
 
     mean: NDArray[np.float64]
@@ -590,7 +606,22 @@ class NoiseSplit:
     """The noise of an update split along its mean (magnitude) and across it (direction).
 
     ``magnitude = uᵀ Σ u`` with ``u = E ĝ / ‖E ĝ‖``, ``direction = tr Σ - magnitude``; both are
-    variances in squared gradient norm. ``signal = ‖E ĝ‖²``.
+    variances in squared gradient norm. ``signal = ‖E ĝ‖²``. Returned by :func:`noise_split`;
+    Chapter 3, "Magnitude noise and direction noise".
+
+    Parameters
+    ----------
+    signal : float
+        ``‖E ĝ‖²``, squared norm of the mean update.
+    magnitude : float
+        Variance along the mean direction, ``uᵀ Σ u`` (squared gradient norm).
+    direction : float
+        Variance across the mean direction, ``tr Σ - magnitude`` (squared gradient norm).
+
+    Raises
+    ------
+    ValueError
+        Never: a result record; its fields are stored as computed.
     """
 
     signal: float
@@ -814,7 +845,24 @@ class UnbiasedBound:
 
     ``failure_values[a]``: the optimal estimate when answer ``a`` was sampled and failed (shape
     ``(V, V)``); ``success_values[c]``: when ``c`` was sampled and passed. ``min_variance``:
-    ``Σ_c π_c tr Cov_c ĝ`` at the optimum; ``signal``: ``Σ_c π_c ‖∇π_c‖²``.
+    ``Σ_c π_c tr Cov_c ĝ`` at the optimum; ``signal``: ``Σ_c π_c ‖∇π_c‖²``. Returned by
+    :func:`min_variance_unbiased`; Chapter 3, "A limit for every estimator".
+
+    Parameters
+    ----------
+    failure_values : numpy.ndarray
+        Optimal estimate after sampling answer ``a`` and failing, row ``a``; shape ``(V, V)``.
+    success_values : numpy.ndarray
+        Optimal estimate after sampling the correct answer ``c`` and passing, row ``c``; shape ``(V, V)``.
+    min_variance : float
+        The smallest achievable ``Σ_c π_c tr Cov_c ĝ`` (squared gradient norm), averaged over the correct answer.
+    signal : float
+        ``Σ_c π_c ‖∇π_c‖²``, the average squared norm of the true gradient.
+
+    Raises
+    ------
+    ValueError
+        Never: a result record; its fields are stored as computed.
     """
 
     failure_values: NDArray[np.float64]
@@ -943,7 +991,26 @@ class SequenceMoments:
 
     ``p_seq``: probability that the sequence is accepted (``R = 1``); ``signal = ‖E ĝ‖²``;
     ``total_variance = tr Cov ĝ``; ``snr = signal / total_variance``; ``mean``: ``E ĝ`` with shape
-    ``(T, V)`` (the logits of every position).
+    ``(T, V)`` (the logits of every position). Returned by :func:`sequence_moments`;
+    Chapter 3, "Many tokens, one reward".
+
+    Parameters
+    ----------
+    p_seq : float
+        Probability in [0, 1] that a sampled sequence is accepted.
+    mean : numpy.ndarray
+        ``E ĝ`` with respect to the logits of every position, shape ``(T, V)``.
+    signal : float
+        ``‖E ĝ‖²``, squared norm of the mean update.
+    total_variance : float
+        ``tr Cov ĝ`` in squared gradient norm.
+    snr : float
+        ``signal / total_variance`` (dimensionless; ``inf`` without noise).
+
+    Raises
+    ------
+    ValueError
+        Never: a result record; its fields are stored as computed.
     """
 
     p_seq: float
@@ -1118,8 +1185,31 @@ def sequence_batch_moments(pi_tokens: ArrayLike, accepted: ArrayLike, baseline: 
 
 @dataclass(frozen=True)
 class UpdatePanel:
-    """Batch REINFORCE updates at one setting: cosine of each batch update with the true gradient."""
+    """Batch REINFORCE updates at one setting: cosine of each batch update with the true gradient.
 
+    Returned by :func:`update_panel`; Chapter 3, "What a batch looks like".
+
+    Parameters
+    ----------
+    p : float
+        Probability of the correct answer, in (0, 1).
+    batch_size : int
+        Samples per batch.
+    baseline : str
+        ``"none"`` or ``"pass rate"``.
+    cosines : numpy.ndarray
+        Cosine similarity in [-1, 1] of each batch-mean update with the supervised direction,
+        shape ``(n_batches,)``.
+    share_without_success : float
+        Probability ``(1 - p)^batch_size`` that a batch holds no success.
+    snr_batch : float
+        Exact signal-to-noise ratio of the batch-mean update (dimensionless).
+
+    Raises
+    ------
+    ValueError
+        Never: a result record; its fields are stored as computed.
+    """
     p: float
     batch_size: int
     baseline: str

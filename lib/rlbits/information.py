@@ -3,7 +3,7 @@
 Everything here is in base-2 bits, uses the convention ``0 · log 0 = 0``, and is vectorised
 over leading axes: a batch of distributions is an array of shape ``(..., V)`` with the
 outcomes on the last axis, and the result has shape ``(...)``. Scalar inputs give Python
-floats. Inputs are validated (see :mod:`rlbits._validate`) and bad input raises
+floats. Inputs are validated (see ``rlbits._validate``) and bad input raises
 :class:`ValueError` with a message that says what was wrong.
 
 Chapter 1 (Entropy) introduces surprisal, entropy, binary entropy, cross-entropy and KL, the
@@ -43,7 +43,7 @@ __all__ = [
     "surprisal",
 ]
 
-#: One nat expressed in bits: ``log2(e) ≈ 1.4427`` (Chapter 1, "Bits and nats").
+#: Bits in one nat, ``log2(e) ≈ 1.4427`` (Chapter 1, "Bits and nats").
 BITS_PER_NAT: float = float(np.log2(np.e))
 _LN2 = float(np.log(2.0))
 
@@ -843,7 +843,30 @@ from dataclasses import dataclass  # noqa: E402 - appended section
 
 @dataclass(frozen=True)
 class EntropyPanel:
-    """What the entropy explorer shows for one setting of its sliders (all information in bits)."""
+    """What the entropy explorer shows for one setting of its sliders (all information in bits).
+
+    Returned by :func:`entropy_panel`; Chapter 1, "Entropy".
+
+    Parameters
+    ----------
+    probs : numpy.ndarray
+        The Zipf distribution over the ``V`` answers, shape ``(V,)``.
+    surprisal : numpy.ndarray
+        ``-log2 p`` of each answer (bits), shape ``(V,)``.
+    entropy : float
+        Its entropy (bits).
+    max_entropy : float
+        ``log2 V`` (bits), the entropy of the uniform distribution.
+    chosen : int
+        The highlighted answer, from 0 to ``V - 1``.
+    chosen_surprisal : float
+        Its surprisal (bits).
+
+    Raises
+    ------
+    ValueError
+        Never: a result record; its fields are stored as computed.
+    """
 
     probs: NDArray[np.float64]
     surprisal: NDArray[np.float64]

@@ -98,7 +98,18 @@ _RC: dict[str, Any] = {
 def apply_style() -> None:
     """Apply the book's matplotlib style globally (call once at the top of a chapter).
 
-    In IPython (a notebook, Binder, Colab) it also turns on :func:`hidpi` figures.
+    In IPython (a notebook, Binder, Colab) it also turns on :func:`hidpi` figures. Used by every
+    chapter's first code cell.
+
+    Returns
+    -------
+    None
+        The style is applied to ``matplotlib.rcParams``.
+
+    Raises
+    ------
+    ValueError
+        Never: it takes no input and only updates ``matplotlib.rcParams``.
     """
     mpl.rcParams.update(_RC)
     hidpi()
@@ -116,6 +127,25 @@ def figure_png(fig: Figure, scale: int = HIDPI_SCALE, colors: int = 256) -> tupl
     keeps line art and text sharp while the file stays small. The metadata ``{"width": w}`` is the
     displayed width in CSS pixels (the height follows from the aspect ratio), as Jupyter and myst-nb
     read it. Deterministic: the same figure gives the same bytes.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to render.
+    scale : int, optional
+        Image pixels per displayed (CSS) pixel, a whole number >= 1.
+    colors : int, optional
+        Most colours in the PNG's palette, from 2 to 256.
+
+    Returns
+    -------
+    tuple of (bytes, dict)
+        The PNG file's bytes and its display metadata ``{"width": w}`` (CSS pixels).
+
+    Raises
+    ------
+    ValueError
+        If ``scale`` is not a whole number >= 1 or ``colors`` is not a whole number from 2 to 256.
     """
     from io import BytesIO
 
@@ -141,7 +171,24 @@ def hidpi(scale: int = HIDPI_SCALE) -> bool:
 
     Replaces the inline backend's PNG formatter for figures. Returns ``False`` (and does nothing)
     outside IPython, e.g. in a script or the test suite.
+
+    Parameters
+    ----------
+    scale : int, optional
+        Image pixels per displayed (CSS) pixel, a whole number >= 1.
+
+    Returns
+    -------
+    bool
+        ``True`` if the formatter was installed, ``False`` outside IPython.
+
+    Raises
+    ------
+    ValueError
+        If ``scale`` is not a whole number >= 1.
     """
+    if isinstance(scale, bool) or not isinstance(scale, int) or scale < 1:
+        raise ValueError(f"scale must be a whole number >= 1, got {scale!r}")
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks only
@@ -163,7 +210,20 @@ def hidpi(scale: int = HIDPI_SCALE) -> bool:
 
 @contextmanager
 def book_style() -> Iterator[None]:
-    """Context manager form of :func:`apply_style`, restoring the previous style on exit."""
+    """Context manager form of :func:`apply_style`, restoring the previous style on exit.
+
+    Used to draw the book's figures in scripts and tests without changing the global style.
+
+    Yields
+    ------
+    None
+        The book's style is in force inside the ``with`` block.
+
+    Raises
+    ------
+    ValueError
+        Never: it takes no input.
+    """
     with mpl.rc_context(_RC):
         yield
 
@@ -181,6 +241,27 @@ def new_axes(
     Axis labels should name their unit in parentheses, e.g. ``"information (bits)"``. With
     ``ncols > 1`` the same labels go on every panel, the title on the figure, and the returned
     ``axes`` is an array.
+
+    Parameters
+    ----------
+    title : str
+        The figure's title (not empty).
+    xlabel, ylabel : str
+        Axis labels, each naming its unit (not empty).
+    ncols : int, optional
+        Number of panels side by side (>= 1).
+    figsize : tuple of float, optional
+        Figure size in inches; by default 6.4 x 4.0, or 4.2 per panel x 3.8.
+
+    Returns
+    -------
+    tuple of (matplotlib.figure.Figure, matplotlib.axes.Axes or numpy.ndarray)
+        The figure and its axes (an array of ``ncols`` axes when ``ncols > 1``).
+
+    Raises
+    ------
+    ValueError
+        If the title or a label is empty, or ``ncols < 1``.
     """
     if not title or not xlabel or not ylabel:
         raise ValueError("every figure needs a title and both axis labels (with units)")
@@ -200,7 +281,27 @@ def new_axes(
 
 
 def pass_rate_axis(ax: Axes, scale: str = "linear", lowest: float = 1e-5) -> None:
-    """Set up ``ax``'s x axis as the pass rate ``p``: linear on [0, 1] or log on [lowest, 1]."""
+    """Set up ``ax``'s x axis as the pass rate ``p``: linear on [0, 1] or log on [lowest, 1].
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes to change.
+    scale : {"linear", "log"}, optional
+        The axis scale.
+    lowest : float, optional
+        Left end of a log axis, a pass rate strictly between 0 and 1 (ignored for ``"linear"``).
+
+    Returns
+    -------
+    None
+        ``ax`` is changed in place (limits, scale and label).
+
+    Raises
+    ------
+    ValueError
+        If ``scale`` is neither ``"linear"`` nor ``"log"``, or, for ``"log"``, ``lowest`` is not in (0, 1).
+    """
     if scale == "linear":
         ax.set_xlim(0.0, 1.0)
         ax.set_xlabel("pass rate p (probability of the correct answer)")

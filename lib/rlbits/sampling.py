@@ -593,7 +593,44 @@ class SamplingPanel:
     ``n_needed`` (whole draws) and ``n_real`` for the confidence; ``mean_wait`` = 1/p;
     ``rule_of_three`` = -ln(1 - c)/p; ``k_grid``/``true_pass_at_k`` = 1 - (1 - p)^k (the expectation of the
     unbiased estimator) and ``naive_expected`` = E[1 - (1 - c/n)^k] with ``n_eval`` samples per problem;
-    ``k``, ``pass_at_k_k``, ``naive_at_k_k`` at the chosen k.
+    ``k``, ``pass_at_k_k``, ``naive_at_k_k`` at the chosen k. Returned by :func:`sampling_panel`;
+    Chapter 4, "How many samples until the first success" and "pass@k".
+
+    Parameters
+    ----------
+    p : float
+        Pass rate, in (0, 1).
+    confidence : float
+        Wanted probability of at least one success, in (0, 1).
+    k : int
+        The ``k`` of pass@k.
+    n_eval : int
+        Samples per problem of the pass@k estimators.
+    n_grid : numpy.ndarray
+        Log-spaced numbers of draws (samples).
+    at_least_one : numpy.ndarray
+        ``1 - (1 - p)^n`` at each entry of ``n_grid``.
+    n_needed : int
+        Whole draws needed for at least one success with probability ``confidence``.
+    n_real : float
+        The same, as a real number ``ln(1 - c) / ln(1 - p)`` (samples).
+    mean_wait : float
+        ``1/p``, the mean number of draws until the first success (samples).
+    rule_of_three : float
+        ``-ln(1 - c)/p`` (samples).
+    k_grid : numpy.ndarray
+        Values of ``k`` from 1 to ``n_eval``.
+    true_pass_at_k : numpy.ndarray
+        ``1 - (1 - p)^k`` at each ``k``.
+    naive_expected : numpy.ndarray
+        Expectation of the naive estimator ``1 - (1 - c/n)^k`` at each ``k``.
+    pass_at_k_k, naive_at_k_k : float
+        Both at the chosen ``k``.
+
+    Raises
+    ------
+    ValueError
+        Never: a result record; its fields are stored as computed.
     """
 
     p: float

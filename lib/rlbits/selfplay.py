@@ -41,7 +41,7 @@ __all__ = [
     "win_probability",
 ]
 
-#: Elo points per unit of skill (logit): a gap of 400 Elo multiplies the odds of winning by 10.
+#: Elo points per unit of skill (one logit); a gap of 400 Elo multiplies the odds of winning by 10.
 ELO_PER_SKILL: float = float(400.0 / np.log(10.0))
 
 
@@ -127,41 +127,24 @@ def expected_step(gap: ArrayLike, noise: float = 0.5, learning_rate: float = 1.0
     variance of the outcome. In skill units (logits) per game. Chapter 5, "Self-play and the outcome
     signal".
 
-
     Parameters
-
     ----------
-
     gap : array_like
-
-        Skill gaps ``θ - o`` (finite).
-
+        Skill gaps ``θ - o`` (logits; finite).
     noise : float, optional
-
-        Exploration scale (> 0).
-
+        Exploration scale (logits; finite and > 0).
     learning_rate : float, optional
-
-        Step size.
-
+        Step size (finite).
 
     Returns
-
     -------
-
     float or numpy.ndarray
-
-        Expected skill change per game, in skill units.
-
+        Expected skill change per game, in skill units (logits); the shape of ``gap``.
 
     Raises
-
     ------
-
     ValueError
-
-        If ``gap`` is not finite or ``noise <= 0``.
-
+        If ``gap``, ``noise`` or ``learning_rate`` is not a finite number, or ``noise <= 0``.
     """
     d = _finite(gap, "gap")
     sd = float(_finite(noise, "noise"))
@@ -184,7 +167,29 @@ class SelfPlayCurves:
     averaged over the step's games (bits per game); ``skill``: the learner's skill ``θ`` before the
     step (logits; multiply by :data:`ELO_PER_SKILL` for Elo); ``benchmark_win_rate``: probability of
     beating the fixed starting version of itself, ``σ(θ - θ_0)``, a yardstick that is the same for every
-    opponent. ``games``: games played before each step.
+    opponent. ``games``: games played before each step. Returned by :func:`simulate_training`;
+    Chapter 5, "Self-play and the outcome signal".
+
+    Parameters
+    ----------
+    opponent : str or float
+        ``"self"`` (self-play), ``"past"`` (a past version of itself) or the fixed opponent's skill
+        (logits).
+    games : numpy.ndarray
+        Games played before each step, shape ``(n_steps,)``.
+    win_rate, observed_win_rate : numpy.ndarray
+        Expected and observed share of the step's games won, in [0, 1]; shape ``(n_runs, n_steps)``.
+    outcome_bits : numpy.ndarray
+        Bits per game carried by the outcome, in [0, 1]; shape ``(n_runs, n_steps)``.
+    skill : numpy.ndarray
+        The learner's skill ``θ`` before each step (logits); shape ``(n_runs, n_steps)``.
+    benchmark_win_rate : numpy.ndarray
+        ``σ(θ - θ_0)``, probability of beating its starting self; shape ``(n_runs, n_steps)``.
+
+    Raises
+    ------
+    ValueError
+        Never: a result record; its fields are stored as computed.
     """
 
     opponent: str | float
@@ -344,7 +349,28 @@ class SelfPlayPanel:
     """Self-play against a fixed opponent of skill ``opponent`` (gap to the learner's start, logits).
 
     ``games``: games played; ``*_skill`` and ``*_bits``: mean over runs of the learner's skill (logits)
-    and of the bits per game carried by the outcome, with standard errors ``*_se``.
+    and of the bits per game carried by the outcome, with standard errors ``*_se``. Returned by
+    :func:`selfplay_panel`; Chapter 5, "Self-play and the outcome signal".
+
+    Parameters
+    ----------
+    opponent : float
+        The fixed opponent's skill minus the learner's starting skill (logits).
+    games : numpy.ndarray
+        Games played before each step, shape ``(n_steps,)``.
+    self_skill, self_skill_se : numpy.ndarray
+        Self-play: mean skill over runs (logits) and its standard error, shape ``(n_steps,)``.
+    self_bits : numpy.ndarray
+        Self-play: mean bits per game carried by the outcome.
+    fixed_skill, fixed_skill_se : numpy.ndarray
+        Against the fixed opponent: mean skill over runs (logits) and its standard error.
+    fixed_bits, fixed_bits_se : numpy.ndarray
+        Against the fixed opponent: mean bits per game and its standard error.
+
+    Raises
+    ------
+    ValueError
+        Never: a result record; its fields are stored as computed.
     """
 
     opponent: float

@@ -185,7 +185,7 @@ def simulate_mean_pass_at_k(probs: ArrayLike, right: ArrayLike, n_draws: int, k:
     """Monte Carlo of a benchmark's pass@k: ``n_draws`` sampled answers per problem, scored without bias.
 
     ``probs`` (P, V): each problem's answer distribution; ``right`` (P,): the correct answers. Returns
-    the mean over problems of :func:`pass_at_k` for each ``k`` and the standard error of that mean. Chapter
+    the mean over problems of :func:`rlbits.sampling.pass_at_k` for each ``k`` and the standard error of that mean. Chapter
     4, "Best-of-k, RL and sharpening".
 
     Parameters

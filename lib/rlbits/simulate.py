@@ -76,7 +76,24 @@ def observed_bits(
 
 @dataclass(frozen=True)
 class BitsEstimate:
-    """Monte Carlo means of SL and RL bits per sample, with their standard errors (bits)."""
+    """Monte Carlo means of SL and RL bits per sample, with their standard errors (bits).
+
+    Returned by :func:`monte_carlo_bits`; Chapter 2, "Evidence three ways".
+
+    Parameters
+    ----------
+    n : int
+        Number of samples averaged.
+    sl_mean, sl_se : float
+        Mean SL bits per sample and its standard error (bits).
+    rl_mean, rl_se : float
+        Mean RL bits per sample and its standard error (bits).
+
+    Raises
+    ------
+    ValueError
+        Never: a result record; its fields are stored as computed.
+    """
 
     n: int
     sl_mean: float

@@ -91,6 +91,40 @@ class TrainingRun:
     have shape ``(seeds, prompts, G)``. ``event_*`` arrays hold the exact state after every update
     (shape ``(E + 1, seeds, prompts)``, row 0 the initial state; ``event_samples`` is ``inf`` after a
     row's last update). ``stopped``: the row reached ``stop_pass_rate`` (training stopped there).
+    Returned by :func:`train`; Chapter 6, "The toy model and the rules".
+
+    Parameters
+    ----------
+    method : str
+        The update rule, one of :data:`TRAINING_METHODS`.
+    V : int
+        Number of answers per prompt.
+    lr : float
+        Step size (learning rate).
+    batch_size : int
+        Samples per update.
+    max_samples : int
+        Sample budget per prompt.
+    samples : numpy.ndarray
+        Grid of samples per prompt, shape ``(G,)``, starting at 0.
+    pass_rate : numpy.ndarray
+        Probability of the correct answer, in [0, 1], shape ``(seeds, prompts, G)``.
+    neglog2p : numpy.ndarray
+        ``-log2 p`` in bits, same shape.
+    sl_bits, rl_bits : numpy.ndarray
+        Bits one SL label / one pass-fail sample would carry at that state, same shape.
+    event_samples, event_pass_rate, event_neglog2p, event_sl_bits, event_rl_bits : numpy.ndarray
+        The same quantities after every update, shape ``(E + 1, seeds, prompts)``.
+    stopped : numpy.ndarray
+        Boolean, shape ``(seeds, prompts)``: the row reached ``stop_pass_rate``.
+    touched : numpy.ndarray
+        Number of distinct wrong answers each row ever moved out of the untouched pool, shape
+        ``(seeds, prompts)`` (not shown in the repr).
+
+    Raises
+    ------
+    ValueError
+        Never: a result record; its fields are stored as computed.
     """
 
     method: str
@@ -1255,9 +1289,12 @@ def first_order_speed(method: str, p: ArrayLike, batch_size: int = 8) -> NDArray
 
 # --- The Chapter 6 training explorer's state (moved from rlbits.widgets.ch6_training: compute only, no widget or matplotlib import) ---
 
-#: The settings the Chapter 6 explorer offers (every combination is precomputed once, then cached).
+# The settings the Chapter 6 explorer offers (every combination is precomputed once, then cached).
+#: The explorer's update rules.
 TRAINING_METHODS: tuple[str, ...] = ("sl", "reinforce", "baseline", "grpo")
+#: The explorer's numbers of answers.
 TRAINING_V: tuple[int, ...] = (10, 100, 1_000, 10_000, 100_000)
+#: The explorer's step sizes.
 TRAINING_LR: tuple[float, ...] = (0.1, 1.0, 10.0, 100.0)
 TRAINING_LABELS: dict[str, str] = {
     "sl": "SL (cross-entropy)",
@@ -1275,6 +1312,31 @@ class TrainingPanel:
     ``median``, ``low``, ``high``: median, 10th and 90th percentile over seeds of the pass rate at
     each entry of ``samples``; ``samples_to_half``: median samples to reach pass rate 0.5 (``inf``
     if fewer than half the seeds got there); ``sl_median``: the SL curve at the same V and rate.
+    Returned by :func:`training_panel`; Chapter 6, "Explore".
+
+    Parameters
+    ----------
+    method : str
+        The update rule, one of :data:`TRAINING_METHODS`.
+    V : int
+        Number of answers.
+    lr : float
+        Step size (learning rate).
+    seeds : int
+        Number of independent runs.
+    samples : numpy.ndarray
+        Samples per prompt, shape ``(G,)``.
+    median, low, high : numpy.ndarray
+        Median, 10th and 90th percentile of the pass rate over seeds, shape ``(G,)``.
+    sl_median : numpy.ndarray
+        Median pass rate of supervised learning at the same ``V`` and ``lr``, shape ``(G,)``.
+    samples_to_half : float
+        Median samples to reach pass rate 0.5 (``inf`` if fewer than half the seeds did).
+
+    Raises
+    ------
+    ValueError
+        Never: a result record; its fields are stored as computed.
     """
 
     method: str
@@ -1293,8 +1355,27 @@ def training_budget(V: int, lr: float) -> int:
     """Sample budget per run used by the Chapter 6 explorer: ``30 V / min(lr, 1) + 1000`` samples.
 
     Enough for the slowest setting (REINFORCE, ``~V/η`` samples) and, at large steps, for the wait
-    for a first success (``~V`` samples).
+    for a first success (``~V`` samples). Chapter 6, "Explore".
+
+    Parameters
+    ----------
+    V : int
+        Number of answers (at least 1).
+    lr : float
+        Step size (finite, > 0).
+
+    Returns
+    -------
+    int
+        Samples per prompt.
+
+    Raises
+    ------
+    ValueError
+        If ``V`` is not a whole number >= 1 or ``lr`` is not a finite positive number.
     """
+    V = _validate.positive_int(V, "V")
+    lr = _validate.positive_number(lr, "lr")
     return int(30 * V / min(lr, 1.0)) + 1000
 
 

@@ -17,8 +17,31 @@ def draw_entropy_panel(ax: Axes, panel: EntropyPanel, *, title: str | None = Non
     The highlighted answer's bar is vermillion (the others sky blue). The ceiling ``log2 V`` is a
     wide grey band drawn under the entropy's solid line, so the two stay visible when they coincide
     (the uniform distribution). ``legend=False`` leaves the legend to the caller (one legend for a
-    row of panels: the handles have the same labels on every panel).
+    row of panels: the handles have the same labels on every panel). Chapter 1, "Entropy".
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes to draw on.
+    panel : EntropyPanel
+        The state to draw, from its panel function.
+    title : str, optional
+        The axes' title (none by default).
+    legend : bool, optional
+        Whether to draw the legend.
+
+    Returns
+    -------
+    None
+        The artists are added to the axes.
+
+    Raises
+    ------
+    ValueError
+        If ``panel`` is not a :class:`~rlbits.information.EntropyPanel`.
     """
+    if not isinstance(panel, EntropyPanel):
+        raise ValueError(f"panel must be a EntropyPanel, got {type(panel).__name__}")
     k = np.arange(1, panel.probs.size + 1)
     others = np.arange(panel.probs.size) != panel.chosen
     ax.bar(k[others], panel.surprisal[others], color=COLORS["sixth"], edgecolor="none",
@@ -43,7 +66,24 @@ def entropy_explorer():
     """Build the Chapter 1 entropy explorer: sliders for V, sharpness and the highlighted answer.
 
     Returns ``(control, update)``, where ``update(V, sharpness, chosen)`` redraws the figure and
-    returns the :class:`EntropyPanel` it drew.
+    returns the :class:`~rlbits.information.EntropyPanel` it drew. Chapter 1, "Entropy".
+
+    Returns
+    -------
+    tuple of (ipywidgets.Widget, callable)
+        ``control``, the widget to display, and ``update(V, sharpness, chosen)``, which redraws the figure
+        and returns the panel it drew:
+
+        - ``V`` (int): number of answers (>= 1);
+        - ``sharpness`` (float): Zipf exponent (>= 0);
+        - ``chosen`` (int): highlighted answer, 0-based (clipped to ``V - 1``).
+
+    Raises
+    ------
+    ImportError
+        If ipywidgets is not installed (the explorers need Jupyter; the pure panel functions do not).
+    ValueError
+        Never from the builder, which takes no input; ``update`` raises it as :func:`rlbits.information.entropy_panel` does (e.g. ``V < 1`` or a negative ``sharpness``).
     """
     import ipywidgets as widgets
 

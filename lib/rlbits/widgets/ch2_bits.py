@@ -11,7 +11,31 @@ from ._common import Control, LiveFigure, StaticGrid
 
 
 def draw_bits_comparison(ax: Axes, panel: BitsComparisonPanel, *, title: str | None = None) -> None:
-    """Grouped bars: SL and RL under the essay's formulas, conditioned on the answer, and calibrated."""
+    """Grouped bars: SL and RL under the essay's formulas, conditioned on the answer, and calibrated.
+
+    Bits per sample on the y axis. Chapter 2, "How the answer space matters".
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes to draw on.
+    panel : BitsComparisonPanel
+        The state to draw, from its panel function.
+    title : str, optional
+        The axes' title (none by default).
+
+    Returns
+    -------
+    None
+        The artists are added to the axes.
+
+    Raises
+    ------
+    ValueError
+        If ``panel`` is not a :class:`~rlbits.comparison.BitsComparisonPanel`.
+    """
+    if not isinstance(panel, BitsComparisonPanel):
+        raise ValueError(f"panel must be a BitsComparisonPanel, got {type(panel).__name__}")
     groups = [f"essay\npass rate {panel.p:.3g}", f"given the\nanswer\npass rate {panel.p:.3g}",
               f"calibrated\npass rate {panel.calibrated_pass_rate:.2g}"]
     sl = [panel.essay_sl, panel.sl_conditional, panel.sl_calibrated]
@@ -33,7 +57,23 @@ def bits_explorer():
     """Build the Chapter 2 explorer: sliders for the pass rate p and log10 V.
 
     Returns ``(control, update)``; ``update(p, log10_V)`` redraws and returns the
-    :class:`BitsComparisonPanel` it drew.
+    :class:`~rlbits.comparison.BitsComparisonPanel` it drew. Chapter 2, "How the answer space matters".
+
+    Returns
+    -------
+    tuple of (ipywidgets.Widget, callable)
+        ``control``, the widget to display, and ``update(p, log10_V)``, which redraws the figure
+        and returns the panel it drew:
+
+        - ``p`` (float): probability of the correct answer, in [0, 1];
+        - ``log10_V`` (float): base-10 logarithm of the number of answers (``V`` is rounded to a whole number).
+
+    Raises
+    ------
+    ImportError
+        If ipywidgets is not installed (the explorers need Jupyter; the pure panel functions do not).
+    ValueError
+        Never from the builder, which takes no input; ``update`` raises it as :func:`rlbits.comparison.bits_comparison_panel` does (``p`` outside [0, 1], ``V < 2``).
     """
     import ipywidgets as widgets
 

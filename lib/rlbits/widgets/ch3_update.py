@@ -15,7 +15,29 @@ def draw_update_panel(ax: Axes, panel: UpdatePanel, *, title: str | None = None)
 
     The histogram is one filled step outline (``histtype="stepfilled"``), not 40 bars: the same
     pixels (adjacent bars without edges), drawn and added to the axes in a fraction of the time.
+    Chapter 3, "What a batch looks like".
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes to draw on.
+    panel : UpdatePanel
+        The state to draw, from its panel function.
+    title : str, optional
+        The axes' title (none by default).
+
+    Returns
+    -------
+    None
+        The artists are added to the axes.
+
+    Raises
+    ------
+    ValueError
+        If ``panel`` is not a :class:`~rlbits.gradients.UpdatePanel`.
     """
+    if not isinstance(panel, UpdatePanel):
+        raise ValueError(f"panel must be a UpdatePanel, got {type(panel).__name__}")
     ax.hist(panel.cosines, bins=np.linspace(-1, 1, 41), histtype="stepfilled", color=COLORS["rl"], alpha=0.85,
             label=f"{panel.cosines.size:,} batches of {panel.batch_size}")
     ax.axvline(1.0, color=COLORS["sl"], linestyle=LINESTYLES["sl"], label="SL update (cosine 1)")
@@ -31,7 +53,24 @@ def update_explorer():
     """Build the Chapter 3 explorer: pass rate (log10 p), batch size and baseline → histogram of updates.
 
     Returns ``(control, update)``; ``update(log10_p, batch_size, baseline)`` redraws and returns the
-    :class:`UpdatePanel`.
+    :class:`~rlbits.gradients.UpdatePanel`. Chapter 3, "What a batch looks like".
+
+    Returns
+    -------
+    tuple of (ipywidgets.Widget, callable)
+        ``control``, the widget to display, and ``update(log10_p, batch_size, baseline)``, which redraws the figure
+        and returns the panel it drew:
+
+        - ``log10_p`` (float): base-10 logarithm of the pass rate (< 0);
+        - ``batch_size`` (int): samples per batch (>= 1);
+        - ``baseline`` (str): ``"none"`` or ``"pass rate"``.
+
+    Raises
+    ------
+    ImportError
+        If ipywidgets is not installed (the explorers need Jupyter; the pure panel functions do not).
+    ValueError
+        Never from the builder, which takes no input; ``update`` raises it as :func:`rlbits.gradients.update_panel` does (an unknown ``baseline``, ``batch_size < 1``).
     """
     import ipywidgets as widgets
 

@@ -11,7 +11,33 @@ from ._common import Control, LiveFigure, StaticGrid
 
 
 def draw_sampling_panel(axes, panel: SamplingPanel, *, title: str | None = None) -> None:
-    """Draw ``panel`` on two axes: P(at least one success) against draws, and pass@k against k."""
+    """Draw ``panel`` on two axes: P(at least one success) against draws, and pass@k against k.
+
+    Chapter 4, "How many samples until the first success" and "pass@k".
+
+    Parameters
+    ----------
+    axes : sequence of matplotlib.axes.Axes
+        Exactly two axes, drawn left and right.
+    panel : SamplingPanel
+        The state to draw, from its panel function.
+    title : str, optional
+        The axes' title (none by default).
+
+    Returns
+    -------
+    None
+        The artists are added to the axes.
+
+    Raises
+    ------
+    ValueError
+        If ``panel`` is not a :class:`~rlbits.sampling.SamplingPanel`.
+    """
+    if not isinstance(panel, SamplingPanel):
+        raise ValueError(f"panel must be a SamplingPanel, got {type(panel).__name__}")
+    if len(axes) != 2:
+        raise ValueError(f"axes must hold exactly two axes, got {len(axes)}")
     ax1, ax2 = axes
     ax1.plot(panel.n_grid, panel.at_least_one, color=COLORS["rl"], linestyle=LINESTYLES["rl"],
              label="P(at least one success) = 1 - (1 - p)^n")
@@ -46,7 +72,24 @@ def sampling_explorer():
     """Build the Chapter 4 explorer: sliders for log10 p, confidence and k → draws and pass@k curves.
 
     Returns ``(control, update)``; ``update(log10_p, confidence, k)`` redraws and returns the
-    :class:`SamplingPanel` it drew.
+    :class:`~rlbits.sampling.SamplingPanel` it drew. Chapter 4, "How many samples until the first success" and "pass@k".
+
+    Returns
+    -------
+    tuple of (ipywidgets.Widget, callable)
+        ``control``, the widget to display, and ``update(log10_p, confidence, k)``, which redraws the figure
+        and returns the panel it drew:
+
+        - ``log10_p`` (float): base-10 logarithm of the pass rate (< 0);
+        - ``confidence`` (float): wanted probability of at least one success, in (0, 1);
+        - ``k`` (int): the ``k`` of pass@k (1 to 100).
+
+    Raises
+    ------
+    ImportError
+        If ipywidgets is not installed (the explorers need Jupyter; the pure panel functions do not).
+    ValueError
+        Never from the builder, which takes no input; ``update`` raises it as :func:`rlbits.sampling.sampling_panel` does (``confidence`` outside (0, 1), ``k`` outside 1..100).
     """
     import ipywidgets as widgets
 

@@ -12,7 +12,33 @@ from ._common import Control, LiveFigure, StaticGrid
 
 
 def draw_selfplay_panel(axes, panel: SelfPlayPanel, *, title: str | None = None) -> None:
-    """Draw ``panel`` on two axes: the learner's skill (left) and the outcome bits per game (right)."""
+    """Draw ``panel`` on two axes: the learner's skill (left) and the outcome bits per game (right).
+
+    Skill in logits, bits per game. Chapter 5, "Explore: opponent strength".
+
+    Parameters
+    ----------
+    axes : sequence of matplotlib.axes.Axes
+        Exactly two axes, drawn left and right.
+    panel : SelfPlayPanel
+        The state to draw, from its panel function.
+    title : str, optional
+        The axes' title (none by default).
+
+    Returns
+    -------
+    None
+        The artists are added to the axes.
+
+    Raises
+    ------
+    ValueError
+        If ``panel`` is not a :class:`~rlbits.selfplay.SelfPlayPanel`.
+    """
+    if not isinstance(panel, SelfPlayPanel):
+        raise ValueError(f"panel must be a SelfPlayPanel, got {type(panel).__name__}")
+    if len(axes) != 2:
+        raise ValueError(f"axes must hold exactly two axes, got {len(axes)}")
     ax_skill, ax_bits = axes
     g = panel.games
     for ax, (own, own_se, fix, fix_se) in [
@@ -42,7 +68,23 @@ def draw_selfplay_panel(axes, panel: SelfPlayPanel, *, title: str | None = None)
 def selfplay_explorer():
     """Build the Chapter 5 explorer: the fixed opponent's skill → learning curves and bits per game.
 
-    Returns ``(control, update)``; ``update(opponent)`` redraws and returns the :class:`SelfPlayPanel`.
+    Returns ``(control, update)``; ``update(opponent)`` redraws and returns the :class:`~rlbits.selfplay.SelfPlayPanel`.
+    Chapter 5, "Explore: opponent strength".
+
+    Returns
+    -------
+    tuple of (ipywidgets.Widget, callable)
+        ``control``, the widget to display, and ``update(opponent)``, which redraws the figure
+        and returns the panel it drew:
+
+        - ``opponent`` (float): the fixed opponent's skill minus the learner's start (logits).
+
+    Raises
+    ------
+    ImportError
+        If ipywidgets is not installed (the explorers need Jupyter; the pure panel functions do not).
+    ValueError
+        Never from the builder, which takes no input; ``update`` raises it as :func:`rlbits.selfplay.selfplay_panel` does (a non-finite ``opponent``).
     """
     import ipywidgets as widgets
 

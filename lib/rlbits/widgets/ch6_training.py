@@ -13,7 +13,31 @@ from ._common import Control, LiveFigure, StaticGrid
 
 
 def draw_training_panel(ax: Axes, panel: TrainingPanel, *, title: str | None = None) -> None:
-    """Pass rate against samples on log-log axes: median and 10–90% band over seeds, SL for reference."""
+    """Pass rate against samples on log-log axes: median and 10–90% band over seeds, SL for reference.
+
+    Chapter 6, "Explore".
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes to draw on.
+    panel : TrainingPanel
+        The state to draw, from its panel function.
+    title : str, optional
+        The axes' title (none by default).
+
+    Returns
+    -------
+    None
+        The artists are added to the axes.
+
+    Raises
+    ------
+    ValueError
+        If ``panel`` is not a :class:`~rlbits.training.TrainingPanel`.
+    """
+    if not isinstance(panel, TrainingPanel):
+        raise ValueError(f"panel must be a TrainingPanel, got {type(panel).__name__}")
     role = TRAINING_ROLES[panel.method]
     x = np.maximum(panel.samples, 1.0)
     ax.fill_between(x, panel.low, panel.high, color=COLORS[role], alpha=0.25, linewidth=0,
@@ -45,7 +69,24 @@ def training_explorer():
     """Build the Chapter 6 explorer: method, vocabulary size V and learning rate → learning curve.
 
     Returns ``(control, update)``; ``update(method, V, lr)`` redraws from the cache and returns the
-    :class:`TrainingPanel`.
+    :class:`~rlbits.training.TrainingPanel`. Chapter 6, "Explore".
+
+    Returns
+    -------
+    tuple of (ipywidgets.Widget, callable)
+        ``control``, the widget to display, and ``update(method, V, lr)``, which redraws the figure
+        and returns the panel it drew:
+
+        - ``method`` (str): one of :data:`rlbits.training.TRAINING_METHODS`;
+        - ``V`` (int): number of answers, one of :data:`rlbits.training.TRAINING_V`;
+        - ``lr`` (float): step size, one of :data:`rlbits.training.TRAINING_LR`.
+
+    Raises
+    ------
+    ImportError
+        If ipywidgets is not installed (the explorers need Jupyter; the pure panel functions do not).
+    ValueError
+        Never from the builder, which takes no input; ``update`` raises it as :func:`rlbits.training.training_panel` does (a setting off the explorer's grid).
     """
     import ipywidgets as widgets
 
