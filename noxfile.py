@@ -6,6 +6,8 @@
 * ``binder``: ``binder/requirements.txt`` and ``binder/postBuild``, as Binder (repo2docker) installs
   them; every notebook runs from the cells its page shows alone (a Live Code or copy-paste reader),
   and every explorer's controls redraw their figures.
+
+Both also run the reader edition (``readers/``, what the Colab and Binder buttons open), top to bottom.
 * ``nbval_dispatch_off``: strict nbval over every notebook in the project's own environment with
   NumPy's SIMD dispatch turned down to the baseline (``NPY_DISABLE_CPU_FEATURES`` naming every
   target NumPy dispatches to), so the committed outputs match what CPUs without AVX-512 or AVX2 print.
@@ -40,6 +42,11 @@ def _notebooks(session: nox.Session) -> list[str]:
     return session.posargs or [str(p.relative_to(ROOT)) for p in chapter_notebooks()]
 
 
+def _readers(session: nox.Session) -> list[str]:
+    """The reader edition (``readers/``, plain notebooks for Colab and Binder), unless notebooks are named."""
+    return [] if session.posargs else sorted(str(p.relative_to(ROOT)) for p in (ROOT / "readers").rglob("*.ipynb"))
+
+
 def _fresh(session: nox.Session) -> None:
     """Keep the caller's Python and pip settings out of this session's environment."""
     for name in os.environ:
@@ -68,6 +75,8 @@ def colab_floors(session: nox.Session) -> None:
     session.run("python", "-c", "import ipywidgets, numpy, matplotlib, rlbits; print('ipywidgets', "
                 "ipywidgets.__version__, 'numpy', numpy.__version__, 'matplotlib', matplotlib.__version__)")
     session.run("python", "tests/envs/run_notebooks.py", "--mode", "full", "--explorers", *_notebooks(session))
+    if _readers(session):  # the reader edition, whole, as a Colab reader runs it top to bottom
+        session.run("python", "tests/envs/run_notebooks.py", "--mode", "full", *_readers(session))
 
 
 @nox.session
@@ -79,6 +88,8 @@ def binder(session: nox.Session) -> None:
     session.run("python", "-c", "import ipywidgets, numpy, rlbits; print('ipywidgets', ipywidgets.__version__, "
                 "'numpy', numpy.__version__)")
     session.run("python", "tests/envs/run_notebooks.py", "--mode", "visible", "--explorers", *_notebooks(session))
+    if _readers(session):  # the reader edition, whole, as the Binder button opens it
+        session.run("python", "tests/envs/run_notebooks.py", "--mode", "full", *_readers(session))
 
 
 @nox.session(venv_backend="none")
