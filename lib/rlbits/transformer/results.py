@@ -36,8 +36,8 @@ def load(path: str | Path | None = None) -> dict:
     Raises
     ------
     ValueError
-        If the file is not valid JSON (:class:`json.JSONDecodeError`) or not a sweep's results (no
-        ``config`` or ``runs``). A missing file raises :class:`FileNotFoundError`.
+        If the file is not valid JSON (``json.JSONDecodeError``) or not a sweep's results (no
+        ``config`` or ``runs``). A missing file raises ``FileNotFoundError``.
     """
     if path is None:
         text = resources.files("rlbits.transformer").joinpath(RESULTS_FILE).read_text()
@@ -266,7 +266,7 @@ def draw_curves(ax, rows: list[Row], what: str = "pass", *, labels: dict | None 
     what : str, optional
         ``"pass"`` for the held-out pass rate; anything else draws bits learned per held-out prompt.
     labels : dict, optional
-        Legend label by method, replacing :data:`rlbits.transformer.task.LABELS`.
+        Legend label by method, replacing the default names (``LABELS`` of :mod:`rlbits.transformer.task`).
 
     Returns
     -------
