@@ -1,7 +1,7 @@
 """A small decoder-only transformer in JAX: parameters, forward pass, answer log-probabilities, sampling.
 
 Pre-layer-norm blocks (causal multi-head self-attention, then a GELU MLP), learned position
-embeddings, and an output head over the ten answer digits. Gradients come from :func:`jax.grad`;
+embeddings, and an output head over the ten answer digits. Gradients come from ``jax.grad``;
 nothing is differentiated by hand. Chapter 7, "The model".
 """
 
@@ -50,7 +50,7 @@ class ModelConfig:
             raise ValueError(f"width ({self.width}) must be a multiple of heads ({self.heads})")
 
 
-#: Longest token sequence the model sees: prompt, separator, answer minus its last digit.
+#: Longest token sequence the model sees (prompt, separator, answer minus its last digit).
 MAX_LEN = PROMPT_LEN + MAX_T
 
 

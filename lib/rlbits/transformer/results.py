@@ -67,12 +67,12 @@ class Row:
         Adam learning rate.
     seeds : list of int
         The seeds, one per run.
-    samples : numpy.ndarray of float, shape (E,)
-        Training samples seen at each evaluation.
-    heldout_bits : numpy.ndarray of float, shape (seeds, E)
-        Held-out log-loss of the correct answers, bits per prompt.
-    pass_heldout, pass_train : numpy.ndarray of float, shape (seeds, E)
-        Expected pass@1 on held-out and on training prompts.
+    samples : numpy.ndarray
+        Training samples seen at each evaluation, shape ``(E,)``.
+    heldout_bits : numpy.ndarray
+        Held-out log-loss of the correct answers, bits per prompt, shape ``(seeds, E)``.
+    pass_heldout, pass_train : numpy.ndarray
+        Expected pass@1 on held-out and on training prompts, shape ``(seeds, E)``.
     wall_s : float
         Seconds of training for all the seeds together.
     pass_at_k : dict

@@ -184,7 +184,7 @@ def run_sweep(cfg: SweepConfig, out: str, *, quick: bool = False, log=print) -> 
     quick : bool, optional
         Recorded in the JSON (``"quick"``): whether this is the test suite's small sweep.
     log : callable, optional
-        Called with one line of progress at a time (default :func:`print`).
+        Called with one line of progress at a time (default ``print``).
 
     Returns
     -------

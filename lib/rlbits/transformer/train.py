@@ -1,7 +1,7 @@
 """Train many replicas (seeds x learning rates) of the Chapter 7 transformer at once.
 
 Every replica is one training run with its own initial parameters, learning rate and random key;
-:func:`jax.vmap` runs them side by side and :func:`jax.lax.scan` runs the steps between two
+``jax.vmap`` runs them side by side and ``jax.lax.scan`` runs the steps between two
 evaluations inside one compiled call. The optimiser is Adam (``optax.scale_by_adam``) with the
 learning rate applied per replica. Chapter 7, "How the runs are made".
 """
@@ -31,13 +31,13 @@ class Data:
 
     Attributes
     ----------
-    train : numpy.ndarray of int32, shape (n_train, 8)
-        Training prompts (:func:`rlbits.transformer.task.split_prompts`).
-    heldout : numpy.ndarray of int32, shape (n_heldout, 8)
-        Held-out prompts, disjoint from the training ones.
-    train_eval : numpy.ndarray of int32, shape (min(n_train, n_heldout), 8)
-        Set from ``train``, not passed: its first ``n_heldout`` prompts, on which the training pass
-        rate is evaluated.
+    train : numpy.ndarray
+        Training prompts (:func:`rlbits.transformer.task.split_prompts`), int32, shape ``(n_train, 8)``.
+    heldout : numpy.ndarray
+        Held-out prompts, disjoint from the training ones, int32, shape ``(n_heldout, 8)``.
+    train_eval : numpy.ndarray
+        Set from ``train``, not passed: its first ``n_heldout`` prompts (all of them if there are
+        fewer), on which the training pass rate is evaluated.
 
     Raises
     ------
@@ -60,15 +60,16 @@ class Runs:
 
     Attributes
     ----------
-    samples : numpy.ndarray of float, shape (E,)
-        Training samples seen at each evaluation (the first is 0).
-    heldout_bits : numpy.ndarray of float, shape (R, E)
-        Held-out log-loss of the correct answers, bits per prompt.
-    pass_heldout, pass_train : numpy.ndarray of float, shape (R, E)
+    samples : numpy.ndarray
+        Training samples seen at each evaluation (the first is 0), shape ``(E,)``.
+    heldout_bits : numpy.ndarray
+        Held-out log-loss of the correct answers, bits per prompt, shape ``(R, E)``.
+    pass_heldout, pass_train : numpy.ndarray
         Mean probability of the correct answer (the expected pass@1) on held-out and on training
-        prompts.
-    p_start, p_final : numpy.ndarray of float, shape (R, n_heldout)
-        Each held-out prompt's probability of its correct answer at the start and at the end.
+        prompts, shape ``(R, E)``.
+    p_start, p_final : numpy.ndarray
+        Each held-out prompt's probability of its correct answer at the start and at the end, shape
+        ``(R, n_heldout)``.
     wall_s : float
         Seconds of training (compilation and evaluation excluded).
     compile_s : float
@@ -228,7 +229,7 @@ def train(method: str, T: int, params: dict, lrs, seeds, data: Data, *, steps: i
     Parameters
     ----------
     method : str
-        One of :data:`rlbits.transformer.methods.METHODS`.
+        One of :data:`rlbits.transformer.task.METHODS`.
     T : int
         Answer length, 1 to 8.
     params : dict

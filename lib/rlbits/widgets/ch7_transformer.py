@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 from ..plotting import COLORS, LINESTYLES
 from ._common import Control, LiveFigure, StaticGrid
 
-#: The explorer's controls: method, answer length and the warm start's held-out pass rate.
+#: The explorer's three controls (method, answer length, the warm start's held-out pass rate) take these values.
 TRANSFORMER_METHODS: tuple[str, ...] = ("sl", "reinforce", "grpo", "rft", "distill", "graded")
 TRANSFORMER_T: tuple[int, ...] = (1, 2, 4)
 TRANSFORMER_STARTS: tuple[float, ...] = (0.01, 0.1, 0.3, 0.5, 0.9)
