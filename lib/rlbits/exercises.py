@@ -1446,8 +1446,7 @@ def check_heldout_bits_per_sample(answer: Any, loss_before: float, loss_after: f
     """Check a reader's bits learned per training sample from two held-out log-losses (Chapter 7).
 
     ``loss_before`` and ``loss_after`` are the held-out log-loss of the correct answers, in bits per
-    prompt, before and after ``samples`` training samples. The expected answer is
-    ``(loss_before - loss_after) / samples``, in bits per sample (negative if the loss rose).
+    prompt, before and after ``samples`` training samples.
 
     Parameters
     ----------
@@ -1491,9 +1490,7 @@ def check_heldout_bits_per_sample(answer: Any, loss_before: float, loss_after: f
 def check_transformer_flops(answer: Any, method: str, T: int, n_params: int, *, reveal: bool = False) -> CheckResult:
     """Check a reader's FLOPs per training sample under Chapter 7's cost model.
 
-    The expected answer is the ``"total"`` of
-    :func:`rlbits.transformer.measure.flops_per_sample` (with its default group of 8, which does not
-    change the cost per sample). NumPy only: JAX is not needed.
+    The cost model is the one of Chapter 7, "Per FLOP". NumPy only: JAX is not needed.
 
     Parameters
     ----------
