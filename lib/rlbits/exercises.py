@@ -1447,6 +1447,30 @@ def check_heldout_bits_per_sample(answer: Any, loss_before: float, loss_after: f
 
     ``loss_before`` and ``loss_after`` are the held-out log-loss of the correct answers, in bits per
     prompt, before and after ``samples`` training samples.
+
+    Parameters
+    ----------
+    answer : float or None
+        The reader's answer, in bits per sample. ``None`` (an untouched exercise) gives a pending
+        result, not a wrong one; anything that is not a single number is a wrong answer with a hint.
+    loss_before, loss_after : float
+        Held-out log-loss of the correct answers before and after training, in bits per prompt;
+        finite and non-negative.
+    samples : float
+        Training samples seen between the two evaluations, positive and finite.
+    reveal : bool, optional
+        Add the answer to the message; takes effect only where ``RLBITS_REVEAL=1`` is set.
+
+    Returns
+    -------
+    CheckResult
+        Right, wrong (with a hint) or pending; true in a boolean context only when right.
+
+    Raises
+    ------
+    ValueError
+        If a loss is negative, NaN or infinite, or ``samples`` is not a positive finite number
+        (a bad answer is a wrong answer, never an error).
     """
     before, after, n = float(loss_before), float(loss_after), float(samples)
     if not (math.isfinite(before) and math.isfinite(after)) or before < 0 or after < 0:
@@ -1466,7 +1490,33 @@ def check_heldout_bits_per_sample(answer: Any, loss_before: float, loss_after: f
 def check_transformer_flops(answer: Any, method: str, T: int, n_params: int, *, reveal: bool = False) -> CheckResult:
     """Check a reader's FLOPs per training sample under Chapter 7's cost model.
 
-    ``method`` is one of Chapter 7's methods, ``T`` the answer length, ``n_params`` the model's size.
+    The cost model is the one of Chapter 7, "Per FLOP". NumPy only: JAX is not needed.
+
+    Parameters
+    ----------
+    answer : float or None
+        The reader's answer, in FLOPs per training sample. ``None`` (an untouched exercise) gives a
+        pending result, not a wrong one; anything that is not a single number is a wrong answer with
+        a hint.
+    method : str
+        One of Chapter 7's methods (:data:`rlbits.transformer.task.METHODS`).
+    T : int
+        Answer length in digits, 1 to 8.
+    n_params : int
+        Number of scalar parameters of the model, at least 1.
+    reveal : bool, optional
+        Add the answer to the message; takes effect only where ``RLBITS_REVEAL=1`` is set.
+
+    Returns
+    -------
+    CheckResult
+        Right, wrong (with a hint) or pending; true in a boolean context only when right.
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is unknown, ``T`` is not an integer from 1 to 8, or ``n_params`` is not a
+        positive integer (a bad answer is a wrong answer, never an error).
     """
     from .transformer.measure import flops_per_sample
 

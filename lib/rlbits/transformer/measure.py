@@ -40,10 +40,18 @@ def bits_learned(samples: ArrayLike, heldout_bits: ArrayLike) -> NDArray[np.floa
     heldout_bits : array_like, shape (..., E)
         Held-out log-loss of the correct answers (bits per prompt) at each evaluation.
 
+    Returns
+    -------
+    ndarray of float, shape (..., E)
+        Bits learned per held-out prompt since the first evaluation (0 at the first; negative where
+        the loss rose).
+
     Raises
     ------
     ValueError
-        If the shapes disagree or a value is not finite.
+        If ``samples`` is not a 1-d array of at least 2 finite, non-negative, strictly increasing
+        counts, ``heldout_bits`` does not have E entries along its last axis, or a value is NaN or
+        infinite.
     """
     _, v = _curve(samples, heldout_bits, "heldout_bits")
     return v[..., :1] - v
@@ -52,16 +60,59 @@ def bits_learned(samples: ArrayLike, heldout_bits: ArrayLike) -> NDArray[np.floa
 def bits_per_sample(samples: ArrayLike, heldout_bits: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Bits learned per sample between consecutive evaluations: ``-(L_{k+1} - L_k) / (n_{k+1} - n_k)``.
 
-    Returns ``(midpoints, rate)``: the sample count halfway between evaluations, shape (E-1,), and the
-    rate, shape (..., E-1). Summing ``rate * diff(samples)`` gives back :func:`bits_learned` at the end.
+    Summing ``rate * diff(samples)`` gives back :func:`bits_learned` at the end.
+
+    Parameters
+    ----------
+    samples : array_like, shape (E,)
+        Training samples seen at each evaluation, strictly increasing, E >= 2.
+    heldout_bits : array_like, shape (..., E)
+        Held-out log-loss of the correct answers (bits per prompt) at each evaluation.
+
+    Returns
+    -------
+    midpoints : ndarray of float, shape (E-1,)
+        The sample count halfway between consecutive evaluations.
+    rate : ndarray of float, shape (..., E-1)
+        Bits learned per held-out prompt per training sample over each interval (negative where the
+        loss rose).
+
+    Raises
+    ------
+    ValueError
+        If ``samples`` is not a 1-d array of at least 2 finite, non-negative, strictly increasing
+        counts, ``heldout_bits`` does not have E entries along its last axis, or a value is NaN or
+        infinite.
     """
     s, v = _curve(samples, heldout_bits, "heldout_bits")
     return 0.5 * (s[1:] + s[:-1]), -np.diff(v, axis=-1) / np.diff(s)
 
 
 def samples_to_reach(samples: ArrayLike, pass_rate: ArrayLike, target: float) -> NDArray[np.float64]:
-    """Samples until the pass rate first reaches ``target`` (linear interpolation between
-    evaluations; ``inf`` if never). ``pass_rate`` has shape (..., E); the result has shape (...)."""
+    """Samples until the pass rate first reaches ``target`` (linear interpolation between evaluations).
+
+    Parameters
+    ----------
+    samples : array_like, shape (E,)
+        Training samples seen at each evaluation, strictly increasing, E >= 2.
+    pass_rate : array_like, shape (..., E)
+        Pass rate at each evaluation.
+    target : float
+        The pass rate to reach, a probability in [0, 1].
+
+    Returns
+    -------
+    ndarray of float, shape (...)
+        Training samples until each curve first reaches ``target``: ``samples[0]`` if it starts
+        there, ``inf`` if it never does.
+
+    Raises
+    ------
+    ValueError
+        If ``samples`` is not a 1-d array of at least 2 finite, non-negative, strictly increasing
+        counts, ``pass_rate`` does not have E entries along its last axis or holds NaN or an infinite
+        value, or ``target`` is not a probability.
+    """
     s, p = _curve(samples, pass_rate, "pass_rate")
     target = float(probability(target, "target"))
     p = np.atleast_2d(p)
@@ -89,10 +140,29 @@ def flops_per_sample(method: str, T: int, n_params: int, *, group: int = 8) -> d
     methods and rejection sampling add one forward and backward; distillation adds the teacher's forward.
     ``group`` does not change the cost per sample. Chapter 7, "Per FLOP".
 
+    Parameters
+    ----------
+    method : str
+        One of :data:`rlbits.transformer.task.METHODS`.
+    T : int
+        Answer length in digits, 1 to 8.
+    n_params : int
+        Number of scalar parameters of the model, at least 1.
+    group : int, optional
+        Answers drawn per prompt by the grouped methods; accepted for symmetry with training and
+        not used (the cost is per sample).
+
     Returns
     -------
     dict
-        ``{"sample": ..., "forward": ..., "backward": ..., "teacher": ..., "total": ...}`` in FLOPs.
+        ``{"sample": ..., "forward": ..., "backward": ..., "teacher": ..., "total": ...}`` in FLOPs
+        per training sample; ``"total"`` is the sum of the other four.
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is unknown, ``T`` is not an integer from 1 to 8, or ``n_params`` is not a
+        positive integer.
     """
     from .task import PROMPT_LEN, check_T, check_method
 

@@ -1,7 +1,7 @@
 """A small decoder-only transformer in JAX: parameters, forward pass, answer log-probabilities, sampling.
 
 Pre-layer-norm blocks (causal multi-head self-attention, then a GELU MLP), learned position
-embeddings, and an output head over the ten answer digits. Gradients come from :func:`jax.grad`;
+embeddings, and an output head over the ten answer digits. Gradients come from ``jax.grad``;
 nothing is differentiated by hand. Chapter 7, "The model".
 """
 
@@ -29,6 +29,11 @@ class ModelConfig:
         Attention heads per block.
     mlp : int
         Hidden units of each block's MLP.
+
+    Raises
+    ------
+    ValueError
+        If a size is not a positive integer, or ``width`` is not a multiple of ``heads``.
     """
 
     width: int = 64
@@ -45,7 +50,7 @@ class ModelConfig:
             raise ValueError(f"width ({self.width}) must be a multiple of heads ({self.heads})")
 
 
-#: Longest token sequence the model sees: prompt, separator, answer minus its last digit.
+#: Longest token sequence the model sees (prompt, separator, answer minus its last digit).
 MAX_LEN = PROMPT_LEN + MAX_T
 
 
@@ -63,6 +68,11 @@ def init_params(key: jax.Array, cfg: ModelConfig = ModelConfig()) -> dict:
     -------
     dict
         A pytree of ``jax.Array``; :func:`n_params` counts them.
+
+    Raises
+    ------
+    ValueError
+        Never for a valid :class:`ModelConfig` (its sizes are checked when it is made).
     """
     d, m = cfg.width, cfg.mlp
     keys = iter(jax.random.split(key, 3 + 4 * cfg.layers))
@@ -90,7 +100,23 @@ def init_params(key: jax.Array, cfg: ModelConfig = ModelConfig()) -> dict:
 
 
 def n_params(params: dict) -> int:
-    """Number of scalar parameters in a parameter pytree."""
+    """Number of scalar parameters in a parameter pytree.
+
+    Parameters
+    ----------
+    params : dict
+        A pytree of arrays (:func:`init_params`; stacked replicas count every replica).
+
+    Returns
+    -------
+    int
+        The total number of entries of its arrays.
+
+    Raises
+    ------
+    ValueError
+        Never: any pytree of arrays is counted.
+    """
     return int(sum(x.size for x in jax.tree_util.tree_leaves(params)))
 
 
@@ -115,6 +141,13 @@ def forward(params: dict, tokens: jax.Array, cfg: ModelConfig = ModelConfig()) -
     Returns
     -------
     jax.Array, shape (B, S, 10)
+
+    Raises
+    ------
+    ValueError
+        Not raised on purpose: the arrays are not checked, since this runs inside compiled code.
+        JAX raises a ``ValueError`` of its own for arrays of the wrong rank or a sequence longer than
+        16 tokens.
     """
     B, S = tokens.shape
     d, H = cfg.width, cfg.heads
@@ -135,8 +168,29 @@ def forward(params: dict, tokens: jax.Array, cfg: ModelConfig = ModelConfig()) -
 def teacher_forced_logits(params: dict, x: jax.Array, y: jax.Array, cfg: ModelConfig = ModelConfig()) -> jax.Array:
     """Logits for each answer digit given the prompt and the answer's earlier digits.
 
-    ``x``: prompts (B, 8); ``y``: answers (B, T). Returns (B, T, 10): entry ``t`` is the model's
-    distribution of ``y_{t+1}`` given ``x`` and ``y_1 .. y_t``.
+    Parameters
+    ----------
+    params : dict
+        From :func:`init_params`.
+    x : jax.Array of int, shape (B, 8)
+        Prompts.
+    y : jax.Array of int, shape (B, T)
+        Answers, ``1 <= T <= 8``.
+    cfg : ModelConfig
+        The size ``params`` was made with.
+
+    Returns
+    -------
+    jax.Array, shape (B, T, 10)
+        Entry ``t`` holds the logits of the model's distribution of ``y_{t+1}`` given ``x`` and
+        ``y_1 .. y_t``.
+
+    Raises
+    ------
+    ValueError
+        Not raised on purpose: the arrays are not checked, since this runs inside compiled code.
+        JAX raises a ``ValueError`` of its own for arrays of the wrong rank or a sequence longer than
+        16 tokens.
     """
     B, T = y.shape
     tokens = jnp.concatenate([x, jnp.full((B, 1), SEP, dtype=x.dtype), y[:, :T - 1].astype(x.dtype)], axis=1)
@@ -144,7 +198,31 @@ def teacher_forced_logits(params: dict, x: jax.Array, y: jax.Array, cfg: ModelCo
 
 
 def answer_logprob(params: dict, x: jax.Array, y: jax.Array, cfg: ModelConfig = ModelConfig()) -> jax.Array:
-    """Log-probability (nats) of each whole answer, ``sum_t log pi(y_t | x, y_<t)``: shape (B,)."""
+    """Log-probability (nats) of each whole answer, ``sum_t log pi(y_t | x, y_<t)``.
+
+    Parameters
+    ----------
+    params : dict
+        From :func:`init_params`.
+    x : jax.Array of int, shape (B, 8)
+        Prompts.
+    y : jax.Array of int, shape (B, T)
+        Answers, ``1 <= T <= 8``.
+    cfg : ModelConfig
+        The size ``params`` was made with.
+
+    Returns
+    -------
+    jax.Array of float, shape (B,)
+        Log-probability of each answer, in nats (divide by ``ln 2`` for bits).
+
+    Raises
+    ------
+    ValueError
+        Not raised on purpose: the arrays are not checked, since this runs inside compiled code.
+        JAX raises a ``ValueError`` of its own for arrays of the wrong rank or a sequence longer than
+        16 tokens.
+    """
     logp = jax.nn.log_softmax(teacher_forced_logits(params, x, y, cfg), axis=-1)
     return jnp.take_along_axis(logp, y[..., None].astype(jnp.int32), axis=-1)[..., 0].sum(-1)
 
@@ -152,8 +230,33 @@ def answer_logprob(params: dict, x: jax.Array, y: jax.Array, cfg: ModelConfig = 
 def sample_answers(params: dict, x: jax.Array, T: int, key: jax.Array, cfg: ModelConfig = ModelConfig()) -> jax.Array:
     """Sample one ``T``-digit answer per prompt from the model, digit by digit (temperature 1).
 
-    Returns an int32 array of shape (B, T). The whole sequence is recomputed for each digit (the
-    sequences are at most 16 tokens long, so a key-value cache would save little).
+    The whole sequence is recomputed for each digit (the sequences are at most 16 tokens long, so a
+    key-value cache would save little).
+
+    Parameters
+    ----------
+    params : dict
+        From :func:`init_params`.
+    x : jax.Array of int, shape (B, 8)
+        Prompts.
+    T : int
+        Answer length, 1 to 8 (a Python int: it sets the number of sampling steps).
+    key : jax.Array
+        A JAX random key.
+    cfg : ModelConfig
+        The size ``params`` was made with.
+
+    Returns
+    -------
+    jax.Array of int32, shape (B, T)
+        The sampled answer digits.
+
+    Raises
+    ------
+    ValueError
+        Not raised on purpose: ``T`` and the arrays are not checked, since this runs inside
+        compiled code. JAX raises a ``ValueError`` of its own for ``T > 8`` (a sequence longer than
+        16 tokens) and a ``TypeError`` for ``T < 1``.
     """
     B = x.shape[0]
     tokens = jnp.concatenate([x, jnp.full((B, 1), SEP, dtype=x.dtype), jnp.zeros((B, T - 1), dtype=x.dtype)], axis=1)

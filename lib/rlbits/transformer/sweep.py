@@ -38,7 +38,58 @@ PASS_K: tuple[int, ...] = (1, 2, 4, 8, 16, 32, 64)
 
 @dataclass
 class SweepConfig:
-    """Everything that defines a sweep (recorded in the JSON)."""
+    """Everything that defines a sweep (recorded in the JSON).
+
+    Attributes
+    ----------
+    width, layers, heads, mlp : int
+        The model's size (:class:`rlbits.transformer.model.ModelConfig`).
+    n_train, n_heldout : int
+        Training and held-out prompts, drawn with ``data_seed``.
+    data_seed : int
+        Seed of the prompts.
+    batch : int
+        Training samples per step, for every method.
+    group : int
+        Answers drawn per prompt by the grouped methods (divides ``batch``).
+    seeds : list of int
+        Measurement seeds (the runs plotted).
+    tuning_seeds : list of int
+        Seeds used only to choose each method's learning rate.
+    lengths : list of int
+        Answer lengths ``T`` of the scratch and main stages.
+    methods : list of str
+        Methods of the tuning and main stages.
+    scratch_lr : float
+        SL's learning rate in the scratch stage.
+    scratch_steps : dict
+        Steps of the scratch stage, by answer length (keys are strings).
+    tuning_T : int
+        Answer length of the tuning stage.
+    tuning_start : float
+        Warm start (held-out pass rate) of the tuning stage.
+    tuning_lrs : list of float
+        The learning-rate grid.
+    tuning_steps : int
+        Steps of each tuning run.
+    main_start : float
+        Warm start of the main stage.
+    main_steps : dict
+        Steps of the main stage, by answer length (keys are strings).
+    goldilocks_T : int
+        Answer length of the Goldilocks stage.
+    goldilocks_methods : list of str
+        Methods of the Goldilocks stage.
+    goldilocks_steps : int
+        Steps of each Goldilocks run.
+    eval_every : int
+        Steps between evaluations; divides every number of steps.
+
+    Raises
+    ------
+    ValueError
+        Never when made: the values are checked when the sweep runs (:func:`run_sweep`).
+    """
 
     width: int = 32
     layers: int = 2
@@ -69,7 +120,18 @@ class SweepConfig:
 
 def quick_config() -> SweepConfig:
     """A sweep small enough for the test suite: a tiny model, one length, two seeds, few steps (two learning
-    rates on one tuning seed, so tuning reuses the main stage's compiled steps)."""
+    rates on one tuning seed, so tuning reuses the main stage's compiled steps).
+
+    Returns
+    -------
+    SweepConfig
+        The quick sweep's configuration (``--quick``).
+
+    Raises
+    ------
+    ValueError
+        Never: it takes no input.
+    """
     return SweepConfig(width=16, layers=1, heads=2, mlp=32, n_train=512, n_heldout=64, seeds=[0, 1],
                        tuning_seeds=[100], lengths=[2], scratch_steps={"2": 20}, tuning_T=2,
                        tuning_lrs=[1e-3, 1e-2], tuning_steps=10, main_steps={"2": 10},
@@ -108,7 +170,35 @@ def _runs_record(runs, **meta) -> dict:
 
 
 def run_sweep(cfg: SweepConfig, out: str, *, quick: bool = False, log=print) -> dict:
-    """Run every stage of the sweep and write the JSON to ``out`` after each stage; return it."""
+    """Run every stage of the sweep and write the JSON to ``out`` after each stage; return it.
+
+    Needs JAX and optax. Each stage replaces ``out`` whole (written to ``out + ".tmp"``, then
+    renamed), so an interrupted sweep leaves the stages done so far.
+
+    Parameters
+    ----------
+    cfg : SweepConfig
+        What to run.
+    out : str
+        Path of the results JSON; its folder is created if missing.
+    quick : bool, optional
+        Recorded in the JSON (``"quick"``): whether this is the test suite's small sweep.
+    log : callable, optional
+        Called with one line of progress at a time (default ``print``).
+
+    Returns
+    -------
+    dict
+        The results, as written to ``out`` (:func:`rlbits.transformer.results.load` reads them).
+
+    Raises
+    ------
+    ValueError
+        If a size in ``cfg`` is invalid: a model size (:class:`rlbits.transformer.model.ModelConfig`),
+        a number of prompts, a method, an answer length, or steps, batch and group that do not
+        divide as :func:`rlbits.transformer.train.train` requires. A length missing from
+        ``scratch_steps`` or ``main_steps`` raises ``KeyError``.
+    """
     from .model import ModelConfig, init_params, n_params
     from .measure import flops_per_sample
     from .task import split_prompts
@@ -234,6 +324,24 @@ def _select(runs, idx):
 
 
 def main(argv=None) -> int:
+    """The command line: ``python -m rlbits.transformer.sweep --out PATH [--quick]``.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: the command line's).
+
+    Returns
+    -------
+    int
+        0 once the sweep has written its results.
+
+    Raises
+    ------
+    ValueError
+        As :func:`run_sweep`; never for the built-in configurations. Bad arguments exit with
+        argparse's ``SystemExit``.
+    """
     ap = argparse.ArgumentParser(prog="python -m rlbits.transformer.sweep", description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="a small sweep for the test suite (minutes)")
     ap.add_argument("--out", required=True, help="where to write the results JSON")

@@ -29,7 +29,23 @@ OFFSET = 3
 
 
 def check_T(T: int) -> int:
-    """Return ``T`` as an int after checking ``1 <= T <= 8``."""
+    """Return ``T`` as an int after checking ``1 <= T <= 8``.
+
+    Parameters
+    ----------
+    T : int
+        Answer length in digits.
+
+    Returns
+    -------
+    int
+        ``T`` as a Python int.
+
+    Raises
+    ------
+    ValueError
+        If ``T`` is not an integer (a bool is not one) or lies outside 1 to 8.
+    """
     if isinstance(T, bool) or not isinstance(T, (int, np.integer)):
         raise ValueError(f"T (answer length) must be an integer from 1 to {MAX_T}, got {T!r}")
     if not 1 <= int(T) <= MAX_T:
@@ -77,6 +93,24 @@ def make_prompts(n: int, *, rng: np.random.Generator) -> NDArray[np.int32]:
 
 def split_prompts(n_train: int, n_heldout: int, *, rng: np.random.Generator) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
     """Draw disjoint training and held-out prompt sets (no held-out prompt appears in training).
+
+    Every prompt is distinct; both sets are in the order drawn.
+
+    Parameters
+    ----------
+    n_train : int
+        Number of training prompts, at least 1.
+    n_heldout : int
+        Number of held-out prompts, at least 1.
+    rng : numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    train : ndarray of int32, shape (n_train, 8)
+        Training prompts.
+    heldout : ndarray of int32, shape (n_heldout, 8)
+        Held-out prompts, none of which is a training prompt.
 
     Raises
     ------
@@ -130,10 +164,15 @@ def verify(x: ArrayLike, y: ArrayLike) -> NDArray[np.bool_]:
     y : array_like of int, shape (n, T)
         Proposed answers, ``1 <= T <= 8``.
 
+    Returns
+    -------
+    ndarray of bool, shape (n, T)
+        True where the answer digit is right.
+
     Raises
     ------
     ValueError
-        If the shapes disagree or an entry is not a digit.
+        If the shapes disagree, ``y`` has fewer than 1 or more than 8 columns, or an entry is not a digit.
     """
     x = _digits(x, "x", PROMPT_LEN)
     y = _digits(y, "y")
@@ -147,6 +186,25 @@ def reward(x: ArrayLike, y: ArrayLike, *, graded: bool = False) -> NDArray[np.fl
 
     Chapter 7, "Methods": the all-or-nothing reward is the essay's; the graded one is the partial
     credit of Bram Cohen's comment.
+
+    Parameters
+    ----------
+    x : array_like of int, shape (n, 8)
+        Prompts.
+    y : array_like of int, shape (n, T)
+        Proposed answers, ``1 <= T <= 8``.
+    graded : bool, optional
+        Give the fraction of digits right instead of all-or-nothing.
+
+    Returns
+    -------
+    ndarray of float, shape (n,)
+        1.0 or 0.0 for each answer, or with ``graded`` the fraction of its digits right (in [0, 1]).
+
+    Raises
+    ------
+    ValueError
+        If the shapes disagree, ``T`` lies outside 1 to 8, or an entry is not a digit.
     """
     ok = verify(x, y)
     return ok.mean(axis=1) if graded else ok.all(axis=1).astype(np.float64)
@@ -163,7 +221,23 @@ LABELS: dict[str, str] = {
 
 
 def check_method(method: str) -> str:
-    """Return ``method`` after checking it is one of :data:`METHODS`."""
+    """Return ``method`` after checking it is one of :data:`METHODS`.
+
+    Parameters
+    ----------
+    method : str
+        A training method's name.
+
+    Returns
+    -------
+    str
+        ``method`` unchanged.
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is not one of :data:`METHODS`.
+    """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     return method

@@ -1,7 +1,7 @@
 """Train many replicas (seeds x learning rates) of the Chapter 7 transformer at once.
 
 Every replica is one training run with its own initial parameters, learning rate and random key;
-:func:`jax.vmap` runs them side by side and :func:`jax.lax.scan` runs the steps between two
+``jax.vmap`` runs them side by side and ``jax.lax.scan`` runs the steps between two
 evaluations inside one compiled call. The optimiser is Adam (``optax.scale_by_adam``) with the
 learning rate applied per replica. Chapter 7, "How the runs are made".
 """
@@ -27,7 +27,24 @@ LN2 = float(np.log(2.0))
 
 @dataclass
 class Data:
-    """Training and held-out prompts (NumPy int32, shape (n, 8)) and the training subset evaluated."""
+    """Training and held-out prompts (NumPy int32, shape (n, 8)) and the training subset evaluated.
+
+    Attributes
+    ----------
+    train : numpy.ndarray
+        Training prompts (:func:`rlbits.transformer.task.split_prompts`), int32, shape ``(n_train, 8)``.
+    heldout : numpy.ndarray
+        Held-out prompts, disjoint from the training ones, int32, shape ``(n_heldout, 8)``.
+    train_eval : numpy.ndarray
+        Set from ``train``, not passed: its first ``n_heldout`` prompts (all of them if there are
+        fewer), on which the training pass rate is evaluated.
+
+    Raises
+    ------
+    ValueError
+        Never: the prompts are not checked here (make them with
+        :func:`rlbits.transformer.task.split_prompts`, which checks its sizes).
+    """
 
     train: np.ndarray
     heldout: np.ndarray
@@ -41,14 +58,32 @@ class Data:
 class Runs:
     """What a call of :func:`train` returns (replicas along the first axis of every array).
 
-    ``samples`` (E,): training samples seen at each evaluation (the first is 0);
-    ``heldout_bits`` (R, E): held-out log-loss of the correct answers, bits per prompt;
-    ``pass_heldout``, ``pass_train`` (R, E): mean probability of the correct answer (the expected
-    pass@1) on held-out and on training prompts; ``p_final`` (R, n_heldout): each held-out prompt's
-    probability of its correct answer at the end; ``p_start`` likewise at the start; ``wall_s``:
-    seconds of training (compilation and evaluation excluded); ``compile_s``: seconds compiling; ``captures``: for each threshold,
-    ``(samples, pass rate, parameters)`` of each replica when its held-out pass rate first reached it
-    (or None); ``final_params``: the stacked parameters at the end.
+    Attributes
+    ----------
+    samples : numpy.ndarray
+        Training samples seen at each evaluation (the first is 0), shape ``(E,)``.
+    heldout_bits : numpy.ndarray
+        Held-out log-loss of the correct answers, bits per prompt, shape ``(R, E)``.
+    pass_heldout, pass_train : numpy.ndarray
+        Mean probability of the correct answer (the expected pass@1) on held-out and on training
+        prompts, shape ``(R, E)``.
+    p_start, p_final : numpy.ndarray
+        Each held-out prompt's probability of its correct answer at the start and at the end, shape
+        ``(R, n_heldout)``.
+    wall_s : float
+        Seconds of training (compilation and evaluation excluded).
+    compile_s : float
+        Seconds compiling (near 0 when the compiled steps were cached).
+    captures : dict
+        For each threshold of ``capture``, a list with one entry per replica: ``(samples, pass rate,
+        parameters)`` when its held-out pass rate first reached the threshold, or None.
+    final_params : dict or None
+        The stacked parameters at the end.
+
+    Raises
+    ------
+    ValueError
+        Never: it only holds results.
     """
 
     samples: np.ndarray
@@ -119,17 +154,70 @@ def _evaluator(T: int, cfg: ModelConfig):
 
 
 def stack(trees: list) -> dict:
-    """Stack parameter pytrees along a new first axis (one replica each)."""
+    """Stack parameter pytrees along a new first axis (one replica each).
+
+    Parameters
+    ----------
+    trees : list of dict
+        Parameter pytrees of the same structure and shapes (at least one).
+
+    Returns
+    -------
+    dict
+        One pytree whose arrays have a new first axis of size ``len(trees)``.
+
+    Raises
+    ------
+    ValueError
+        From JAX, if the trees differ in structure or their arrays in shape.
+    """
     return jax.tree_util.tree_map(lambda *a: jnp.stack(a), *trees)
 
 
 def unstack(tree: dict, i: int) -> dict:
-    """Replica ``i`` of stacked parameters, as NumPy arrays."""
+    """Replica ``i`` of stacked parameters, as NumPy arrays.
+
+    Parameters
+    ----------
+    tree : dict
+        Stacked parameters (:func:`stack`, :func:`init_replicas`, ``Runs.final_params``).
+    i : int
+        Index of the replica along the first axis.
+
+    Returns
+    -------
+    dict
+        The same structure with NumPy arrays, the first axis removed.
+
+    Raises
+    ------
+    ValueError
+        Never: ``i`` is not checked (JAX clamps an index out of range to the last replica).
+    """
     return jax.tree_util.tree_map(lambda a: np.asarray(a[i]), tree)
 
 
 def init_replicas(seeds: list[int], cfg: ModelConfig = ModelConfig()) -> dict:
-    """Fresh parameters for each seed (``init_params(jax.random.key(seed))``), stacked."""
+    """Fresh parameters for each seed (``init_params(jax.random.key(seed))``), stacked.
+
+    Parameters
+    ----------
+    seeds : list of int
+        One seed per replica, at least one.
+    cfg : ModelConfig, optional
+        Model size.
+
+    Returns
+    -------
+    dict
+        Parameters stacked along a first axis of size ``len(seeds)``.
+
+    Raises
+    ------
+    ValueError
+        Never for seeds that fit in a signed 64-bit integer (the sizes were checked when ``cfg`` was
+        made); JAX raises ``OverflowError`` for larger ones.
+    """
     return stack([init_params(jax.random.key(int(s)), cfg) for s in seeds])
 
 
@@ -141,7 +229,7 @@ def train(method: str, T: int, params: dict, lrs, seeds, data: Data, *, steps: i
     Parameters
     ----------
     method : str
-        One of :data:`rlbits.transformer.methods.METHODS`.
+        One of :data:`rlbits.transformer.task.METHODS`.
     T : int
         Answer length, 1 to 8.
     params : dict

@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 from ..plotting import COLORS, LINESTYLES
 from ._common import Control, LiveFigure, StaticGrid
 
-#: The explorer's controls: method, answer length and the warm start's held-out pass rate.
+#: The explorer's three controls (method, answer length, the warm start's held-out pass rate) take these values.
 TRANSFORMER_METHODS: tuple[str, ...] = ("sl", "reinforce", "grpo", "rft", "distill", "graded")
 TRANSFORMER_T: tuple[int, ...] = (1, 2, 4)
 TRANSFORMER_STARTS: tuple[float, ...] = (0.01, 0.1, 0.3, 0.5, 0.9)
@@ -35,6 +35,28 @@ class TransformerPanel:
 
     ``shown_start`` is the start actually drawn (the 0.1 warm start where the sweep has no run from
     ``start``); ``note`` says so. ``sl`` is the SL row at the same T and start, for reference.
+
+    Attributes
+    ----------
+    method : str
+        One of ``TRANSFORMER_METHODS``.
+    T : int
+        Answer length in digits, one of ``TRANSFORMER_T``.
+    start : float
+        The warm start asked for (held-out pass rate), one of ``TRANSFORMER_STARTS``.
+    shown_start : float
+        The warm start drawn.
+    note : str
+        Empty, or why ``shown_start`` differs from ``start``.
+    row : rlbits.transformer.results.Row
+        The method's runs.
+    sl : rlbits.transformer.results.Row
+        SL's runs at the same answer length and start.
+
+    Raises
+    ------
+    ValueError
+        Never: it only holds a state (:func:`transformer_panel` checks the setting).
     """
 
     method: str
@@ -47,7 +69,31 @@ class TransformerPanel:
 
 
 def transformer_panel(method: str, T: int, start: float) -> TransformerPanel:
-    """The results row for one setting of the Chapter 7 explorer. Chapter 7, "Explore the sweep"."""
+    """The results row for one setting of the Chapter 7 explorer. Chapter 7, "Explore the sweep".
+
+    Reads the committed results (NumPy only: no JAX). Where the sweep has no run of the method from
+    ``start`` (the sweep's Goldilocks stage runs only some methods from every warm start, at one
+    answer length), the main stage's start is shown and the panel's ``note`` says so.
+
+    Parameters
+    ----------
+    method : str
+        One of ``TRANSFORMER_METHODS``.
+    T : int
+        Answer length in digits, one of ``TRANSFORMER_T``.
+    start : float
+        Held-out pass rate of the warm start, one of ``TRANSFORMER_STARTS``.
+
+    Returns
+    -------
+    TransformerPanel
+        The runs to draw and SL's at the same setting.
+
+    Raises
+    ------
+    ValueError
+        If ``method``, ``T`` or ``start`` is not one of the explorer's values.
+    """
     from ..transformer import results
 
     if method not in TRANSFORMER_METHODS:
@@ -70,7 +116,29 @@ def transformer_panel(method: str, T: int, start: float) -> TransformerPanel:
 
 
 def draw_transformer_panel(axes, panel: TransformerPanel) -> None:
-    """Left: held-out pass rate against samples; right: bits learned per held-out prompt."""
+    """Left: held-out pass rate against samples; right: bits learned per held-out prompt.
+
+    Mean over seeds with a 95% band, SL for reference (unless the method is SL), and a reference line
+    at the start (pass rate) or at no change (bits). Chapter 7, "Explore the sweep".
+
+    Parameters
+    ----------
+    axes : sequence of matplotlib.axes.Axes
+        Two axes: pass rate, then bits learned.
+    panel : TransformerPanel
+        The state to draw, from :func:`transformer_panel`.
+
+    Returns
+    -------
+    None
+        The artists, legends and titles are added to the axes.
+
+    Raises
+    ------
+    ValueError
+        If a row drawn has fewer than two seeds (never for the committed results). ``panel`` is not
+        type-checked: another object raises ``AttributeError``.
+    """
     from ..transformer.task import LABELS
     from ..transformer.results import draw_curves
 
@@ -90,6 +158,25 @@ def transformer_explorer():
     """Build the Chapter 7 explorer: method, answer length T and warm start → curves from the JSON.
 
     Returns ``(control, update)``; ``update(method, T, start)`` redraws and returns the panel.
+    Chapter 7, "Explore the sweep".
+
+    Returns
+    -------
+    tuple of (ipywidgets.Widget, callable)
+        ``control``, the widget to display, and ``update(method, T, start)``, which redraws the figure
+        and returns the :class:`TransformerPanel` it drew:
+
+        - ``method`` (str): one of ``TRANSFORMER_METHODS``;
+        - ``T`` (int): answer length, one of ``TRANSFORMER_T``;
+        - ``start`` (float): warm start's held-out pass rate, one of ``TRANSFORMER_STARTS``.
+
+    Raises
+    ------
+    ImportError
+        If ipywidgets is not installed (the explorers need Jupyter; the pure panel functions do not).
+    ValueError
+        Never from the builder, which takes no input; ``update`` raises it as
+        :func:`transformer_panel` does (a setting off the explorer's grid).
     """
     import ipywidgets as widgets
 
