@@ -3,8 +3,8 @@
 The worksheet and the slides point students at the in-class exercises on Binder and Colab. Those URLs
 are built here from the repository that ``_config.yml`` names (``repository.url`` and ``.branch``) and
 from its launch-button services, so a fork or a term branch changes one file and every link follows.
-The worksheet uses them through MyST substitutions (``{{ exercises_binder }}``, ``{{ exercises_colab }}``,
-``{{ exercises_qr }}``, ``{{ repository_short }}``); ``book/course/build/slides.py`` calls
+The worksheet uses them through MyST substitutions (``{{ exercises_binder }}`` and ``{{ exercises_colab }}``,
+each a whole Markdown link, ``{{ exercises_qr }}``, ``{{ repository_short }}``); ``book/course/build/slides.py`` calls
 :func:`links` for the first slide. QR codes are SVG data URIs from ``segno``, so nothing is written
 into the source tree and the printed page needs no network.
 """
@@ -56,9 +56,10 @@ def _from_config(config: Any) -> dict[str, str]:
 
 def _add_substitutions(app: Any, config: Any) -> None:
     urls = _from_config(config)
+    # Whole Markdown links: MyST substitutes text, not the target of a link written around it.
     subs = {
-        "exercises_binder": urls["binder"],
-        "exercises_colab": urls["colab"],
+        "exercises_binder": f"[Binder]({urls['binder']})",
+        "exercises_colab": f"[Colab]({urls['colab']})",
         "repository_short": urls["repository_short"],
         "exercises_qr": qr_img(urls["binder"], "QR code: the in-class exercises on Binder"),
     }
