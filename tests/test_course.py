@@ -431,6 +431,9 @@ COINCIDENCES = {
     ("ex-course-batch", "199", "_sources/book/06_training_both_ways.ipynb"): "the same code cell",
     ("ex-course-batch", "199", "searchindex.js"): "the same code cell, indexed",
     ("exit-3", "333", "searchindex.js"): "the index splits decimals such as 0.333 in Chapter 3 into words",
+    ("ex-course-calibrated-rl", "0.767", "book/05_self_play_distillation.html"):
+        "REINFORCE with memory's mean pass rate from the confidently wrong start, in the expert-iteration table",
+    ("ex-course-calibrated-rl", "0.767", "_sources/book/05_self_play_distillation.ipynb"): "the same table",
 }
 
 

@@ -168,6 +168,7 @@ def test_live_code_explorer_slider_redraws_figure(browser, site, live_code, jupy
         assert imports.count() == 1 and explorer.count() == 1, "imports or explorer cell not made live"
         imports.locator("details summary").first.click()
         run_cell(page, imports)
+        explorer.locator("details summary").first.click()  # its source is folded too (hide-input)
         run_cell(page, explorer)
         for cell in (imports, explorer):
             assert cell.locator(f"[data-mime-type='{ERROR_MIME}']").count() == 0, \

@@ -143,8 +143,8 @@ def half_unit(expected: float, sig: int = SIG_FIGS) -> float:
 def round_sig(x: float, sig: int = SIG_FIGS) -> Decimal:
     """``x`` rounded to ``sig`` significant figures, half up, as the decimal a reader would write.
 
-    The digits are those of ``repr(x)`` (what the reader typed), so ``1.5655`` rounds to ``1.57`` at
-    three figures although its nearest double lies just below the tie.
+    The digits are those of ``repr(x)`` (what the reader typed), so a typed final 5 rounds up even
+    where the nearest double lies just below the tie.
 
     Parameters
     ----------
