@@ -41,7 +41,7 @@ book: $(STAMP)
 PYTEST := $(BIN)/python -m pytest
 
 check: $(STAMP)
-	$(PYTEST) -n auto --dist loadscope -m "not build and not docs" tests
+	$(PYTEST) -n auto --dist loadscope -m "not build and not docs and not slow" tests
 
 test: $(STAMP) $(THEBE) $(AXE) $(REVEAL)
 	$(PYTEST) -n auto --dist loadscope -m "not build" --nbval --nbval-current-env tests book

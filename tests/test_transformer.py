@@ -266,6 +266,7 @@ def quick_json(tmp_path_factory):
     return json.loads(out.read_text())
 
 
+@pytest.mark.slow
 def test_quick_sweep_writes_valid_json(quick_json):
     r = quick_json
     assert r["quick"] is True and r["stages_done"][-1] == "done"
@@ -313,6 +314,7 @@ def test_results_helpers_validate():
     assert m.tolist() == [2.0, 2.0] and lo[1] == hi[1] == 2.0
 
 
+@pytest.mark.slow
 def test_live_run_matches_the_committed_results():
     from rlbits.transformer import live, results
 
