@@ -79,6 +79,16 @@ def goals(results: dict[str, Any]) -> list[dict[str, Any]]:
         out.append({"goal": "static site: chapter page weight at load", "target": GOALS["page_initial_bytes"],
                     "unit": "bytes", "measured": heaviest["initial_bytes"], "where": heaviest["page"],
                     "met": heaviest["initial_bytes"] <= GOALS["page_initial_bytes"]})
+    load = results.get("page_load") or {}
+    if load.get("status") == "measured" and load.get("pages"):
+        for key, goal in (("first_paint_s", "first paint"), ("math_rendered_s", "maths rendered")):
+            timed = [r for r in load["pages"] if r.get(key) is not None]
+            if timed:
+                worst = max(timed, key=lambda r: r[key])
+                target = float(load["goals"][key])
+                out.append({"goal": f"static site, first load at 1.6 Mbps / 150 ms (gzip): {goal}",
+                            "target": target, "unit": "s", "measured": worst[key], "where": worst["page"],
+                            "met": worst[key] <= target})
     info = results.get("information") or []
     big = [r for r in info if r["V"] == 10**6 and r["batch"] == 1]
     if big:

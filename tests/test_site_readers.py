@@ -10,7 +10,8 @@ no errors, alt text, axe, page weight, all passed while they were there):
 4. a chapter's first load over 1.6 Mbps / 150 ms is measured and printed (reported, not asserted:
    ``python -m benchmarks --only page_load`` records it); the icon script that held MathJax
    back is gone, MathJax loads ``async``, figures load lazily, and the colour scheme is set before
-   the theme's JavaScript runs;
+   the theme's JavaScript runs; the icon fonts hold only the icons the site uses, and a chapter
+   loads no search index (its search box still finds pages, on the search page);
 5. each chapter's explorer says what the page does (not that it only works elsewhere), and the
    kernel cell that builds it is not shown on the site (tag ``remove-input``);
 6. in dark mode explorer images get the same darkening as the static figures, and the logo's
@@ -219,11 +220,99 @@ def test_first_load_on_a_slow_connection(browser, site, book_build):
     finally:
         context.close()
     assert not [s for s in scripts if "fontawesome" in s[0]], "the 1.5 MB icon script is back on the page"
+    search = [s[0] for s in scripts if re.search(r"searchindex|searchtools|language_data", s[0])]
+    assert not search, f"a chapter loads the search scripts again (only the search page uses them): {search}"
     assert fonts and not [f for f in fonts if "brands" in f], f"the 118 kB brands font is loaded again: {fonts}"
     mathjax = [s for s in scripts if "mathjax" in s[0]]
     assert mathjax and mathjax[0][1] and mathjax[0][3] == "high", f"MathJax must load async, first: {mathjax}"
     eager = [src for src, loading in images if loading != "lazy" and "/_static/" not in (src or "")]
     assert not eager, f"figures that load before a reader scrolls to them: {eager[:3]}"
+
+
+ICONS_JS = """() => [...document.querySelectorAll('[class*="fa-"]')].map(e => {
+  const s = getComputedStyle(e, '::before');
+  return [e.className, s.content, s.fontFamily, s.fontWeight];
+}).filter(([, content, family]) => /Awesome/.test(family) && content && content !== 'none' && content !== 'normal')"""
+
+
+def _icon_font(family: str, weight: str) -> str:
+    """The theme's Font Awesome file for a computed font family and weight."""
+    if "Brands" in family:
+        return "fa-brands-400"
+    return "fa-solid-900" if int(weight) >= 600 else "fa-regular-400"
+
+
+@BUILD
+@pytest.mark.parametrize("width", (390, 1366))
+def test_icon_fonts_are_cut_down(browser, site, book_build, width):
+    """The site's copies of the theme's icon fonts hold just the icons it uses (_ext/icon_fonts.py):
+    each file is a few kB instead of up to 157 kB, and every icon on a chapter, the introduction and the
+    search page is drawn from a glyph its font file has (icons that scripts add later, such as Live
+    Code's, are collected from the site's scripts by the same scan)."""
+    from fontTools.ttLib import TTFont
+
+    webfonts = book_build.html / "_static" / "vendor" / "fontawesome" / "webfonts"
+    files = sorted(webfonts.glob("fa-*"))
+    assert {f.suffix for f in files} == {".ttf", ".woff2"} and len(files) == 6, files
+    too_big = {f.name: f.stat().st_size for f in files if f.stat().st_size > 20_000}
+    assert not too_big, f"icon fonts not cut down: {too_big}"
+    glyphs = {f.name: set(TTFont(f).getBestCmap()) for f in files}
+    missing, seen = [], 0
+    for docname in (CHAPTERS[0], "book/intro", "search"):
+        context, page = _open(browser, site, docname, width, math=False)
+        try:
+            icons = page.evaluate(ICONS_JS)
+        finally:
+            context.close()
+        for name, content, family, weight in icons:
+            text = content.strip('"')
+            if len(text) != 1:
+                continue  # not an icon glyph (e.g. a counter or a quotation mark)
+            seen += 1
+            stem = _icon_font(family, weight)
+            for suffix in (".woff2", ".ttf"):
+                if ord(text) not in glyphs[stem + suffix]:
+                    missing.append(f"{docname} at {width} px: {name} (U+{ord(text):04X}) not in {stem}{suffix}")
+    assert seen >= 10, f"only {seen} icons found on the pages: the check no longer sees them"
+    assert not missing, "\n".join(missing)
+
+
+def test_theme_search_scripts_are_only_for_search_as_you_type():
+    """_templates/layout.html leaves the search scripts out of the pages other than the search page,
+    because the theme loads them there only for its search-as-you-type results, which are off. If a
+    theme upgrade turns that on by default or loads something else in that block, this fails."""
+    import configparser
+
+    import pydata_sphinx_theme
+
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+    conf = configparser.ConfigParser()
+    conf.read(theme / "theme.conf")
+    assert conf.get("options", "search_as_you_type").strip() == "False"
+    block = re.search(r"\{%-? block extrahead %\}(.*?)\{%-? endblock extrahead %\}",
+                      (theme / "layout.html").read_text(encoding="utf-8"), re.S).group(1)
+    assert sorted(re.findall(r"<script src=\"\{\{ pathto\('([^']+)'", block)) == [
+        "_static/language_data.js", "_static/searchtools.js", "searchindex.js"], block
+    assert "search_as_you_type" not in (ROOT / "_config.yml").read_text(encoding="utf-8")
+
+
+@BUILD
+def test_search_from_a_chapter(browser, site):
+    """A chapter loads no search index (search-as-you-type is off), and its search box still finds
+    pages: it sends the reader to the search page, which lists the results."""
+    context, page = _open(browser, site, CHAPTERS[0], 1366, math=False)
+    try:
+        page.locator(".search-button-field").first.click()
+        box = page.locator("#pst-search-dialog input[name='q']")
+        box.fill("entropy")
+        box.press("Enter")
+        page.wait_for_url(re.compile(r".*/search\.html\?q=entropy.*"))
+        page.wait_for_function("() => document.querySelectorAll('#search-results ul.search li').length > 0",
+                               timeout=30_000)
+        hits = page.locator("#search-results ul.search li").count()
+    finally:
+        context.close()
+    assert hits >= 3, f"searching 'entropy' found {hits} pages"
 
 
 @BUILD
