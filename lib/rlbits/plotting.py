@@ -13,12 +13,23 @@ as a PNG with twice the pixels of its displayed size (sharp on HiDPI screens and
 to a 256-colour palette so that it weighs about what a plain 1x PNG did. Dark mode is handled by the
 site's stylesheet (``book/_static/print.css``, loaded on every page), which inverts the figure's lightness but keeps its
 hues, so no white box glares on a dark page.
+
+Figures on phones: a figure cell ends with :func:`show` (instead of ``plt.show()``). In a notebook it
+is ``plt.show()``. When the book's website is built (``_ext/phone_figures.py`` sets
+:data:`PHONE_FIGURES_ENV` for the notebooks it executes), it also draws a figure of several panels
+a second time, re-laid out for a phone by :func:`stack_panels` (:data:`NARROW_WIDTH` inches wide,
+panels in one column), and writes that PNG where the site's build picks it up, next to the figure
+as designed; the site shows it on narrow screens only.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import matplotlib as mpl
@@ -37,6 +48,8 @@ __all__ = [
     "hidpi",
     "new_axes",
     "pass_rate_axis",
+    "show",
+    "stack_panels",
 ]
 
 #: Okabe & Ito's eight colours, distinguishable under the common colour-vision deficiencies.
@@ -313,3 +326,205 @@ def pass_rate_axis(ax: Axes, scale: str = "linear", lowest: float = 1e-5) -> Non
         ax.set_xlabel("pass rate p (log scale)")
     else:
         raise ValueError(f"scale must be 'linear' or 'log', got {scale!r}")
+
+
+# --- Phones: the website's narrow variant of a figure of several panels ---------------------------
+
+#: The environment variable the website's build sets (``_ext/phone_figures.py``) to a folder: there
+#: :func:`show` writes the narrow variant of each figure of several panels. Unset in a notebook.
+PHONE_FIGURES_ENV = "RLBITS_PHONE_FIGURES"
+#: Width (inches) of a figure's narrow variant. Drawn at the book's 100 dpi, it is 360 CSS px wide at
+#: its own size; shown on a 390-px-wide phone (a column of about 358 CSS px) its smallest text, 7.5 pt,
+#: is 7.5 * 100 / 72 * 358 / 360 = 10.4 CSS px (the site's test wants at least 9).
+NARROW_WIDTH = 3.6
+#: Height (inches) of each panel of the narrow variant, without its legend (which goes below it).
+NARROW_PANEL_HEIGHT = 3.3
+#: Height (inches) added per line of a legend below its panel, and per line of a figure title.
+NARROW_LINE_HEIGHT = 0.19
+#: Legend labels of the narrow variant wrap at this many characters.
+NARROW_CHARACTERS = 44
+
+
+def _wrap(text: str, fontsize: float, width: float) -> str:
+    """``text`` wrapped to lines about ``width`` inches long at ``fontsize`` points (a bold glyph is ~0.62 em)."""
+    if "$" in text:  # mathtext: a line break inside $...$ would break it
+        return text
+    chars = max(12, int(width * 72 / (0.62 * fontsize)))
+    return "\n".join(textwrap.fill(line, chars) for line in text.split("\n"))
+
+
+def _panels(fig: Figure) -> list[Axes]:
+    """The visible axes of ``fig`` that sit in its grid (not colour bars or insets), row by row."""
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_subplotspec() is not None]
+
+    def place(ax: Axes) -> tuple[int, int]:
+        spec = ax.get_subplotspec()
+        return spec.rowspan.start, spec.colspan.start
+
+    return sorted(panels, key=place)
+
+
+def stack_panels(fig: Figure, width: float = NARROW_WIDTH) -> None:
+    """Re-lay out a drawn figure of several panels for a phone: one column, ``width`` inches wide.
+
+    Public matplotlib API only, on the figure as drawn: each panel moves to its own row of a new
+    one-column grid (``Axes.set_subplotspec``), in reading order (row by row); a panel whose axis
+    label was left empty because a neighbour carries it gets that label (for y, from its row or else
+    its column; for x, from its column), and every panel shows its tick labels (shared axes hide them
+    on inner panels of the wide grid). Each legend of a panel moves below that panel, under its x label, one entry per
+    line, long labels wrapped; a figure legend goes below the panels, one entry per line; titles and
+    axis labels are wrapped to the new width. The figure is resized to ``width`` inches by a height that
+    fits the panels and their legends, and laid out by matplotlib's constrained layout.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A drawn figure with at least two panels (axes in a grid).
+    width : float, optional
+        The new width in inches (> 0).
+
+    Returns
+    -------
+    None
+        ``fig`` is changed in place.
+
+    Raises
+    ------
+    ValueError
+        If ``fig`` is not a matplotlib Figure, has fewer than two visible panels, or ``width <= 0``.
+    """
+    from matplotlib.gridspec import GridSpec
+    from matplotlib.transforms import ScaledTranslation
+
+    if not isinstance(fig, Figure):
+        raise ValueError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    if not width > 0:
+        raise ValueError(f"width must be > 0, got {width!r}")
+    panels = _panels(fig)
+    if len(panels) < 2:
+        raise ValueError(f"the figure has {len(panels)} panel(s); a narrow variant stacks two or more")
+    # axis labels a neighbour carries in the wide grid
+    places = {ax: (ax.get_subplotspec().rowspan.start, ax.get_subplotspec().colspan.start) for ax in panels}
+    for ax in panels:
+        row, col = places[ax]
+        if not ax.get_ylabel():
+            same_row = [o for o in panels if places[o][0] == row and o.get_ylabel()]
+            same_col = [o for o in panels if places[o][1] == col and o.get_ylabel()]
+            if same_row or same_col:
+                ax.set_ylabel(min(same_row or same_col, key=lambda o: places[o]).get_ylabel())
+        if not ax.get_xlabel():
+            same_col = [o for o in panels if places[o][1] == col and o.get_xlabel()]
+            if same_col:
+                ax.set_xlabel(max(same_col, key=lambda o: places[o][0]).get_xlabel())
+        ax.xaxis.set_tick_params(which="both", labelbottom=True)
+        ax.yaxis.set_tick_params(which="both", labelleft=True)
+        ax.title.set_text(_wrap(ax.get_title(), ax.title.get_fontsize(), 0.9 * width))
+        ax.xaxis.label.set_text(_wrap(ax.get_xlabel(), ax.xaxis.label.get_fontsize(), 0.85 * width))
+        ax.yaxis.label.set_text(_wrap(ax.get_ylabel(), ax.yaxis.label.get_fontsize(), 0.85 * NARROW_PANEL_HEIGHT))
+    grid = GridSpec(len(panels), 1, figure=fig)
+    for i, ax in enumerate(panels):
+        ax.set_subplotspec(grid[i, 0])
+    # legends below their panel: measured on the new layout (the depth of tick labels and x label
+    # below the axes does not depend on where the layout puts the axes)
+    fig.set_size_inches(width, NARROW_PANEL_HEIGHT * len(panels))
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    lines = 0
+    for ax in panels:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        size = legend.get_texts()[0].get_fontsize()
+        labels = [t.get_text() for t in legend.get_texts()]
+        handles, own = ax.get_legend_handles_labels()
+        if own != labels:  # a legend made from handles of its own: keep the legend's
+            handles = legend.legend_handles
+        title = legend.get_title().get_text()
+        legend.remove()
+        wrapped = [textwrap.fill(label, NARROW_CHARACTERS) for label in labels]
+        lines += sum(label.count("\n") + 1 for label in wrapped) + bool(title)
+        depth = (ax.get_window_extent(renderer).y0 - ax.xaxis.get_tightbbox(renderer).y0) / fig.dpi
+        below = ax.transAxes + ScaledTranslation(0.0, -depth - 0.08, fig.dpi_scale_trans)
+        ax.legend(handles, wrapped, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below,
+                  borderaxespad=0.0, fontsize=size, ncols=1, title=title or None)
+    for legend in list(fig.legends):  # a figure legend: below the panels, one entry per line
+        size = legend.get_texts()[0].get_fontsize()
+        labels = [textwrap.fill(t.get_text(), NARROW_CHARACTERS) for t in legend.get_texts()]
+        handles = legend.legend_handles
+        legend.remove()
+        fig.legend(handles, labels, loc="outside lower center", ncols=1, fontsize=size, frameon=False)
+        lines += sum(label.count("\n") + 1 for label in labels)
+    title = fig.get_suptitle()
+    if title:
+        for text in fig.texts:  # the figure title is one of the figure's texts
+            if text.get_text() == title:
+                wrapped = _wrap(title, text.get_fontsize(), 0.95 * width)
+                text.set_text(wrapped)
+                lines += wrapped.count("\n") + 1
+    height = NARROW_PANEL_HEIGHT * len(panels) + NARROW_LINE_HEIGHT * lines
+    fig.set_size_inches(width, height)
+    # what still sticks out of the figure (a long unbreakable title): narrow the figure by as much
+    for _ in range(3):
+        fig.canvas.draw()
+        box = fig.get_tightbbox(fig.canvas.get_renderer())
+        over = box.width - fig.get_figwidth()
+        if over <= 0.01:
+            break
+        fig.set_size_inches(fig.get_figwidth() - over, height)
+
+
+def show(fig: Figure) -> None:
+    """Show a figure at the end of its cell: ``plt.show()`` in a notebook; on the website, also its phone variant.
+
+    In a notebook (Jupyter, Colab, a test run) this is exactly ``plt.show()``. When the book's website
+    is built, its build sets :data:`PHONE_FIGURES_ENV` to a folder for the notebooks it executes;
+    then the figure is shown as in a notebook (the same PNG, :func:`figure_png`), and a figure of two
+    or more panels is re-laid out by :func:`stack_panels` and written there as a PNG too, named
+    after the SHA-256 of the shown PNG (the name myst-nb gives the shown image) with ``-narrow``
+    added, for the site's narrow screens. Either way the figure is closed.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The cell's figure, drawn.
+
+    Returns
+    -------
+    None
+        The figure is displayed (in IPython) and closed.
+
+    Raises
+    ------
+    ValueError
+        If ``fig`` is not a matplotlib Figure.
+    """
+    if not isinstance(fig, Figure):
+        raise ValueError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    folder = os.environ.get(PHONE_FIGURES_ENV)
+    if not folder:
+        plt.show()
+        plt.close(fig)
+        return
+    data, meta = figure_png(fig)
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks only
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
+        import base64
+
+        display({"image/png": base64.b64encode(data).decode("ascii"), "text/plain": repr(fig)}, raw=True,
+                metadata={"image/png": meta})
+    if len(_panels(fig)) >= 2:
+        # the PNG is cropped to what is drawn plus savefig's padding on each side: NARROW_WIDTH in all
+        import warnings
+
+        with warnings.catch_warnings():  # a narrow layout that fails (e.g. collapsed axes) stops the build
+            warnings.simplefilter("error", UserWarning)
+            stack_panels(fig, NARROW_WIDTH - 2 * float(mpl.rcParams["savefig.pad_inches"]))
+            narrow, _ = figure_png(fig)
+        path = Path(folder) / f"{hashlib.sha256(data).hexdigest()}-narrow.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(narrow)
+    plt.close(fig)
