@@ -343,14 +343,62 @@ NARROW_PANEL_HEIGHT = 3.3
 NARROW_LINE_HEIGHT = 0.19
 #: Legend labels of the narrow variant wrap at this many characters.
 NARROW_CHARACTERS = 44
+#: About the room (inches) a panel's y label and tick labels take at its left: titles and x labels
+#: of the narrow variant wrap to the figure's width less this.
+NARROW_MARGIN = 0.8
+#: Y tick labels (names) of the narrow variant are broken into lines at most this share of its width.
+NARROW_YTICKS = 0.38
 
 
-def _wrap(text: str, fontsize: float, width: float) -> str:
-    """``text`` wrapped to lines about ``width`` inches long at ``fontsize`` points (a bold glyph is ~0.62 em)."""
-    if "$" in text:  # mathtext: a line break inside $...$ would break it
-        return text
-    chars = max(12, int(width * 72 / (0.62 * fontsize)))
-    return "\n".join(textwrap.fill(line, chars) for line in text.split("\n"))
+def _broken(content: str, prop: Any, renderer: Any, width: float) -> str:
+    """``content`` with its lines broken at spaces so that none is wider than ``width`` inches in font ``prop``."""
+    def inches(line: str) -> float:
+        return renderer.get_text_width_height_descent(line, prop, ismath=False)[0] / renderer.dpi
+
+    out = []
+    for paragraph in content.split("\n"):
+        line = ""
+        for word in paragraph.replace(" = ", "\0=\0").split(" "):  # "V = 10" stays on one line
+            word = word.replace("\0", " ")
+            if line and inches(f"{line} {word}") > width:
+                out.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        out.append(line)
+    return "\n".join(out)
+
+
+def _fit(text: Any, width: float) -> None:
+    """Break the lines of a matplotlib Text at spaces so that none is wider than ``width`` inches, as drawn."""
+    content = text.get_text()
+    if content and "$" not in content:  # mathtext: a line break inside $...$ would break it
+        renderer = text.get_figure(root=True).canvas.get_renderer()
+        text.set_text(_broken(content, text.get_fontproperties(), renderer, width))
+
+
+def _fit_ytick_labels(ax: Axes, width: float) -> None:
+    """Break a panel's y tick labels (names, e.g. of methods) that are wider than ``width`` inches."""
+    renderer = ax.get_figure(root=True).canvas.get_renderer()
+    labels = ax.get_yticklabels()
+    texts = [t.get_text() for t in labels]
+    if not labels or any("$" in t for t in texts) or max(
+            t.get_window_extent(renderer).width / renderer.dpi for t in labels) <= width:
+        return
+    prop = labels[0].get_fontproperties()
+    ax.set_yticks(ax.get_yticks(), labels=[_broken(t, prop, renderer, width) for t in texts])
+
+
+def _untangle_ticks(ax: Axes) -> None:
+    """Turn a panel's x tick labels by 45 degrees if, side by side, they touch or overlap."""
+    renderer = ax.get_figure(root=True).canvas.get_renderer()
+    boxes = sorted((t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_visible() and t.get_text()),
+                   key=lambda box: box.x0)
+    if any(left.x1 + 2 > right.x0 for left, right in zip(boxes, boxes[1:])):
+        ax.tick_params(axis="x", which="both", labelrotation=45)
+        for label in ax.get_xticklabels(which="both"):
+            label.set_horizontalalignment("right")
+            label.set_rotation_mode("anchor")
 
 
 def _panels(fig: Figure) -> list[Axes]:
@@ -373,7 +421,9 @@ def stack_panels(fig: Figure, width: float = NARROW_WIDTH) -> None:
     its column; for x, from its column), and every panel shows its tick labels (shared axes hide them
     on inner panels of the wide grid). Each legend of a panel moves below that panel, under its x label, one entry per
     line, long labels wrapped; a figure legend goes below the panels, one entry per line; titles and
-    axis labels are wrapped to the new width. The figure is resized to ``width`` inches by a height that
+    axis labels are wrapped to the room they have (measured as drawn); in a grid of several rows a
+    panel without a title gets its column's; x tick labels that would touch are turned 45 degrees,
+    and long y tick labels (names) are broken into lines. The figure is resized to ``width`` inches by a height that
     fits the panels and their legends, and laid out by matplotlib's constrained layout.
 
     Parameters
@@ -416,20 +466,41 @@ def stack_panels(fig: Figure, width: float = NARROW_WIDTH) -> None:
             same_col = [o for o in panels if places[o][1] == col and o.get_xlabel()]
             if same_col:
                 ax.set_xlabel(max(same_col, key=lambda o: places[o][0]).get_xlabel())
+        if not ax.get_title() and len({r for r, _ in places.values()}) > 1:  # a column's title heads its rows
+            same_col = [o for o in panels if places[o][1] == col and o.get_title()]
+            if same_col:
+                ax.set_title(min(same_col, key=lambda o: places[o][0]).get_title())
         ax.xaxis.set_tick_params(which="both", labelbottom=True)
         ax.yaxis.set_tick_params(which="both", labelleft=True)
-        ax.title.set_text(_wrap(ax.get_title(), ax.title.get_fontsize(), 0.9 * width))
-        ax.xaxis.label.set_text(_wrap(ax.get_xlabel(), ax.xaxis.label.get_fontsize(), 0.85 * width))
-        ax.yaxis.label.set_text(_wrap(ax.get_ylabel(), ax.yaxis.label.get_fontsize(), 0.85 * NARROW_PANEL_HEIGHT))
     grid = GridSpec(len(panels), 1, figure=fig)
     for i, ax in enumerate(panels):
         ax.set_subplotspec(grid[i, 0])
+    fig.set_size_inches(width, NARROW_PANEL_HEIGHT * len(panels))
+    # titles and axis labels wrapped to the room they have: the axes' width (the figure's, less the
+    # y label and ticks: about NARROW_MARGIN), the panel's height for a y label
+    for ax in panels:
+        _fit(ax.title, width - NARROW_MARGIN)
+        _fit(ax.xaxis.label, width - NARROW_MARGIN)
+        _fit(ax.yaxis.label, NARROW_PANEL_HEIGHT - 1.0)
+        _fit_ytick_labels(ax, NARROW_YTICKS * width)
+    lines = 0
+    title = fig.get_suptitle()
+    if title:
+        for text in fig.texts:  # the figure title is one of the figure's texts
+            if text.get_text() == title:
+                _fit(text, width - 0.1)
+                lines += text.get_text().count("\n") + 1
+    # the legends, laid out for the wide figure, are left out of the layout until they are made again
+    legends = [ax.get_legend() for ax in panels if ax.get_legend() is not None] + list(fig.legends)
+    for legend in legends:
+        legend.set_visible(False)
+    fig.canvas.draw()
+    for ax in panels:
+        _untangle_ticks(ax)
     # legends below their panel: measured on the new layout (the depth of tick labels and x label
     # below the axes does not depend on where the layout puts the axes)
-    fig.set_size_inches(width, NARROW_PANEL_HEIGHT * len(panels))
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    lines = 0
     for ax in panels:
         legend = ax.get_legend()
         if legend is None:
@@ -454,13 +525,6 @@ def stack_panels(fig: Figure, width: float = NARROW_WIDTH) -> None:
         legend.remove()
         fig.legend(handles, labels, loc="outside lower center", ncols=1, fontsize=size, frameon=False)
         lines += sum(label.count("\n") + 1 for label in labels)
-    title = fig.get_suptitle()
-    if title:
-        for text in fig.texts:  # the figure title is one of the figure's texts
-            if text.get_text() == title:
-                wrapped = _wrap(title, text.get_fontsize(), 0.95 * width)
-                text.set_text(wrapped)
-                lines += wrapped.count("\n") + 1
     height = NARROW_PANEL_HEIGHT * len(panels) + NARROW_LINE_HEIGHT * lines
     fig.set_size_inches(width, height)
     # what still sticks out of the figure (a long unbreakable title): narrow the figure by as much
