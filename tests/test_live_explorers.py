@@ -210,6 +210,10 @@ def test_static_figures_keep_readable_text_on_a_phone(browser, site):
 # --- Figures of several panels: a stacked, narrow variant on phones (_ext/phone_figures.py) ---------
 
 
+#: The chapters have this many figures of several panels or more (25 when this was written).
+MIN_PHONE_FIGURES = 20
+
+
 def phone_variant_figures() -> dict[str, list[str]]:
     """``docname -> names of its figures`` whose cell ends with ``show(fig)`` (``rlbits.plotting.show``)."""
     out = {}
@@ -254,7 +258,7 @@ def test_every_figure_of_several_panels_has_a_phone_variant():
                 count += 1
                 if not src.rstrip().endswith("show(fig)"):
                     missing.append(f"{nb.name}: {cell['metadata'].get('mystnb', {}).get('figure', {}).get('name')}")
-    assert count >= 20 and not missing, missing
+    assert count >= MIN_PHONE_FIGURES and not missing, missing
 
 
 @pytest.mark.parametrize("width", [390, 1366])
@@ -280,6 +284,11 @@ def test_figures_of_several_panels_show_one_variant_per_screen(browser, site, sc
                 seen[name] = page.evaluate(PAIR_JS, name)
             if docname == sorted(figures)[0]:
                 page.locator(f"[id='{names[0]}']").screenshot(path=str(screenshots / f"phone_variant_{width}.png"))
+                page.emulate_media(media="print")  # on paper the figure as designed, at any width
+                printed = page.evaluate(PAIR_JS, names[0])
+                if not printed["wide"]["shown"] or printed["narrow"]["shown"]:
+                    problems.append(f"{docname} {names[0]}: printed at {width} px, the wide image is not the one shown")
+                page.emulate_media(media="screen")
             page.wait_for_timeout(300)
             page.close()
             for name, pair in seen.items():
@@ -304,5 +313,5 @@ def test_figures_of_several_panels_show_one_variant_per_screen(browser, site, sc
     finally:
         context.close()
     print(f"width {width}:\n  " + "\n  ".join(report))
-    assert sum(map(len, figures.values())) >= 20
     assert not problems, "\n  ".join(problems)
+    assert sum(map(len, figures.values())) >= MIN_PHONE_FIGURES
