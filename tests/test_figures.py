@@ -152,6 +152,8 @@ SHOW_CELLS = [
     "    ax.set(title='a panel', xlabel='x (units)', ylabel='y (units)')\n    ax.legend()\nplotting.show(fig)",
     "fig, ax = plt.subplots()\nax.plot([0, 1], [1, 0])\nplotting.show(fig)",
 ]
+#: The first figure again, ended by plt.show(): in a notebook show(fig) gives the same output.
+PLT_SHOW_CELL = SHOW_CELLS[1].replace("plotting.show(fig)", "plt.show()")
 
 
 def _run_cells(tmp_path, env_value):
@@ -161,27 +163,23 @@ def _run_cells(tmp_path, env_value):
     import nbformat
     from nbclient import NotebookClient
 
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in SHOW_CELLS])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in [*SHOW_CELLS, PLT_SHOW_CELL]])
     env = {k: v for k, v in os.environ.items() if k != plotting.PHONE_FIGURES_ENV}
     env["PYTHONPATH"] = str(ROOT / "lib") + os.pathsep + env.get("PYTHONPATH", "")
     if env_value is not None:
         env[plotting.PHONE_FIGURES_ENV] = str(env_value)
-    old = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(env)  # the kernel inherits this process's environment
-    try:
-        NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
-    finally:
-        os.environ.clear()
-        os.environ.update(old)
+    client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
+    client.execute(env=env)  # the kernel's environment
     return [[o for o in cell.outputs] for cell in nb.cells[1:]]
 
 
 def test_show_in_a_notebook_is_plt_show(tmp_path):
     """In a notebook: one image per figure cell and nothing else (the committed outputs do not change)."""
-    for outputs in _run_cells(tmp_path, None):
+    two, one, plain = _run_cells(tmp_path, None)
+    for outputs in (two, one):
         assert [o["output_type"] for o in outputs] == ["display_data"]
         assert "image/png" in outputs[0]["data"]
+    assert two == plain  # the same output as plt.show()
     assert not any(tmp_path.rglob("*.png"))
 
 
@@ -192,7 +190,8 @@ def test_show_on_the_website_also_writes_the_stacked_variant(tmp_path):
     import hashlib
 
     folder = tmp_path / "phone"
-    two, one = _run_cells(tmp_path, folder)
+    two, one, plain = _run_cells(tmp_path, folder)
+    assert two == plain  # the page shows what a notebook shows
     for outputs in (two, one):
         assert [o["output_type"] for o in outputs] == ["display_data"]
     shown = base64.b64decode(two[0]["data"]["image/png"])

@@ -237,7 +237,8 @@ PAIR_JS = """(name) => {
             own: parseFloat(img.style.width) || parseFloat(img.getAttribute('width')) || img.naturalWidth / 2,
             loaded: img.complete && img.naturalWidth > 0};
   };
-  return {wide: one(fig && fig.querySelector('img.phone-wide')), narrow: one(fig && fig.querySelector('img.phone-narrow')),
+  return {wide: one(fig && fig.querySelector('img.phone-wide')),
+          narrow: one(fig && fig.querySelector('img.phone-narrow')),
           page: document.documentElement.clientWidth};
 }"""
 
