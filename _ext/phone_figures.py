@@ -19,9 +19,12 @@ shrunk to a 390-px phone its legend and tick text would be 3-4 CSS px. Its cell 
   ``loading="lazy"`` (``site_fixes.py``), and a browser does not fetch a lazy image that is not
   displayed, so a reader downloads one of the two. Print shows the wide one (``book/_static/print.css``).
 
-A figure whose narrow variant is missing (a notebook taken from the execution cache after the folder
-was removed, or an edition built from the committed outputs without executing) keeps the wide image
-alone, which on a phone keeps its own size and scrolls sideways (``phone-figures.css``).
+The instructor edition, built from the committed outputs without executing, reads the public
+build's folder (``make instructor`` and the test suite set ``RLBITS_PHONE_FIGURES``): a committed
+image that the public build drew with the same bytes gets its narrow variant. A figure whose narrow
+variant is missing (there, or a notebook taken from the execution cache after the folder was removed)
+keeps the wide image alone, which on a phone keeps its own size and scrolls sideways
+(``phone-figures.css``).
 """
 
 from __future__ import annotations
