@@ -345,27 +345,38 @@ NARROW_LINE_HEIGHT = 0.19
 NARROW_CHARACTERS = 44
 #: About the room (inches) a panel's y label and tick labels take at its left: titles and x labels
 #: of the narrow variant wrap to the figure's width less this.
-NARROW_MARGIN = 0.8
+NARROW_MARGIN = 0.65
 #: Y tick labels (names) of the narrow variant are broken into lines at most this share of its width.
 NARROW_YTICKS = 0.38
 
 
 def _broken(content: str, prop: Any, renderer: Any, width: float) -> str:
-    """``content`` with its lines broken at spaces so that none is wider than ``width`` inches in font ``prop``."""
+    """``content`` with its lines broken at spaces so that none is wider than ``width`` inches in font ``prop``.
+
+    Lines are balanced: each paragraph takes as few lines as at ``width``, filled about evenly (no
+    word left alone on a last line when the lines could share the words).
+    """
     def inches(line: str) -> float:
         return renderer.get_text_width_height_descent(line, prop, ismath=False)[0] / renderer.dpi
 
-    out = []
-    for paragraph in content.split("\n"):
-        line = ""
-        for word in paragraph.replace(" = ", "\0=\0").split(" "):  # "V = 10" stays on one line
-            word = word.replace("\0", " ")
-            if line and inches(f"{line} {word}") > width:
-                out.append(line)
+    def greedy(words: list[str], room: float) -> list[str]:
+        lines, line = [], ""
+        for word in words:
+            if line and inches(f"{line} {word}") > room:
+                lines.append(line)
                 line = word
             else:
                 line = f"{line} {word}" if line else word
-        out.append(line)
+        return [*lines, line]
+
+    out = []
+    for paragraph in content.split("\n"):
+        words = [w.replace("\0", " ") for w in paragraph.replace(" = ", "\0=\0").split(" ")]  # "V = 10" stays whole
+        lines = greedy(words, width)
+        room = width
+        while len(lines) > 1 and room > 0.5 and len(greedy(words, room - 0.05)) == len(lines):
+            room -= 0.05
+        out += greedy(words, room)
     return "\n".join(out)
 
 
@@ -390,11 +401,14 @@ def _fit_ytick_labels(ax: Axes, width: float) -> None:
 
 
 def _untangle_ticks(ax: Axes) -> None:
-    """Turn a panel's x tick labels by 45 degrees if, side by side, they touch or overlap."""
+    """Turn a panel's x tick labels by 45 degrees if, side by side, they overlap (not labels of several lines:
+    names broken into lines by the chapter, which read worse turned)."""
     renderer = ax.get_figure(root=True).canvas.get_renderer()
-    boxes = sorted((t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_visible() and t.get_text()),
-                   key=lambda box: box.x0)
-    if any(left.x1 + 2 > right.x0 for left, right in zip(boxes, boxes[1:])):
+    labels = [t for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
+    if any("\n" in t.get_text() for t in labels):
+        return
+    boxes = sorted((t.get_window_extent(renderer) for t in labels), key=lambda box: box.x0)
+    if any(left.x1 > right.x0 for left, right in zip(boxes, boxes[1:])):
         ax.tick_params(axis="x", which="both", labelrotation=45)
         for label in ax.get_xticklabels(which="both"):
             label.set_horizontalalignment("right")
@@ -527,14 +541,6 @@ def stack_panels(fig: Figure, width: float = NARROW_WIDTH) -> None:
         lines += sum(label.count("\n") + 1 for label in labels)
     height = NARROW_PANEL_HEIGHT * len(panels) + NARROW_LINE_HEIGHT * lines
     fig.set_size_inches(width, height)
-    # what still sticks out of the figure (a long unbreakable title): narrow the figure by as much
-    for _ in range(3):
-        fig.canvas.draw()
-        box = fig.get_tightbbox(fig.canvas.get_renderer())
-        over = box.width - fig.get_figwidth()
-        if over <= 0.01:
-            break
-        fig.set_size_inches(fig.get_figwidth() - over, height)
 
 
 def show(fig: Figure) -> None:
