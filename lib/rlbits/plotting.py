@@ -551,7 +551,8 @@ def show(fig: Figure) -> None:
     then the figure is shown as in a notebook (the same PNG, :func:`figure_png`), and a figure of two
     or more panels is re-laid out by :func:`stack_panels` and written there as a PNG too, named
     after the SHA-256 of the shown PNG (the name myst-nb gives the shown image) with ``-narrow``
-    added, for the site's narrow screens. Either way the figure is closed.
+    added, for the site's narrow screens, and the figure is closed (as the inline backend's
+    ``plt.show()`` closes it).
 
     Parameters
     ----------
@@ -561,7 +562,7 @@ def show(fig: Figure) -> None:
     Returns
     -------
     None
-        The figure is displayed (in IPython) and closed.
+        The figure is displayed (in IPython).
 
     Raises
     ------
@@ -573,7 +574,6 @@ def show(fig: Figure) -> None:
     folder = os.environ.get(PHONE_FIGURES_ENV)
     if not folder:
         plt.show()
-        plt.close(fig)
         return
     data, meta = figure_png(fig)
     try:
