@@ -333,9 +333,10 @@ def pass_rate_axis(ax: Axes, scale: str = "linear", lowest: float = 1e-5) -> Non
 #: The environment variable the website's build sets (``_ext/phone_figures.py``) to a folder: there
 #: :func:`show` writes the narrow variant of each figure of several panels. Unset in a notebook.
 PHONE_FIGURES_ENV = "RLBITS_PHONE_FIGURES"
-#: Width (inches) of a figure's narrow variant. Drawn at the book's 100 dpi, it is 360 CSS px wide at
-#: its own size; shown on a 390-px-wide phone (a column of about 358 CSS px) its smallest text, 7.5 pt,
-#: is 7.5 * 100 / 72 * 358 / 360 = 10.4 CSS px (the site's test wants at least 9).
+#: Width (inches) of a figure's narrow variant, as :func:`show` writes it (savefig's padding included).
+#: Drawn at the book's 100 dpi, it is at most 360 CSS px wide at its own size (about 352 once cropped
+#: to what is drawn); on a 390-px-wide phone the column is 342 CSS px, so its smallest text, 7.5 pt, is
+#: about 7.5 * 100 / 72 * 342 / 352 = 10.1 CSS px (tests/test_live_explorers.py wants at least 9).
 NARROW_WIDTH = 3.6
 #: Height (inches) of each panel of the narrow variant, without its legend (which goes below it).
 NARROW_PANEL_HEIGHT = 3.3
