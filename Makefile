@@ -97,7 +97,7 @@ notebooks: $(STAMP)
 instructor: $(STAMP)
 	@mkdir -p _build/instructor
 	$(BIN)/python book/course/instructor/config.py _build/instructor/_config.yml
-	RLBITS_EXPLORER_STATES=$(CURDIR)/_build/.explorer_states \
+	RLBITS_EXPLORER_STATES=$(CURDIR)/_build/.explorer_states RLBITS_PHONE_FIGURES=$(CURDIR)/_build/phone_figures \
 	$(BIN)/jupyter-book build . --toc book/course/instructor/_toc.yml --config _build/instructor/_config.yml \
 		--path-output _build/instructor -W -n --keep-going
 	@echo "The instructor edition is in _build/instructor/_build/html (do not publish it)."

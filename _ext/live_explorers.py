@@ -64,7 +64,7 @@ DISPLAY_DPI = 100
 NARROW_MEDIA = "(max-width: 40rem)"
 SCRIPT = "live-explorers.js"
 CSS = "live-explorers.css"
-FIGURES_CSS = "phone-figures.css"  # every page: static figures keep a readable size on phones
+FIGURES_CSS = "phone-figures.css"  # every page: static figures readable on phones (see _ext/phone_figures.py)
 
 logger = logging.getLogger(__name__)
 

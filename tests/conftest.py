@@ -84,7 +84,8 @@ def instructor_build(book_build: BookBuild, tmp_path_factory: pytest.TempPathFac
     config = out / "_config.yml"
     subprocess.run([sys.executable, str(ROOT / "book" / "course" / "instructor" / "config.py"), str(config)], check=True)
     proc = _jupyter_book(out, "--toc", str(ROOT / "book" / "course" / "instructor" / "_toc.yml"), "--config", str(config),
-                         env=dict(os.environ, RLBITS_EXPLORER_STATES=str(book_build.explorer_states)))
+                         env=dict(os.environ, RLBITS_EXPLORER_STATES=str(book_build.explorer_states),
+                                  RLBITS_PHONE_FIGURES=str(book_build.html.parent / "phone_figures")))
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "drawing its" not in proc.stdout, "the instructor edition redrew the explorers' states"
     return out / "_build" / "html"

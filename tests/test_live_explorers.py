@@ -166,7 +166,8 @@ def test_explorer_text_is_readable_and_sharp_at_every_width(browser, site, width
 #: The smallest font a chapter figure uses (``fontsize=7.5`` in Chapter 4), drawn at the book's 100 dpi.
 SMALLEST_FIGURE_TEXT_PX = 7.5 * 100 / 72
 
-FIGURES_JS = """() => [...document.querySelectorAll('div.cell_output img')].map(img => {
+# img.phone-wide: hidden on a phone, where its narrow variant shows (test_figures_of_several_panels_...)
+FIGURES_JS = """() => [...document.querySelectorAll('div.cell_output img:not(.phone-wide)')].map(img => {
   const box = img.getBoundingClientRect();
   const own = parseFloat(img.style.width) || img.naturalWidth / 2;  // its size as drawn (CSS px)
   let hidden = null;
@@ -203,3 +204,115 @@ def test_static_figures_keep_readable_text_on_a_phone(browser, site):
         context.close()
     assert shown >= len(PAGES), "every chapter shows figures"
     assert not problems, "\n  ".join(problems)
+
+
+
+# --- Figures of several panels: a stacked, narrow variant on phones (_ext/phone_figures.py) ---------
+
+
+#: The chapters have this many figures of several panels or more (25 when this was written).
+MIN_PHONE_FIGURES = 20
+
+
+def phone_variant_figures() -> dict[str, list[str]]:
+    """``docname -> names of its figures`` whose cell ends with ``show(fig)`` (``rlbits.plotting.show``)."""
+    out = {}
+    for nb in chapter_notebooks():
+        doc = nb.relative_to(ROOT).with_suffix("").as_posix()
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        names = [c["metadata"]["mystnb"]["figure"]["name"] for c in cells if c["cell_type"] == "code"
+                 and "".join(c["source"]).rstrip().endswith("show(fig)")]
+        if names:
+            out[doc] = names
+    return out
+
+
+PAIR_JS = """(name) => {
+  const fig = document.getElementById(name);
+  const one = img => {
+    if (!img) return null;
+    const box = img.getBoundingClientRect();
+    return {src: img.getAttribute('src').split('/').pop(), alt: img.getAttribute('alt'),
+            shown: img.getClientRects().length > 0 ? box.width : 0, right: box.right,
+            own: parseFloat(img.style.width) || parseFloat(img.getAttribute('width')) || img.naturalWidth / 2,
+            loaded: img.complete && img.naturalWidth > 0};
+  };
+  return {wide: one(fig && fig.querySelector('img.phone-wide')),
+          narrow: one(fig && fig.querySelector('img.phone-narrow')),
+          page: document.documentElement.clientWidth};
+}"""
+
+
+def test_every_figure_of_several_panels_has_a_phone_variant():
+    """Every chapter cell that draws several panels (``plt.subplots(n, m)``, ``new_axes(..., ncols=n)``)
+    ends with ``show(fig)``, which gives the website its narrow variant."""
+    import re
+
+    several = re.compile(r"plt\.subplots\((?!\s*\))|new_axes\((?:[^()]|\([^()]*\))*ncols=")
+    missing, count = [], 0
+    for nb in chapter_notebooks():
+        if not nb.name[:2].isdigit():  # the appendix's Performance page keeps its figures (they scroll)
+            continue
+        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+            src = "".join(cell["source"])
+            if cell["cell_type"] == "code" and several.search(src):
+                count += 1
+                if not src.rstrip().endswith("show(fig)"):
+                    missing.append(f"{nb.name}: {cell['metadata'].get('mystnb', {}).get('figure', {}).get('name')}")
+    assert count >= MIN_PHONE_FIGURES and not missing, missing
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_figures_of_several_panels_show_one_variant_per_screen(browser, site, screenshots, width):
+    """At 390 px each figure of several panels shows its narrow variant (panels stacked), its smallest text
+    >= 9 CSS px, within the page; the wide image is not downloaded. At 1366 px the wide one shows and the
+    narrow one is not downloaded. Both carry the same alt text."""
+    figures = phone_variant_figures()
+    problems, report = [], []
+    context = browser.new_context(viewport={"width": width, "height": 844}, device_scale_factor=2)
+    try:
+        for docname, names in sorted(figures.items()):
+            page = context.new_page()
+            requested = []
+            page.on("request", lambda r: requested.append(r.url.split("?")[0].split("/").pop()))
+            page.goto(f"{site}/{docname}.html", wait_until="load")
+            seen = {}
+            for name in names:
+                page.locator(f"[id='{name}']").scroll_into_view_if_needed()
+                page.wait_for_function("(name) => [...document.getElementById(name).querySelectorAll('img')]"
+                                       ".some(i => i.getClientRects().length > 0 && i.complete && i.naturalWidth > 0)",
+                                       arg=name, timeout=15_000)
+                seen[name] = page.evaluate(PAIR_JS, name)
+            if docname == sorted(figures)[0]:
+                page.locator(f"[id='{names[0]}']").screenshot(path=str(screenshots / f"phone_variant_{width}.png"))
+                page.emulate_media(media="print")  # on paper the figure as designed, at any width
+                printed = page.evaluate(PAIR_JS, names[0])
+                if not printed["wide"]["shown"] or printed["narrow"]["shown"]:
+                    problems.append(f"{docname} {names[0]}: printed at {width} px, the wide image is not the one shown")
+                page.emulate_media(media="screen")
+            page.wait_for_timeout(300)
+            page.close()
+            for name, pair in seen.items():
+                wide, narrow = pair["wide"], pair["narrow"]
+                if wide is None or narrow is None:
+                    problems.append(f"{docname} {name}: no narrow variant on the page")
+                    continue
+                if not wide["alt"] or wide["alt"] != narrow["alt"]:
+                    problems.append(f"{docname} {name}: the two images' alt texts differ or are empty")
+                shown, hidden = (narrow, wide) if width <= 390 else (wide, narrow)
+                text_px = SMALLEST_FIGURE_TEXT_PX * shown["shown"] / shown["own"]
+                report.append(f"{name}: {'narrow' if width <= 390 else 'wide'} {shown['shown']:.0f} of "
+                              f"{shown['own']:.0f} px, smallest text {text_px:.1f} CSS px")
+                if not shown["shown"] or not shown["loaded"] or hidden["shown"]:
+                    problems.append(f"{docname} {name}: at {width} px the {'wide' if width > 390 else 'narrow'} "
+                                    "image is not the one shown")
+                if hidden["src"] in requested:
+                    problems.append(f"{docname} {name}: the hidden image {hidden['src']} was downloaded")
+                if width <= 390 and (text_px < MIN_TEXT_CSS_PX or shown["right"] > pair["page"] + 0.5):
+                    problems.append(f"{docname} {name}: text {text_px:.1f} CSS px (want >= {MIN_TEXT_CSS_PX}), "
+                                    f"right edge {shown['right']:.0f} of {pair['page']} px")
+    finally:
+        context.close()
+    print(f"width {width}:\n  " + "\n  ".join(report))
+    assert not problems, "\n  ".join(problems)
+    assert sum(map(len, figures.values())) >= MIN_PHONE_FIGURES
