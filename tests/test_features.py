@@ -252,7 +252,7 @@ def test_bad_input_raises_value_error(kwargs, match):
         features.make_task(4, 3, rng=np.random.default_rng(0), teacher="quadratic")
 
 
-# --- rlbits.shared_scaling: the shared model at 64 and 128 answers, precomputed
+# --- rlbits.shared_scaling: the shared model at 128 answers, precomputed
 
 def test_bootstrap_medians_resample_tasks_then_seeds():
     from rlbits import shared_scaling
@@ -345,7 +345,7 @@ def test_shared_scaling_rejects_bad_input(tmp_path):
 
 
 def test_the_committed_large_v_results_are_complete():
-    """The file the chapter reads: every method at 64 and 128 answers, its optimum inside its grid."""
+    """The file the chapter reads: every method at 128 answers, its optimum inside its grid."""
     from rlbits import shared_scaling
 
     rec = shared_scaling.load()
@@ -361,7 +361,7 @@ def test_the_committed_large_v_results_are_complete():
 
 @pytest.mark.slow
 def test_recomputing_the_large_v_results_reproduces_the_committed_file():
-    """Tunes and trains every method at 64 and 128 answers from scratch (about two minutes on one core) and
+    """Tunes and trains every method at 128 answers from scratch (about a minute and a half on one core) and
     compares: the step sizes chosen and every integer sample count exactly, the pass rates (stored to 3
     decimals) to 0.002."""
     from rlbits import shared_scaling
