@@ -1,5 +1,6 @@
 """Tests of the Chapter 6 shared-parameter model (a linear softmax policy over prompt features)."""
 
+import json
 import math
 
 import numpy as np
@@ -86,6 +87,20 @@ def test_vectorised_and_per_sample_loop_follow_the_same_trajectory(method):
     np.testing.assert_allclose(a.test_pass, b.test_pass, atol=1e-9)
     np.testing.assert_allclose(a.W_at_stop, b.W_at_stop, atol=1e-9)
     assert a.train_pass[..., -1].mean() > 1 / 5  # it learned something
+
+
+@pytest.mark.parametrize("method", features.SHARED_METHODS)
+def test_the_reference_matches_with_more_answers_than_samples_and_a_misspecified_teacher(method):
+    """The scattered advantages (several samples of one answer in a group, most answers unsampled) match
+    the per-sample loop without rounding (the loop sums in another order: agreement to 1e-9), for every method."""
+    t = _task(V=23, d=4, P=12, Q=10, draws=2, seed=4, teacher="misspecified")
+    kw = dict(seeds=2, prompts_per_step=3, group=5, max_samples=15 * 25, evals=8, decimals=None)
+    a = features.train_shared(method, t, [4.0, 20.0], rng=np.random.default_rng(8), **kw)
+    b = features.reference_train_shared(method, t, [4.0, 20.0], rng=np.random.default_rng(8), **kw)
+    np.testing.assert_array_equal(a.samples, b.samples)
+    np.testing.assert_allclose(a.test_pass, b.test_pass, atol=1e-9)
+    np.testing.assert_allclose(a.W_at_stop, b.W_at_stop, atol=1e-9)
+    assert a.test_pass[..., -1].max() > 1 / 23  # it moved
 
 
 def test_sl_counts_one_label_per_prompt_visit():
@@ -235,3 +250,134 @@ def test_bad_input_raises_value_error(kwargs, match):
         features.make_task(4, 1, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="teacher"):
         features.make_task(4, 3, rng=np.random.default_rng(0), teacher="quadratic")
+
+
+# --- rlbits.shared_scaling: the shared model at 128 answers, precomputed
+
+def test_bootstrap_medians_resample_tasks_then_seeds():
+    from rlbits import shared_scaling
+
+    y = np.arange(12.0).reshape(3, 4)
+    reps = shared_scaling.bootstrap_medians(y, rng=np.random.default_rng(0), n_boot=500)
+    assert reps.shape == (500,) and set(np.unique(reps)) <= set(np.arange(0.0, 11.5, 0.5))
+    # by hand, the same indices as the function draws
+    rng = np.random.default_rng(1)
+    di, si = rng.integers(0, 3, size=(4, 3)), rng.integers(0, 4, size=(4, 3, 4))
+    by_hand = [np.median([y[di[b, i], si[b, i, j]] for i in range(3) for j in range(4)]) for b in range(4)]
+    np.testing.assert_array_equal(shared_scaling.bootstrap_medians(y, rng=np.random.default_rng(1), n_boot=4), by_hand)
+    # paired arms share the indices; a censored minority does not move the median
+    both = np.stack([y, np.where(y > 10, np.inf, y)])
+    pair = shared_scaling.bootstrap_medians(both, rng=np.random.default_rng(2), n_boot=300)
+    assert pair.shape == (300, 2)
+    assert np.isfinite(pair[:, 1]).mean() > 0.9
+    with pytest.raises(ValueError, match="draws, seeds"):
+        shared_scaling.bootstrap_medians(np.arange(4.0), rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="NaN"):
+        shared_scaling.bootstrap_medians(np.full((2, 2), np.nan), rng=np.random.default_rng(0))
+
+
+def test_median_slope_recovers_a_power_law():
+    from rlbits import shared_scaling
+
+    rng = np.random.default_rng(3)
+    x = np.array([8, 16, 32, 64, 128])
+    y = x[:, None, None] ** 1.5 * np.exp(rng.normal(0, 0.1, size=(5, 10, 4)))
+    s, lo, hi = shared_scaling.median_slope(x, y, rng=rng)
+    assert lo < 1.5 < hi and s == pytest.approx(1.5, abs=0.05)
+    y[-1, :, :1] = np.inf  # a quarter censored at the largest x: still finite
+    assert np.isfinite(shared_scaling.median_slope(x, y, rng=rng)).all()
+    y[-1] = np.inf
+    with pytest.raises(ValueError, match="median"):
+        shared_scaling.median_slope(x, y, rng=rng)
+    with pytest.raises(ValueError, match="shape"):
+        shared_scaling.median_slope(x[:2], y, rng=rng)
+
+
+def _small_config():
+    from rlbits import shared_scaling
+
+    cfg = dict(shared_scaling.CONFIG, P=24, Q=16, draws=2, seeds=2, tune_draws=1, tune_seeds=1, evals=10,
+               also_at=[0.2])
+    cfg["grid"] = {"sl": {6: [3.0, 30.0]}, "rl": {6: [1.0, 10.0]}}
+    cfg["budget"] = {"sl": {6: 400}, "rl": {6: 2_000}}
+    cfg["target"] = 0.3
+    return cfg
+
+
+def test_shared_scaling_measures_every_method_and_round_trips(tmp_path):
+    from rlbits import shared_scaling
+
+    rec = shared_scaling.run([6], config=_small_config())
+    again = shared_scaling.run([6], config=_small_config())
+    assert json.dumps(rec) == json.dumps(again)  # deterministic
+    r = rec["results"]["6"]
+    assert set(r["best"]) == set(features.SHARED_METHODS)
+    for m in features.SHARED_METHODS:
+        assert r["best"][m] in r["grid"][m] and len(r["tuning"][m]) == 2
+        assert np.shape(r["samples"][m]) == (2, 2) and np.shape(r["final"][m]) == np.shape(r["half"][m]) == (2, 2)
+        assert 0 <= r["half_samples"][m] <= r["budget"][m] / 2
+        for row, low in zip(r["samples"][m], r["samples_0.2"][m]):  # the lower level comes first
+            for c, c2 in zip(row, low):
+                assert c is None or (c2 is not None and c2 <= c <= r["budget"][m])
+    path = shared_scaling.save(rec, tmp_path / "x.json")
+    back = shared_scaling.load(path)
+    s = back["results"]["6"]["samples"]["grpo"]
+    assert s.shape == (2, 2) and s.dtype == np.float64
+    assert ((s == np.inf) == np.array([[c is None for c in row] for row in r["samples"]["grpo"]])).all()
+
+
+def test_shared_scaling_rejects_bad_input(tmp_path):
+    from rlbits import shared_scaling
+
+    with pytest.raises(ValueError, match="no grid"):
+        shared_scaling.measure(7, config=_small_config())
+    with pytest.raises(ValueError, match="methods"):
+        shared_scaling.measure(6, methods=("ppo",), config=_small_config())
+    with pytest.raises(ValueError, match="V"):
+        shared_scaling.measure(1, config=_small_config())
+    with pytest.raises(ValueError, match="at least one"):
+        shared_scaling.run([], config=_small_config())
+    with pytest.raises(ValueError, match="record"):
+        shared_scaling.save({"V": [6]}, tmp_path / "x.json")
+    (tmp_path / "bad.json").write_text('{"runs": []}')
+    with pytest.raises(ValueError, match="shared-scaling"):
+        shared_scaling.load(tmp_path / "bad.json")
+
+
+def test_the_committed_large_v_results_are_complete():
+    """The file the chapter reads: every method at 128 answers, its optimum inside its grid."""
+    from rlbits import shared_scaling
+
+    rec = shared_scaling.load()
+    assert rec["V"] == list(shared_scaling.LARGE_V)
+    for V in shared_scaling.LARGE_V:
+        r = rec["results"][str(V)]
+        for m in features.SHARED_METHODS:
+            grid = r["grid"][m]
+            assert 0 < grid.index(r["best"][m]) < len(grid) - 1
+            assert r["samples"][m].shape == (rec["config"]["draws"], rec["config"]["seeds"])
+            assert (r["samples"][m][np.isfinite(r["samples"][m])] <= r["budget"][m]).all()
+
+
+@pytest.mark.slow
+def test_recomputing_the_large_v_results_reproduces_the_committed_file():
+    """Tunes and trains every method at 128 answers from scratch (about a minute and a half on one core) and
+    compares: the step sizes chosen and every integer sample count exactly, the pass rates (stored to 3
+    decimals) to 0.002."""
+    from rlbits import shared_scaling
+
+    stored = shared_scaling.load()
+    fresh = json.loads(json.dumps(shared_scaling.run()))
+    assert fresh["config"] == stored["config"]
+    for V in shared_scaling.LARGE_V:
+        a, b = fresh["results"][str(V)], stored["results"][str(V)]
+        assert a["best"] == b["best"] and a["grid"] == b["grid"] and a["budget"] == b["budget"]
+        np.testing.assert_allclose(a["tuning"]["grpo"], np.asarray(b["tuning"]["grpo"]), rtol=1e-12)
+        for key in [k for k in b if k.startswith("samples")]:
+            for m in b[key]:
+                got = np.array([[np.inf if c is None else float(c) for c in row] for row in a[key][m]])
+                np.testing.assert_array_equal(got, b[key][m], err_msg=f"{key} {m} V = {V}")
+        assert a["half_samples"] == b["half_samples"]
+        for key in ("final", "half"):
+            for m in b[key]:
+                np.testing.assert_allclose(a[key][m], b[key][m], atol=0.002)

@@ -17,6 +17,7 @@ Modules, from the ground floor up:
 - :mod:`rlbits.distill`: a toy expert iteration: amplifier, soft and hard targets, REINFORCE (Chapter 5).
 - :mod:`rlbits.training`: a tabular softmax model trained by SL, REINFORCE (three baselines) and GRPO (Chapter 6).
 - :mod:`rlbits.features`: a linear softmax policy shared across prompts, trained the same ways (Chapter 6).
+- :mod:`rlbits.shared_scaling`: that policy at 128 answers, tuned, measured and stored (Chapter 6).
 - :mod:`rlbits.transformer`: a small transformer trained by SL and by RL on a verifiable task (Chapter 7;
   needs the optional ``rlbits[transformer]`` extra; ``import rlbits`` does not import it).
 - :mod:`rlbits.summary`: means over independent runs and their standard errors.

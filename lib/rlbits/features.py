@@ -556,7 +556,11 @@ def train_shared(method: str, task: Task, lr: float, *, rng: np.random.Generator
         else:
             a = sample_categorical(pi, G, rng=rng)  # (R, B, G)
             A = _advantages(method, (a == y[..., None]).astype(np.float64))
-            coef = (A[..., None] * (a[..., None] == answers)).sum(axis=2) - A.sum(axis=-1)[..., None] * pi
+            # Σ_g A_g e_{a_g} per prompt, scattered by bincount (the same sums, in the same order, as a
+            # one-hot product summed over the group, without the R × B × G × V array)
+            slots = (np.arange(a.shape[0] * B).reshape(-1, B, 1) * V + a).ravel()
+            hits = np.bincount(slots, weights=A.ravel(), minlength=a.shape[0] * B * V).reshape(pi.shape)
+            coef = hits - A.sum(axis=-1)[..., None] * pi
         W = W + (lr[rec.rows] / B)[:, None, None] * np.matmul(np.ascontiguousarray(np.swapaxes(coef, 1, 2)), X)
         if dec is not None:
             W = np.round(W, dec)
