@@ -41,7 +41,9 @@ from matplotlib.figure import Figure
 __all__ = [
     "COLORS",
     "LINESTYLES",
+    "NARROW_WIDTH",
     "PALETTE",
+    "PHONE_FIGURES_ENV",
     "apply_style",
     "book_style",
     "figure_png",

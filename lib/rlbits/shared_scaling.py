@@ -36,7 +36,7 @@ RESULTS_FILE = "ch6_shared_scaling.json"
 #: The numbers of answers measured here and stored (the chapter itself runs 8, 16, 32 and 64).
 LARGE_V: tuple[int, ...] = (128,)
 
-#: The protocol: the chapter's sizes and target, the step-size grids (half decades, one per ``V``,
+#: The protocol, that is the chapter's sizes and target, the step-size grids (half decades, one per ``V``,
 #: each with its optimum inside) and the budgets in samples per run. The entries for 64 answers are the
 #: chapter's own (it runs them), kept so that :func:`measure` can reproduce them.
 CONFIG: dict = {
