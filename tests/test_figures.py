@@ -125,6 +125,22 @@ def test_stack_panels_puts_the_panels_in_one_column_at_phone_width():
     plt.close(fig)
 
 
+def test_stack_panels_does_not_copy_a_label_onto_an_axis_that_shows_something_else():
+    """A bar chart of names beside a line plot: the line plot's y label stays its own (Chapter 6's
+    misspecified-teacher figure once showed "held-out pass rate" beside the method names)."""
+    import matplotlib.pyplot as plt
+
+    with plotting.book_style():
+        fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+        left.plot([1, 10, 100], [0.1, 0.2, 0.3])
+        left.set_xscale("log")
+        left.set_ylabel("held-out pass rate")
+        right.barh(["SL", "GRPO"], [0.8, 0.7])
+        plotting.stack_panels(fig)
+    assert left.get_ylabel() == "held-out pass rate" and right.get_ylabel() == ""
+    plt.close(fig)
+
+
 @pytest.mark.parametrize("bad", [None, "figure", 3])
 def test_show_and_stack_panels_reject_what_is_not_a_figure(bad):
     with pytest.raises(ValueError):

@@ -435,7 +435,8 @@ def stack_panels(fig: Figure, width: float = NARROW_WIDTH) -> None:
     Public matplotlib API only, on the figure as drawn: each panel moves to its own row of a new
     one-column grid (``Axes.set_subplotspec``), in reading order (row by row); a panel whose axis
     label was left empty because a neighbour carries it gets that label (for y, from its row or else
-    its column; for x, from its column), and every panel shows its tick labels (shared axes hide them
+    its column; for x, from its column; only from a panel whose axis is shared with it or has the same
+    scale and limits, so a label never lands on an axis that shows something else), and every panel shows its tick labels (shared axes hide them
     on inner panels of the wide grid). Each legend of a panel moves below that panel, under its x label, one entry per
     line, long labels wrapped; a figure legend goes below the panels, one entry per line; titles and
     axis labels are wrapped to the room they have (measured as drawn); in a grid of several rows a
@@ -472,15 +473,21 @@ def stack_panels(fig: Figure, width: float = NARROW_WIDTH) -> None:
         raise ValueError(f"the figure has {len(panels)} panel(s); a narrow variant stacks two or more")
     # axis labels a neighbour carries in the wide grid
     places = {ax: (ax.get_subplotspec().rowspan.start, ax.get_subplotspec().colspan.start) for ax in panels}
+    def same_y(a, b):  # the same quantity on the y axis: shared, or the same scale and limits
+        return a.get_shared_y_axes().joined(a, b) or (a.get_yscale() == b.get_yscale() and a.get_ylim() == b.get_ylim())
+
+    def same_x(a, b):
+        return a.get_shared_x_axes().joined(a, b) or (a.get_xscale() == b.get_xscale() and a.get_xlim() == b.get_xlim())
+
     for ax in panels:
         row, col = places[ax]
         if not ax.get_ylabel():
-            same_row = [o for o in panels if places[o][0] == row and o.get_ylabel()]
-            same_col = [o for o in panels if places[o][1] == col and o.get_ylabel()]
+            same_row = [o for o in panels if places[o][0] == row and o.get_ylabel() and same_y(ax, o)]
+            same_col = [o for o in panels if places[o][1] == col and o.get_ylabel() and same_y(ax, o)]
             if same_row or same_col:
                 ax.set_ylabel(min(same_row or same_col, key=lambda o: places[o]).get_ylabel())
         if not ax.get_xlabel():
-            same_col = [o for o in panels if places[o][1] == col and o.get_xlabel()]
+            same_col = [o for o in panels if places[o][1] == col and o.get_xlabel() and same_x(ax, o)]
             if same_col:
                 ax.set_xlabel(max(same_col, key=lambda o: places[o][0]).get_xlabel())
         if not ax.get_title() and len({r for r, _ in places.values()}) > 1:  # a column's title heads its rows
