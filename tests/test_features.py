@@ -314,6 +314,9 @@ def test_shared_scaling_measures_every_method_and_round_trips(tmp_path):
     assert set(r["best"]) == set(features.SHARED_METHODS)
     for m in features.SHARED_METHODS:
         assert r["best"][m] in r["grid"][m] and len(r["tuning"][m]) == 2
+        runs = np.array(r["tuning_runs"][m])
+        assert runs.shape == (2, 1, 1) and runs.dtype == np.int64 and (0 < runs).all() and (runs <= r["budget"][m]).all()
+        np.testing.assert_allclose(runs.mean(axis=(1, 2)), r["tuning"][m], rtol=1e-12)  # the mean of the runs
         assert np.shape(r["samples"][m]) == (2, 2) and np.shape(r["final"][m]) == np.shape(r["half"][m]) == (2, 2)
         assert 0 <= r["half_samples"][m] <= r["budget"][m] / 2
         for row, low in zip(r["samples"][m], r["samples_0.2"][m]):  # the lower level comes first
@@ -323,6 +326,7 @@ def test_shared_scaling_measures_every_method_and_round_trips(tmp_path):
     back = shared_scaling.load(path)
     s = back["results"]["6"]["samples"]["grpo"]
     assert s.shape == (2, 2) and s.dtype == np.float64
+    assert back["results"]["6"]["tuning_runs"]["grpo"].shape == (2, 1, 1)
     assert ((s == np.inf) == np.array([[c is None for c in row] for row in r["samples"]["grpo"]])).all()
 
 
@@ -357,12 +361,16 @@ def test_the_committed_large_v_results_are_complete():
             assert 0 < grid.index(r["best"][m]) < len(grid) - 1
             assert r["samples"][m].shape == (rec["config"]["draws"], rec["config"]["seeds"])
             assert (r["samples"][m][np.isfinite(r["samples"][m])] <= r["budget"][m]).all()
+            runs = r["tuning_runs"][m]  # every tuning run, censored at the budget
+            assert runs.shape == (len(grid), rec["config"]["tune_draws"], rec["config"]["tune_seeds"])
+            assert (runs == np.round(runs)).all() and (0 < runs).all() and (runs <= r["budget"][m]).all()
+            np.testing.assert_allclose(runs.mean(axis=(1, 2)), r["tuning"][m], rtol=1e-12)
 
 
 @pytest.mark.slow
 def test_recomputing_the_large_v_results_reproduces_the_committed_file():
     """Tunes and trains every method at 128 answers from scratch (about a minute and a half on one core) and
-    compares: the step sizes chosen and every integer sample count exactly, the pass rates (stored to 3
+    compares: the step sizes chosen and every integer sample count (tuning runs included) exactly, the pass rates (stored to 3
     decimals) to 0.002."""
     from rlbits import shared_scaling
 
@@ -373,6 +381,9 @@ def test_recomputing_the_large_v_results_reproduces_the_committed_file():
         a, b = fresh["results"][str(V)], stored["results"][str(V)]
         assert a["best"] == b["best"] and a["grid"] == b["grid"] and a["budget"] == b["budget"]
         np.testing.assert_allclose(a["tuning"]["grpo"], np.asarray(b["tuning"]["grpo"]), rtol=1e-12)
+        assert set(a["tuning_runs"]) == set(b["tuning_runs"]) == set(features.SHARED_METHODS)
+        for m in b["tuning_runs"]:
+            np.testing.assert_array_equal(np.array(a["tuning_runs"][m]), b["tuning_runs"][m], err_msg=f"tuning_runs {m} V = {V}")
         for key in [k for k in b if k.startswith("samples")]:
             for m in b[key]:
                 got = np.array([[np.inf if c is None else float(c) for c in row] for row in a[key][m]])

@@ -169,7 +169,9 @@ def measure(V: int, methods=SHARED_METHODS, config: dict | None = None) -> dict:
     -------
     dict
         ``grid`` and ``tuning`` (mean samples over the tuning runs at each step size, censored runs
-        counted at the budget) and ``best`` (the step size with the fewest) per method;
+        counted at the budget), ``tuning_runs`` (the samples of every tuning run, integers of shape
+        ``(K, tune_draws, tune_seeds)`` for the ``K`` step sizes, censored runs at the budget: what
+        the mean was taken over, for intervals) and ``best`` (the step size with the fewest) per method;
         ``budget`` per method; ``samples`` per method, a ``draws × seeds`` list of integer samples
         to the target (``None`` where a run never reached it within the budget), and the same for the
         lower held-out pass rates ``also_at`` of the same runs (keys ``samples_0.3`` etc.: the runs
@@ -202,7 +204,7 @@ def measure(V: int, methods=SHARED_METHODS, config: dict | None = None) -> dict:
 
     measured, tuning = tasks(cfg["draws"], 500 + V), tasks(cfg["tune_draws"], 5500 + V)
     kw = dict(prompts_per_step=cfg["B"], group=cfg["G"], evals=cfg["evals"])
-    out: dict = {"V": V, "grid": {}, "tuning": {}, "best": {}, "budget": {}, "samples": {}, "final": {}, "half": {},
+    out: dict = {"V": V, "grid": {}, "tuning": {}, "tuning_runs": {}, "best": {}, "budget": {}, "samples": {}, "final": {}, "half": {},
                  "half_samples": {},
                  **{f"samples_{t:g}": {} for t in cfg["also_at"]},
                  "effective_answers": np.round(effective_answers(measured), 3).tolist()}
@@ -210,12 +212,14 @@ def measure(V: int, methods=SHARED_METHODS, config: dict | None = None) -> dict:
         if m not in methods:
             continue
         grid, budget = cfg["grid"][_kind(m)][V], cfg["budget"][_kind(m)][V]
-        sweep = samples_to_target(m, tuning, grid, rng=np.random.default_rng(600 + 10 * V + k), target=cfg["target"],
-                                  budget=budget, seeds=cfg["tune_seeds"], **kw).mean(axis=(1, 2))
+        sweep_runs = samples_to_target(m, tuning, grid, rng=np.random.default_rng(600 + 10 * V + k), target=cfg["target"],
+                                       budget=budget, seeds=cfg["tune_seeds"], **kw)  # (K, tune_draws, tune_seeds)
+        sweep = sweep_runs.mean(axis=(1, 2))
         best = grid[int(np.argmin(sweep))]
         runs = train_shared(m, measured, best, rng=np.random.default_rng(800 + 10 * V + k), seeds=cfg["seeds"],
                             max_samples=budget, stop_at=cfg["target"], **kw)
         out["grid"][m], out["tuning"][m], out["best"][m], out["budget"][m] = grid, sweep.tolist(), best, budget
+        out["tuning_runs"][m] = sweep_runs.astype(np.int64).tolist()  # sample counts: whole numbers
         for t in (cfg["target"], *cfg["also_at"]):
             cost = runs.samples_to_reach(t)
             out["samples" if t == cfg["target"] else f"samples_{t:g}"][m] = [
@@ -302,8 +306,9 @@ def load(path: str | Path | None = None) -> dict:
     dict
         The record of :func:`run`; in each ``results[str(V)]``, ``samples[m]`` (and ``samples_0.3[m]``
         etc.) becomes a float array
-        of shape ``(draws, seeds)`` with ``inf`` for a run that never reached the target, and
-        ``final[m]`` and ``half[m]`` float arrays of the same shape.
+        of shape ``(draws, seeds)`` with ``inf`` for a run that never reached the target,
+        ``final[m]`` and ``half[m]`` float arrays of the same shape, and ``tuning_runs[m]`` (where the
+        file has it) a float array of shape ``(K, tune_draws, tune_seeds)``.
 
     Raises
     ------
@@ -321,8 +326,9 @@ def load(path: str | Path | None = None) -> dict:
         for key in [k for k in r if k.startswith("samples")]:
             r[key] = {m: np.array([[np.inf if c is None else float(c) for c in row] for row in s])
                       for m, s in r[key].items()}
-        for key in ("final", "half"):
-            r[key] = {m: np.asarray(f, dtype=np.float64) for m, f in r[key].items()}
+        for key in ("final", "half", "tuning_runs"):
+            if key in r:
+                r[key] = {m: np.asarray(f, dtype=np.float64) for m, f in r[key].items()}
     return rec
 
 
