@@ -27,6 +27,7 @@ import numpy as np
 
 from . import _validate
 from .features import SHARED_METHODS, effective_answers, make_task, samples_to_target, train_shared
+from .training import _resample_draws_then_seeds
 
 __all__ = ["CONFIG", "LARGE_V", "RESULTS_FILE", "bootstrap_medians", "load", "measure", "median_slope", "run", "save"]
 
@@ -83,10 +84,7 @@ def bootstrap_medians(y, *, rng: np.random.Generator, n_boot: int = 2000) -> np.
         raise ValueError(f"y must be a non-empty array of shape (..., draws, seeds) without NaN, got shape {a.shape}")
     rng = _validate.rng(rng)
     B = _validate.positive_int(n_boot, "n_boot")
-    D, S = a.shape[-2:]
-    di = rng.integers(0, D, size=(B, D))
-    si = rng.integers(0, S, size=(B, D, S))
-    picked = a[..., di[:, :, None], si]  # (..., B, D, S)
+    picked = _resample_draws_then_seeds(a, rng, B)  # (..., B, D, S): the draws of training.bootstrap_means
     med = np.median(picked.reshape(*picked.shape[:-2], -1), axis=-1)
     return np.moveaxis(med, -1, 0)
 

@@ -1092,11 +1092,16 @@ def bootstrap_means(y: ArrayLike, *, rng: np.random.Generator, n_boot: int = 200
     B = _validate.positive_int(n_boot, "n_boot")
     if a.ndim == 1:
         return a[rng.integers(0, a.size, size=(B, a.size))].mean(axis=1)
+    return np.moveaxis(_resample_draws_then_seeds(a, rng, B).mean(axis=(-1, -2)), -1, 0)
+
+
+def _resample_draws_then_seeds(a: NDArray[np.float64], rng: np.random.Generator, B: int) -> NDArray[np.float64]:
+    """``B`` two-stage resamples of ``a`` (shape ``(..., D, S)``): draws with replacement, then seeds
+    within each chosen draw, the same indices for every leading index; shape ``(..., B, D, S)``."""
     D, S = a.shape[-2:]
     di = rng.integers(0, D, size=(B, D))
     si = rng.integers(0, S, size=(B, D, S))
-    picked = a[..., di[:, :, None], si]  # (..., B, D, S)
-    return np.moveaxis(picked.mean(axis=(-1, -2)), -1, 0)
+    return a[..., di[:, :, None], si]
 
 
 def bootstrap_slope(x: ArrayLike, y: ArrayLike, *, rng: np.random.Generator, n_boot: int = 2000,
