@@ -49,7 +49,10 @@ def test_every_figure_is_on_the_page(book_build, nb):
     entry = str(nb.relative_to(ROOT).with_suffix(""))
     html = _page(book_build, entry)
     imgs = re.findall(r'<img[^>]*src="\.\./_images/[^"]+"[^>]*>', html)
-    assert len(imgs) == expected, f"{entry}: {len(imgs)} images on the page, {expected} figures in the notebook"
+    narrow = [img for img in imgs if "phone-narrow" in img]  # a figure's phone variant (_ext/phone_figures.py)
+    wide = [img for img in imgs if "phone-narrow" not in img]
+    assert len(wide) == expected, f"{entry}: {len(wide)} images on the page, {expected} figures in the notebook"
+    assert len(narrow) == sum("phone-wide" in img for img in wide), f"{entry}: a phone variant without its figure"
     for img in imgs:
         alt = re.search(r'alt="([^"]*)"', img)
         assert alt and len(alt.group(1).split()) >= 5, img[:200]
