@@ -425,6 +425,9 @@ NOT_SEARCHED = {"book/performance.html"}
 COINCIDENCES = {
     ("ex-course-essay-figure", "0.66", "book/03_variance.html"): "an assert on the baseline's gain at p = 0.45",
     ("ex-course-essay-figure", "0.66", "_sources/book/03_variance.ipynb"): "the same assert",
+    ("ex-course-essay-figure", "0.66", "book/06_training_both_ways.html"):
+        "the lower bound of GRPO's transfer interval under the misspecified teacher",
+    ("ex-course-essay-figure", "0.66", "_sources/book/06_training_both_ways.ipynb"): "the same printed interval",
     ("ex-course-calibrated-sl", "0.992", "book/06_training_both_ways.html"): "a bound of a slope's 95% interval",
     ("ex-course-calibrated-sl", "0.992", "_sources/book/06_training_both_ways.ipynb"): "the same interval",
     ("ex-course-batch", "199", "book/06_training_both_ways.html"): "np.linspace(0.005, 0.995, 199) in a code cell",
