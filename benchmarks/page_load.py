@@ -15,8 +15,7 @@ it, and records, from the page's own clock (``performance.now()``, 0 at navigati
 
 ``python -m benchmarks --only page_load`` records them for Chapter 6 (the heaviest chapter) and
 Chapter 1; ``tests/test_site_readers.py`` prints them for one chapter (reported, not asserted:
-timings depend on the machine). The goal (issue "The website as readers use it"): first paint
-<= 1.5 s, maths rendered <= 4 s.
+timings depend on the machine). The goals: first paint <= 1.5 s, maths rendered <= 4 s.
 """
 
 from __future__ import annotations
